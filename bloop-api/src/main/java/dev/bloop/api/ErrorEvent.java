@@ -1,0 +1,61 @@
+package dev.bloop.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One error event as an SDK sends it to {@code POST /v1/ingest}. Field names are the wire names.
+ * Boxed types so that the server can tell a missing required field from a zero.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ErrorEvent(
+        @JsonProperty("timestamp") Long timestamp,
+        @JsonProperty("source") String source,
+        @JsonProperty("environment") String environment,
+        @JsonProperty("release") String release,
+        @JsonProperty("error_type") String errorType,
+        @JsonProperty("message") String message,
+        @JsonProperty("app_version") String appVersion,
+        @JsonProperty("build_number") String buildNumber,
+        @JsonProperty("route_or_procedure") String routeOrProcedure,
+        @JsonProperty("screen") String screen,
+        @JsonProperty("stack") String stack,
+        @JsonProperty("http_status") Integer httpStatus,
+        @JsonProperty("request_id") String requestId,
+        @JsonProperty("user_id_hash") String userIdHash,
+        @JsonProperty("device_id_hash") String deviceIdHash,
+        @JsonProperty("fingerprint") String fingerprint,
+        @JsonProperty("metadata") JsonNode metadata) {
+
+    /** The required fields only; everything optional left empty. */
+    public static ErrorEvent of(long timestamp, String source, String environment, String release,
+                                String errorType, String message) {
+        return new ErrorEvent(timestamp, source, environment, release, errorType, message,
+                null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    public ErrorEvent withStack(String newStack) {
+        return new ErrorEvent(timestamp, source, environment, release, errorType, message, appVersion,
+                buildNumber, routeOrProcedure, screen, newStack, httpStatus, requestId, userIdHash,
+                deviceIdHash, fingerprint, metadata);
+    }
+
+    public ErrorEvent withRoute(String route) {
+        return new ErrorEvent(timestamp, source, environment, release, errorType, message, appVersion,
+                buildNumber, route, screen, stack, httpStatus, requestId, userIdHash,
+                deviceIdHash, fingerprint, metadata);
+    }
+
+    public ErrorEvent withFingerprint(String clientFingerprint) {
+        return new ErrorEvent(timestamp, source, environment, release, errorType, message, appVersion,
+                buildNumber, routeOrProcedure, screen, stack, httpStatus, requestId, userIdHash,
+                deviceIdHash, clientFingerprint, metadata);
+    }
+
+    public ErrorEvent withMetadata(JsonNode newMetadata) {
+        return new ErrorEvent(timestamp, source, environment, release, errorType, message, appVersion,
+                buildNumber, routeOrProcedure, screen, stack, httpStatus, requestId, userIdHash,
+                deviceIdHash, fingerprint, newMetadata);
+    }
+}

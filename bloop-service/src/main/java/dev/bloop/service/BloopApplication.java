@@ -1,0 +1,75 @@
+package dev.bloop.service;
+
+import dev.bloop.service.cli.MigrateCommand;
+import dev.bloop.service.config.BloopConfigSource;
+import dev.bloop.service.ingest.IngestHandler;
+import dev.bloop.service.ops.DatabaseHealthCheck;
+import dev.bloop.service.ops.HealthResource;
+import dev.bloop.service.ops.PipelineHealthCheck;
+import dev.bloop.service.ops.PrometheusEndpoint;
+import dev.bloop.service.pipeline.EventQueue;
+import dev.bloop.service.pipeline.EventWriter;
+import dev.bloop.service.project.ProjectKeys;
+import dev.bloop.service.project.ProjectStore;
+import dev.bloop.service.store.Database;
+import dev.bloop.service.web.JsonErrorMappers;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** bloop: wiring only. Each feature builds its own parts; this class connects them. */
+public class BloopApplication extends Application<BloopConfiguration> {
+    private static final Logger LOG = LoggerFactory.getLogger(BloopApplication.class);
+
+    public static void main(String[] args) throws Exception {
+        new BloopApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "bloop";
+    }
+
+    @Override
+    public void initialize(Bootstrap<BloopConfiguration> bootstrap) {
+        bootstrap.setConfigurationSourceProvider(BloopConfigSource.fromProcess());
+        bootstrap.addCommand(new MigrateCommand());
+    }
+
+    @Override
+    public void run(BloopConfiguration config, Environment env) {
+        List<String> warnings = new ArrayList<>();
+        if (config.getAuth().usesDefaultSecret()) {
+            String warning = "auth.hmac_secret is the public quick-start secret; set BLOOP__AUTH__HMAC_SECRET "
+                    + "to a private value of at least 16 bytes before exposing this server";
+            warnings.add(warning);
+            LOG.warn("!!! {} !!!", warning);
+        }
+
+        Database db = Database.open(config.getDatabase(), env.metrics());
+        env.lifecycle().manage(db);
+        int version = db.migrate();
+        ProjectStore projects = new ProjectStore(db);
+        projects.ensureDefaultProject();
+        LOG.info("Database {} at schema version {}", db.file(), version);
+
+        EventQueue queue = new EventQueue(config.getPipeline().getQueueCapacity());
+        // Registered after the database so that it stops first: the final drain needs the database.
+        EventWriter writer = new EventWriter(queue, db.writer(), env.getObjectMapper(), config.getPipeline(),
+                env.metrics());
+        env.lifecycle().manage(writer);
+
+        IngestHandler.create(config.getIngest(), new ProjectKeys(projects), config.getAuth().hmacSecretBytes(),
+                queue, env.metrics()).register(env, config.getIngest());
+
+        JsonErrorMappers.register(env.jersey().getResourceConfig());
+        env.jersey().register(new HealthResource(db, queue, writer, warnings));
+        env.healthChecks().register("database", new DatabaseHealthCheck(db));
+        env.healthChecks().register("pipeline", new PipelineHealthCheck(queue, writer));
+        PrometheusEndpoint.register(env);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.bloop.service;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.bloop.service.auth.AuthConfig;
+import dev.bloop.service.ingest.IngestConfig;
+import dev.bloop.service.pipeline.PipelineConfig;
+import dev.bloop.service.store.DatabaseConfig;
+import io.dropwizard.core.Configuration;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+/** The whole configuration: Dropwizard's own sections plus one small config class per feature. */
+public class BloopConfiguration extends Configuration {
+    @Valid @NotNull private DatabaseConfig database = new DatabaseConfig();
+    @Valid @NotNull private AuthConfig auth = new AuthConfig();
+    @Valid @NotNull private IngestConfig ingest = new IngestConfig();
+    @Valid @NotNull private PipelineConfig pipeline = new PipelineConfig();
+
+    @JsonProperty("database")
+    public DatabaseConfig getDatabase() {
+        return database;
+    }
+
+    @JsonProperty("database")
+    public void setDatabase(DatabaseConfig database) {
+        this.database = database;
+    }
+
+    @JsonProperty("auth")
+    public AuthConfig getAuth() {
+        return auth;
+    }
+
+    @JsonProperty("auth")
+    public void setAuth(AuthConfig auth) {
+        this.auth = auth;
+    }
+
+    @JsonProperty("ingest")
+    public IngestConfig getIngest() {
+        return ingest;
+    }
+
+    @JsonProperty("ingest")
+    public void setIngest(IngestConfig ingest) {
+        this.ingest = ingest;
+    }
+
+    @JsonProperty("pipeline")
+    public PipelineConfig getPipeline() {
+        return pipeline;
+    }
+
+    @JsonProperty("pipeline")
+    public void setPipeline(PipelineConfig pipeline) {
+        this.pipeline = pipeline;
+    }
+}

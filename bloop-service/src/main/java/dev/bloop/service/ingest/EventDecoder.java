@@ -1,0 +1,132 @@
+package dev.bloop.service.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.bloop.api.ErrorEvent;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Strict JSON decoding of ingest bodies: unknown fields, duplicate keys, and type coercions
+ * (a number where a string belongs, "123" for a timestamp) are rejected with the field named,
+ * because a silently coerced field groups and filters wrongly later.
+ */
+final class EventDecoder {
+    private final ObjectMapper mapper;
+    private final ObjectReader eventReader;
+
+    EventDecoder() {
+        JsonMapper m = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .build();
+        m.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        m.coercionConfigFor(LogicalType.Integer)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        this.mapper = m;
+        this.eventReader = m.readerFor(ErrorEvent.class);
+    }
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
+    ErrorEvent single(byte[] body, int length) throws InvalidEvent {
+        requireObject(body, length);
+        try {
+            return eventReader.readValue(body, 0, length);
+        } catch (JsonProcessingException e) {
+            throw JsonProblems.describe(e);
+        } catch (IOException e) {
+            throw new InvalidEvent("unreadable body", null);
+        }
+    }
+
+    /** The raw elements of {@code {"events": [...]}}; each is decoded on its own so errors stay per index. */
+    List<JsonNode> batch(byte[] body, int length, int maxEvents) throws InvalidEvent {
+        requireObject(body, length);
+        JsonNode root;
+        try {
+            root = mapper.readTree(mapper.getFactory().createParser(body, 0, length));
+        } catch (JsonProcessingException e) {
+            throw JsonProblems.describe(e);
+        } catch (IOException e) {
+            throw new InvalidEvent("unreadable body", null);
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!name.equals("events")) {
+                throw new InvalidEvent("unknown field '" + name + "'", name);
+            }
+        }
+        JsonNode events = root.get("events");
+        if (events == null || events.isNull()) {
+            throw new InvalidEvent("events is required", "events");
+        }
+        if (!events.isArray()) {
+            throw new InvalidEvent("events must be an array", "events");
+        }
+        if (events.size() > maxEvents) {
+            throw new InvalidEvent("batch exceeds max size of " + maxEvents + " events", "events");
+        }
+        List<JsonNode> out = new ArrayList<>(events.size());
+        events.forEach(out::add);
+        return out;
+    }
+
+    ErrorEvent element(JsonNode node) throws InvalidEvent {
+        if (!node.isObject()) {
+            throw new InvalidEvent("each event must be a JSON object", null);
+        }
+        try {
+            return eventReader.readValue(node);
+        } catch (JsonProcessingException e) {
+            throw JsonProblems.describe(e);
+        } catch (IOException e) {
+            throw new InvalidEvent("unreadable event", null);
+        }
+    }
+
+    /** Rejects empty bodies and non-object JSON before the binder gives a vaguer message. */
+    private static void requireObject(byte[] body, int length) throws InvalidEvent {
+        for (int i = 0; i < length; i++) {
+            byte b = body[i];
+            if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
+                continue;
+            }
+            if (b == '{') {
+                return;
+            }
+            throw new InvalidEvent("request body must be a JSON object", null);
+        }
+        throw new InvalidEvent("request body is empty", null);
+    }
+
+    static boolean isJsonContentType(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semi = contentType.indexOf(';');
+        String mime = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+        return mime.equalsIgnoreCase("application/json");
+    }
+}

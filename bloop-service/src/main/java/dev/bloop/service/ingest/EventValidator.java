@@ -1,0 +1,133 @@
+package dev.bloop.service.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bloop.api.ErrorEvent;
+import dev.bloop.service.fingerprint.Fingerprinter;
+import dev.bloop.service.fingerprint.GroupingKey;
+import dev.bloop.service.pipeline.AcceptedEvent;
+import java.nio.charset.StandardCharsets;
+
+/** Checks one decoded event against the contract and turns it into an {@link AcceptedEvent}. */
+final class EventValidator {
+    /** Client timestamps below this are taken as seconds (1e11 ms is March 1973). */
+    static final long SECONDS_CUTOFF = 100_000_000_000L;
+    static final int MAX_SOURCE_LENGTH = 32;
+    static final int MAX_FINGERPRINT_CHARS = 256;
+
+    private final ObjectMapper json;
+    private final IngestConfig limits;
+
+    EventValidator(ObjectMapper json, IngestConfig limits) {
+        this.json = json;
+        this.limits = limits;
+    }
+
+    AcceptedEvent validate(ErrorEvent e, String projectId, long receivedAt) throws InvalidEvent {
+        if (e.timestamp() == null) {
+            throw missing("timestamp");
+        }
+        if (e.timestamp() <= 0) {
+            throw new InvalidEvent("timestamp must be a positive epoch time in milliseconds", "timestamp");
+        }
+        long timestampMs = e.timestamp() < SECONDS_CUTOFF ? e.timestamp() * 1000 : e.timestamp();
+        if (e.source() == null || e.source().isEmpty()) {
+            throw missing("source");
+        }
+        if (!isSourceToken(e.source())) {
+            throw new InvalidEvent("source must be a lowercase token of 1-32 characters [a-z0-9_-], e.g. ios, android, api, web",
+                    "source");
+        }
+        requireText(e.environment(), "environment");
+        requireText(e.release(), "release");
+        requireText(e.errorType(), "error_type");
+        requireText(e.message(), "message");
+        capBytes(e.message(), limits.getMaxMessageBytes(), "message");
+        capBytes(e.stack(), limits.getMaxStackBytes(), "stack");
+        String metadataJson = metadata(e.metadata());
+        if (e.httpStatus() != null && (e.httpStatus() < 100 || e.httpStatus() > 599)) {
+            throw new InvalidEvent("http_status must be between 100 and 599", "http_status");
+        }
+        String clientFingerprint = e.fingerprint();
+        if (clientFingerprint != null && clientFingerprint.length() > MAX_FINGERPRINT_CHARS) {
+            throw new InvalidEvent("fingerprint exceeds " + MAX_FINGERPRINT_CHARS + " characters", "fingerprint");
+        }
+        GroupingKey grouping = Fingerprinter.group(e.source(), e.errorType(), e.message(), e.stack(),
+                e.routeOrProcedure(), clientFingerprint);
+        return new AcceptedEvent(projectId, grouping, timestampMs, receivedAt, e, metadataJson);
+    }
+
+    private String metadata(JsonNode metadata) throws InvalidEvent {
+        if (metadata == null || metadata.isNull()) {
+            return null;
+        }
+        if (!metadata.isObject()) {
+            throw new InvalidEvent("metadata must be a JSON object", "metadata");
+        }
+        byte[] bytes;
+        try {
+            bytes = json.writeValueAsBytes(metadata);
+        } catch (JsonProcessingException e) {
+            throw new InvalidEvent("metadata cannot be serialized", "metadata");
+        }
+        if (bytes.length > limits.getMaxMetadataBytes()) {
+            throw new InvalidEvent("metadata exceeds " + limits.getMaxMetadataBytes() + " bytes", "metadata");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static void requireText(String value, String field) throws InvalidEvent {
+        if (value == null) {
+            throw missing(field);
+        }
+        if (value.isBlank()) {
+            throw new InvalidEvent(field + " must not be empty", field);
+        }
+    }
+
+    private static void capBytes(String value, int max, String field) throws InvalidEvent {
+        // Cheap bound first: a UTF-8 encoding takes 1 to 3 bytes per UTF-16 unit.
+        if (value == null || value.length() * 3 <= max) {
+            return;
+        }
+        if (value.length() > max || utf8Length(value) > max) {
+            throw new InvalidEvent(field + " exceeds " + max + " bytes", field);
+        }
+    }
+
+    static int utf8Length(String s) {
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    private static boolean isSourceToken(String s) {
+        if (s.length() > MAX_SOURCE_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static InvalidEvent missing(String field) {
+        return new InvalidEvent(field + " is required", field);
+    }
+}

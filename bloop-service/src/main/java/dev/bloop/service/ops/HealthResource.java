@@ -1,0 +1,49 @@
+package dev.bloop.service.ops;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.bloop.service.pipeline.EventQueue;
+import dev.bloop.service.pipeline.EventWriter;
+import dev.bloop.service.store.Database;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+
+/** {@code GET /health}: public, cheap, for load balancers and uptime checks. */
+@Path("/health")
+@Produces(MediaType.APPLICATION_JSON)
+public final class HealthResource {
+    private final Database db;
+    private final EventQueue queue;
+    private final EventWriter writer;
+    private final List<String> warnings;
+
+    public HealthResource(Database db, EventQueue queue, EventWriter writer, List<String> warnings) {
+        this.db = db;
+        this.queue = queue;
+        this.writer = writer;
+        this.warnings = List.copyOf(warnings);
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public record Health(@JsonProperty("status") String status,
+                         @JsonProperty("db_ok") boolean dbOk,
+                         @JsonProperty("queue_usage") double queueUsage,
+                         @JsonProperty("queue_depth") int queueDepth,
+                         @JsonProperty("queue_capacity") int queueCapacity,
+                         @JsonProperty("writer_running") boolean writerRunning,
+                         @JsonProperty("warnings") List<String> warnings) {
+    }
+
+    /** Always 200 so a degraded server still answers; {@code status} says whether it is healthy. */
+    @GET
+    public Health health() {
+        boolean dbOk = db.ping();
+        boolean writing = writer.isRunning();
+        double usage = Math.round(queue.usage() * 10_000) / 10_000.0;
+        String status = dbOk && writing && usage < 0.9 ? "ok" : "degraded";
+        return new Health(status, dbOk, usage, queue.depth(), queue.capacity(), writing, warnings);
+    }
+}

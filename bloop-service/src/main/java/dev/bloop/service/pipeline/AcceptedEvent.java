@@ -1,0 +1,18 @@
+package dev.bloop.service.pipeline;
+
+import dev.bloop.api.ErrorEvent;
+import dev.bloop.service.fingerprint.GroupingKey;
+
+/**
+ * A validated event on its way to the database.
+ *
+ * @param timestampMs the client timestamp in ms (seconds already converted)
+ * @param receivedAt  server receive time in ms: what aggregation, trends and retention use
+ * @param metadataJson the metadata re-serialized (and size-checked), or {@code null}
+ */
+public record AcceptedEvent(String projectId, GroupingKey grouping, long timestampMs, long receivedAt,
+                            ErrorEvent event, String metadataJson) {
+    public String fingerprint() {
+        return grouping.fingerprint();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.bloop.service.store;
+
+import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.lifecycle.Managed;
+import io.dropwizard.util.Duration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+
+/**
+ * The SQLite file and its two pools. Writes go through a small pool whose transactions start
+ * IMMEDIATE (so two writers queue on the busy timeout instead of failing on lock upgrade);
+ * queries go through a separate {@code query_only} pool that WAL lets read while the writer commits.
+ * Every PRAGMA is set per connection, not once on the first one.
+ */
+public final class Database implements Managed {
+    private static final int WRITE_POOL_SIZE = 3;
+
+    private final Path file;
+    private final ManagedDataSource writeSource;
+    private final ManagedDataSource readSource;
+    private final Jdbi writer;
+    private final Jdbi reader;
+
+    private Database(Path file, ManagedDataSource writeSource, ManagedDataSource readSource) {
+        this.file = file;
+        this.writeSource = writeSource;
+        this.readSource = readSource;
+        this.writer = Jdbi.create(writeSource).installPlugin(new SqlObjectPlugin());
+        this.reader = Jdbi.create(readSource).installPlugin(new SqlObjectPlugin());
+    }
+
+    public static Database open(DatabaseConfig config, MetricRegistry metrics) {
+        Path file = Path.of(config.getPath()).toAbsolutePath().normalize();
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the directory for database.path " + file, e);
+        }
+        DataSourceFactory write = factory(file, config.getBusyTimeout(), WRITE_POOL_SIZE);
+        write.getProperties().put("transaction_mode", "IMMEDIATE");
+        DataSourceFactory read = factory(file, config.getBusyTimeout(), config.getReadPoolSize());
+        read.setInitializationQuery("PRAGMA query_only = ON");
+        return new Database(file, write.build(metrics, "sqlite-write"), read.build(metrics, "sqlite-read"));
+    }
+
+    private static DataSourceFactory factory(Path file, Duration busyTimeout, int size) {
+        DataSourceFactory f = new DataSourceFactory();
+        f.setDriverClass("org.sqlite.JDBC");
+        f.setUrl("jdbc:sqlite:" + file);
+        Map<String, String> props = new HashMap<>();
+        props.put("journal_mode", "WAL");
+        props.put("synchronous", "NORMAL");
+        props.put("foreign_keys", "true");
+        props.put("busy_timeout", Long.toString(busyTimeout.toMilliseconds()));
+        props.put("cache_size", "-16384");
+        props.put("temp_store", "MEMORY");
+        f.setProperties(props);
+        // The pool sizes must move together, or the pool refuses to start.
+        f.setMinSize(1);
+        f.setInitialSize(1);
+        f.setMaxSize(size);
+        f.setMaxWaitForConnection(Duration.seconds(30));
+        f.setValidationQuery("SELECT 1");
+        f.setCheckConnectionOnBorrow(false);
+        f.setCheckConnectionWhileIdle(false);
+        f.setAutoCommitByDefault(true);
+        return f;
+    }
+
+    /** Applies pending migrations; returns the schema version reached. */
+    public int migrate() {
+        return new Migrator().migrate(writer);
+    }
+
+    public Jdbi writer() {
+        return writer;
+    }
+
+    public Jdbi reader() {
+        return reader;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** A cheap liveness probe through the read pool. */
+    public boolean ping() {
+        try {
+            return reader.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void start() throws Exception {
+        writeSource.start();
+        readSource.start();
+    }
+
+    @Override
+    public void stop() throws Exception {
+        readSource.stop();
+        writeSource.stop();
+    }
+}

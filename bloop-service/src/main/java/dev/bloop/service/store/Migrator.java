@@ -1,0 +1,107 @@
+package dev.bloop.service.store;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the numbered SQL files listed in {@code db/migrations/index.txt}, each in its own
+ * transaction, recording the version reached in SQLite's {@code user_version}. A database whose
+ * version is newer than this code knows is refused: running old code on it could corrupt it.
+ */
+public final class Migrator {
+    private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
+    private static final String DIR = "/db/migrations/";
+
+    private final List<Migration> migrations;
+
+    record Migration(int version, String name, String sql) {
+    }
+
+    public Migrator() {
+        this.migrations = load();
+    }
+
+    public int latestVersion() {
+        return migrations.isEmpty() ? 0 : migrations.get(migrations.size() - 1).version();
+    }
+
+    /** Brings the schema up to date and returns the version reached. */
+    public int migrate(Jdbi jdbi) {
+        return jdbi.withHandle(handle -> {
+            int current = currentVersion(handle);
+            if (current > latestVersion()) {
+                throw new SchemaTooNewException(current, latestVersion());
+            }
+            for (Migration m : migrations) {
+                if (m.version() <= current) {
+                    continue;
+                }
+                handle.useTransaction(tx -> {
+                    tx.createScript(m.sql()).execute();
+                    // PRAGMA takes no bind parameters; the version is an int we parsed ourselves.
+                    tx.execute("PRAGMA user_version = " + m.version());
+                });
+                LOG.info("Applied migration {}", m.name());
+                current = m.version();
+            }
+            return current;
+        });
+    }
+
+    public static int currentVersion(Handle handle) {
+        return handle.createQuery("PRAGMA user_version").mapTo(Integer.class).one();
+    }
+
+    private static List<Migration> load() {
+        List<Migration> list = new ArrayList<>();
+        for (String name : readLines(DIR + "index.txt")) {
+            int version = Integer.parseInt(name.substring(0, name.indexOf('_')));
+            if (version != list.size() + 1) {
+                throw new IllegalStateException("migration " + name + " is out of sequence");
+            }
+            list.add(new Migration(version, name, String.join("\n", readLines(DIR + name))));
+        }
+        return List.copyOf(list);
+    }
+
+    private static List<String> readLines(String resource) {
+        try (InputStream in = Migrator.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            List<String> lines = new ArrayList<>();
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    if (resource.endsWith(".txt")) {
+                        line = line.strip();
+                        if (line.isEmpty() || line.startsWith("#")) {
+                            continue;
+                        }
+                    }
+                    lines.add(line);
+                }
+            }
+            return lines;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The database was written by a newer bloop. */
+    public static final class SchemaTooNewException extends IllegalStateException {
+        SchemaTooNewException(int found, int known) {
+            super("The database schema is at version " + found + " but this bloop only knows versions up to "
+                    + known + ". It was written by a newer bloop: run that version, or restore a backup.");
+        }
+    }
+}

@@ -1,0 +1,121 @@
+-- Projects: every project has a public ingest key (sent as X-Project-Key) and a secret (the HMAC key).
+CREATE TABLE projects (
+    id            TEXT PRIMARY KEY,
+    slug          TEXT NOT NULL UNIQUE,
+    name          TEXT NOT NULL,
+    ingest_key    TEXT NOT NULL UNIQUE,
+    ingest_secret TEXT NOT NULL,
+    created_at    INTEGER NOT NULL
+);
+
+-- Every accepted event, as received. received_at (server time, ms) drives retention and ordering;
+-- timestamp is the client's clock, kept for display.
+CREATE TABLE raw_events (
+    id                 INTEGER PRIMARY KEY,
+    project_id         TEXT NOT NULL,
+    fingerprint        TEXT NOT NULL,
+    received_at        INTEGER NOT NULL,
+    timestamp          INTEGER NOT NULL,
+    source             TEXT NOT NULL,
+    environment        TEXT NOT NULL,
+    release            TEXT NOT NULL,
+    error_type         TEXT NOT NULL,
+    message            TEXT NOT NULL,
+    app_version        TEXT,
+    build_number       TEXT,
+    route_or_procedure TEXT,
+    screen             TEXT,
+    stack              TEXT,
+    http_status        INTEGER,
+    request_id         TEXT,
+    user_id_hash       TEXT,
+    device_id_hash     TEXT,
+    client_fingerprint TEXT,
+    metadata           TEXT
+);
+CREATE INDEX raw_events_by_group ON raw_events (project_id, fingerprint, received_at);
+CREATE INDEX raw_events_by_received ON raw_events (received_at);
+
+-- One row per issue: (project, fingerprint). Descriptive fields come from the first event;
+-- the grouping inputs are kept so the grouping can be explained and migrated.
+CREATE TABLE error_groups (
+    id                 INTEGER PRIMARY KEY,
+    project_id         TEXT NOT NULL,
+    fingerprint        TEXT NOT NULL,
+    error_type         TEXT NOT NULL,
+    message            TEXT NOT NULL,
+    source             TEXT NOT NULL,
+    route_or_procedure TEXT,
+    screen             TEXT,
+    status             TEXT NOT NULL DEFAULT 'unresolved',
+    total_count        INTEGER NOT NULL,
+    first_seen         INTEGER NOT NULL,
+    last_seen          INTEGER NOT NULL,
+    last_release       TEXT NOT NULL,
+    grouping_version   INTEGER NOT NULL,
+    grouping_kind      TEXT NOT NULL,
+    grouping_message   TEXT,
+    grouping_frame     TEXT,
+    grouping_route     TEXT,
+    UNIQUE (project_id, fingerprint)
+);
+CREATE INDEX error_groups_last_seen ON error_groups (project_id, last_seen);
+CREATE INDEX error_groups_first_seen ON error_groups (project_id, first_seen);
+CREATE INDEX error_groups_total ON error_groups (project_id, total_count);
+CREATE INDEX error_groups_status ON error_groups (project_id, status, last_seen);
+
+CREATE TABLE group_release_counts (
+    project_id  TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    release     TEXT NOT NULL,
+    count       INTEGER NOT NULL,
+    first_seen  INTEGER NOT NULL,
+    last_seen   INTEGER NOT NULL,
+    PRIMARY KEY (project_id, fingerprint, release)
+) WITHOUT ROWID;
+CREATE INDEX group_release_counts_by_release ON group_release_counts (project_id, release, last_seen);
+
+CREATE TABLE group_environment_counts (
+    project_id  TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    count       INTEGER NOT NULL,
+    first_seen  INTEGER NOT NULL,
+    last_seen   INTEGER NOT NULL,
+    PRIMARY KEY (project_id, fingerprint, environment)
+) WITHOUT ROWID;
+CREATE INDEX group_environment_counts_by_env ON group_environment_counts (project_id, environment, last_seen);
+
+-- Hourly buckets by server receive time: trends, spike rules, release impact.
+CREATE TABLE hourly_counts (
+    project_id  TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    hour_bucket INTEGER NOT NULL,
+    release     TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    count       INTEGER NOT NULL,
+    PRIMARY KEY (project_id, fingerprint, hour_bucket, release, environment)
+) WITHOUT ROWID;
+CREATE INDEX hourly_counts_by_hour ON hourly_counts (project_id, hour_bucket);
+
+-- The most recent events of each group, full (bounded by pipeline.sample_reservoir_size).
+CREATE TABLE group_samples (
+    id          INTEGER PRIMARY KEY,
+    project_id  TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    event       TEXT NOT NULL
+);
+CREATE INDEX group_samples_by_group ON group_samples (project_id, fingerprint, id);
+
+-- Status audit trail: who moved a group from which status to which, and when (ms).
+CREATE TABLE status_history (
+    id          INTEGER PRIMARY KEY,
+    project_id  TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    old_status  TEXT NOT NULL,
+    new_status  TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    changed_at  INTEGER NOT NULL
+);
+CREATE INDEX status_history_by_group ON status_history (project_id, fingerprint, changed_at);
