@@ -1,0 +1,53 @@
+package dev.bloop.service.fingerprint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class StackFramePickerTest {
+
+    @Test
+    void skipsLibraryFramesAndStripsPositions() {
+        String stack = "  at MyApp.handleError (src/handler.ts:42:10)\n  at node_modules/express/lib/router.js:1:2";
+        assertThat(StackFramePicker.topFrame(stack)).isEqualTo("at MyApp.handleError (src/handler.ts)");
+
+        String node = "    at Layer.handle (/app/node_modules/express/lib/router/layer.js:95:5)\n"
+                + "    at getUser (/app/src/users.js:17:11)";
+        assertThat(StackFramePicker.topFrame(node)).isEqualTo("at getUser (/app/src/users.js)");
+    }
+
+    @Test
+    void skipsJvmAndAndroidRuntimeFrames() {
+        String stack = "\tat java.lang.Thread.run(Thread.java:1012)\n\tat com.example.Foo.bar(Foo.kt:17)";
+        assertThat(StackFramePicker.topFrame(stack)).isEqualTo("at com.example.Foo.bar(Foo.kt)");
+        String android = "at android.os.Handler.dispatchMessage(Handler.java:106)\n"
+                + "at kotlin.collections.ArraysKt.first(Arrays.kt:1)\n"
+                + "at com.example.kotlin.Feed.load(Feed.kt:88)";
+        assertThat(StackFramePicker.topFrame(android)).isEqualTo("at com.example.kotlin.Feed.load(Feed.kt)");
+    }
+
+    @Test
+    void skipsAppleSystemModulesButNotLookalikeAppNames() {
+        String ios = "0   CoreFoundation   0x00000001804a1234 __exceptionPreprocess + 164\n"
+                + "1   MyFoundationKit  0x0000000104a5c3e4 MyFoundationKit.Store.save() + 88\n";
+        assertThat(StackFramePicker.topFrame(ios)).isEqualTo("MyFoundationKit MyFoundationKit.Store.save()");
+    }
+
+    @Test
+    void pythonStyleLineNumbersAreRemoved() {
+        assertThat(StackFramePicker.topFrame("File \"app/views.py\", line 12, in handler"))
+                .isEqualTo("File \"app/views.py\", in handler");
+    }
+
+    @Test
+    void allLibraryFramesFallBackToTheFirst() {
+        String stack = "\n\tat java.lang.Integer.parseInt(Integer.java:652)\n\tat java.lang.Thread.run(Thread.java:1)";
+        assertThat(StackFramePicker.topFrame(stack)).isEqualTo("at java.lang.Integer.parseInt(Integer.java)");
+    }
+
+    @Test
+    void noStackNoFrame() {
+        assertThat(StackFramePicker.topFrame(null)).isEmpty();
+        assertThat(StackFramePicker.topFrame(" \n\r\n")).isEmpty();
+    }
+}
