@@ -1,0 +1,132 @@
+package dev.bloop.service;
+
+import dev.bloop.api.Signatures;
+import dev.bloop.service.config.BloopConfigSource;
+import io.dropwizard.configuration.ResourceConfigurationSourceProvider;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The real application on random ports with its own SQLite file, configured the way a user
+ * configures it: test-config.yml plus {@code BLOOP__} environment overrides, read by the same
+ * config source the launcher uses.
+ */
+public final class BloopTestApp {
+    public static final String SECRET = "test-secret-0123456789";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Path dbFile;
+    private final DropwizardAppExtension<BloopConfiguration> app;
+
+    public BloopTestApp(Map<String, String> overrides) {
+        try {
+            this.dbFile = Files.createTempDirectory("bloop-it").resolve("bloop.db");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, String> env = new HashMap<>(overrides);
+        env.putIfAbsent("BLOOP__DATABASE__PATH", dbFile.toString());
+        this.app = new DropwizardAppExtension<>(BloopApplication.class, "test-config.yml",
+                new BloopConfigSource(new ResourceConfigurationSourceProvider(), env));
+    }
+
+    public BloopTestApp() {
+        this(Map.of());
+    }
+
+    public DropwizardAppExtension<BloopConfiguration> extension() {
+        return app;
+    }
+
+    public Path dbFile() {
+        return dbFile;
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + app.getLocalPort() + path;
+    }
+
+    public String adminUrl(String path) {
+        return "http://127.0.0.1:" + app.getAdminPort() + path;
+    }
+
+    public HttpResponse<String> post(String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)))
+                .timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        headers.forEach(b::header);
+        return send(b.build());
+    }
+
+    /** Signed with the default project's secret, as the seed README's curl example does. */
+    public HttpResponse<String> ingest(String path, String body) {
+        return post(path, body, Map.of("Content-Type", "application/json", "X-Signature", Signatures.sign(SECRET, body)));
+    }
+
+    public HttpResponse<String> get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build());
+    }
+
+    public static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads the database file directly, as an operator with sqlite3 would. */
+    public long count(String sql) {
+        return count(dbFile, sql);
+    }
+
+    public static long count(Path file, String sql) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until {@code sql} counts at least {@code expected}, failing after 10 s. */
+    public void awaitCount(String sql, long expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long seen;
+        while ((seen = count(sql)) < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + expected + " from [" + sql + "] but saw " + seen);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    public static String event(String message) {
+        return "{\"timestamp\":1700000000000,\"source\":\"api\",\"environment\":\"prod\",\"release\":\"1.0.0\","
+                + "\"error_type\":\"TypeError\",\"message\":\"" + message + "\",\"route_or_procedure\":\"/api/users\"}";
+    }
+}
