@@ -62,12 +62,14 @@ public final class IngestServlet extends HttpServlet {
     private void post(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String signature = req.getHeader(Signatures.HEADER);
         if (signature == null || signature.isBlank()) {
+            discardBody(req, resp);
             reject(resp, 401, IngestMetrics.Reason.MISSING_SIGNATURE,
                     new ApiError("missing X-Signature header", Signatures.HEADER));
             return;
         }
         byte[] presented = SignatureCheck.decodeHex(signature);
         if (presented == null) {
+            discardBody(req, resp);
             reject(resp, 401, IngestMetrics.Reason.BAD_SIGNATURE_ENCODING,
                     new ApiError("X-Signature is not hex-encoded", Signatures.HEADER));
             return;
@@ -75,6 +77,7 @@ public final class IngestServlet extends HttpServlet {
         long declared = req.getContentLengthLong();
         byte[] body = declared > maxPayloadBytes ? null : readCapped(req.getInputStream(), declared);
         if (body == null) {
+            resp.setHeader("Connection", "close");
             reject(resp, 413, IngestMetrics.Reason.PAYLOAD_TOO_LARGE,
                     ApiError.of("request body exceeds " + maxPayloadBytes + " bytes"));
             return;
@@ -190,6 +193,16 @@ public final class IngestServlet extends HttpServlet {
             n += r;
         }
         return n > maxPayloadBytes ? null : (n == buf.length ? buf : Arrays.copyOf(buf, n));
+    }
+
+    /**
+     * Consumes an unread body (up to the cap) before an early answer, so the connection stays
+     * usable for the client's next request; past the cap the connection is closed instead.
+     */
+    private void discardBody(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (req.getContentLengthLong() > maxPayloadBytes || readCapped(req.getInputStream(), -1) == null) {
+            resp.setHeader("Connection", "close");
+        }
     }
 
     private void reject(HttpServletResponse resp, int status, IngestMetrics.Reason reason, ApiError error)
