@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class EventWriter implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(EventWriter.class);
     private static final long IDLE_POLL_MS = 100;
+    private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MS);
     private static final long MAX_BACKOFF_MS = 5_000;
 
     private final EventQueue queue;
@@ -122,11 +123,11 @@ public final class EventWriter implements Managed {
             if (wait <= 0) {
                 break;
             }
-            AcceptedEvent next = queue.poll(wait, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                break;
+            // Short slices so that a stop is noticed at once, not after a long flush interval.
+            AcceptedEvent next = queue.poll(Math.min(wait, IDLE_POLL_NANOS), TimeUnit.NANOSECONDS);
+            if (next != null) {
+                batch.add(next);
             }
-            batch.add(next);
         }
         return batch;
     }
