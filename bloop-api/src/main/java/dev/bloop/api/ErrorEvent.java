@@ -35,6 +35,12 @@ public record ErrorEvent(
                 null, null, null, null, null, null, null, null, null, null, null);
     }
 
+    public ErrorEvent withTimestamp(Long newTimestamp) {
+        return new ErrorEvent(newTimestamp, source, environment, release, errorType, message, appVersion,
+                buildNumber, routeOrProcedure, screen, stack, httpStatus, requestId, userIdHash,
+                deviceIdHash, fingerprint, metadata);
+    }
+
     public ErrorEvent withStack(String newStack) {
         return new ErrorEvent(timestamp, source, environment, release, errorType, message, appVersion,
                 buildNumber, routeOrProcedure, screen, newStack, httpStatus, requestId, userIdHash,

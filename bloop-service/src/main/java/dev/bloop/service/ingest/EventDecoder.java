@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.bloop.api.ErrorEvent;
+import dev.bloop.api.EventBatch;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -25,6 +26,7 @@ import java.util.List;
 final class EventDecoder {
     private final ObjectMapper mapper;
     private final ObjectReader eventReader;
+    private final ObjectReader batchReader;
 
     EventDecoder() {
         JsonMapper m = JsonMapper.builder()
@@ -44,6 +46,7 @@ final class EventDecoder {
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         this.mapper = m;
         this.eventReader = m.readerFor(ErrorEvent.class);
+        this.batchReader = m.readerFor(EventBatch.class);
     }
 
     ObjectMapper mapper() {
@@ -58,6 +61,23 @@ final class EventDecoder {
             throw JsonProblems.describe(e);
         } catch (IOException e) {
             throw new InvalidEvent("unreadable body", null);
+        }
+    }
+
+    /**
+     * The whole batch bound in one pass, or null when anything in it does not bind; the caller then
+     * takes the slower per-element path, which reports each problem by index. Valid traffic, the
+     * common case, is decoded once instead of as a tree and then again per element.
+     */
+    List<ErrorEvent> wholeBatch(byte[] body, int length) {
+        try {
+            EventBatch batch = batchReader.readValue(body, 0, length);
+            if (batch == null || batch.events() == null || batch.events().contains(null)) {
+                return null;
+            }
+            return batch.events();
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -99,6 +99,11 @@ public final class IngestServlet extends HttpServlet {
                     new ApiError("Content-Type must be application/json", "Content-Type"));
             return;
         }
+        if (handler.queue().isFull()) {
+            // Parsing a body that cannot be queued only takes CPU from the writer that would drain it.
+            refuse(resp, EventQueue.Offer.FULL);
+            return;
+        }
         if (batch) {
             postBatch(resp, body, auth.projectId());
         } else {
@@ -121,20 +126,24 @@ public final class IngestServlet extends HttpServlet {
     }
 
     private void postBatch(HttpServletResponse resp, byte[] body, String projectId) throws IOException {
-        List<JsonNode> elements;
-        try {
-            elements = handler.decoder().batch(body, body.length, handler.maxBatchSize());
-        } catch (InvalidEvent e) {
-            reject(resp, 400, IngestMetrics.Reason.INVALID, new ApiError(e.getMessage(), e.field()));
-            return;
+        List<ErrorEvent> decoded = handler.decoder().wholeBatch(body, body.length);
+        List<JsonNode> elements = null;
+        if (decoded == null || decoded.size() > handler.maxBatchSize()) {
+            try {
+                elements = handler.decoder().batch(body, body.length, handler.maxBatchSize());
+            } catch (InvalidEvent e) {
+                reject(resp, 400, IngestMetrics.Reason.INVALID, new ApiError(e.getMessage(), e.field()));
+                return;
+            }
         }
         long receivedAt = System.currentTimeMillis();
-        List<AcceptedEvent> valid = new ArrayList<>(elements.size());
+        int size = elements != null ? elements.size() : decoded.size();
+        List<AcceptedEvent> valid = new ArrayList<>(size);
         List<BatchResult.ItemError> errors = new ArrayList<>();
-        for (int i = 0; i < elements.size(); i++) {
+        for (int i = 0; i < size; i++) {
             try {
-                ErrorEvent decoded = handler.decoder().element(elements.get(i));
-                valid.add(handler.validator().validate(decoded, projectId, receivedAt));
+                ErrorEvent event = elements != null ? handler.decoder().element(elements.get(i)) : decoded.get(i);
+                valid.add(handler.validator().validate(event, projectId, receivedAt));
             } catch (InvalidEvent e) {
                 errors.add(new BatchResult.ItemError(i, e.getMessage(), e.field()));
             }
@@ -150,23 +159,26 @@ public final class IngestServlet extends HttpServlet {
     /** Hands events to the writer whole, or answers 429/503 and keeps none of them. */
     private boolean enqueued(HttpServletResponse resp, List<AcceptedEvent> events) throws IOException {
         EventQueue.Offer offer = handler.queue().offerAll(events);
+        if (offer == EventQueue.Offer.ACCEPTED) {
+            handler.metrics().accepted(events.size());
+            return true;
+        }
+        refuse(resp, offer);
+        return false;
+    }
+
+    private void refuse(HttpServletResponse resp, EventQueue.Offer offer) throws IOException {
         switch (offer) {
-            case ACCEPTED -> {
-                handler.metrics().accepted(events.size());
-                return true;
-            }
             case FULL -> {
                 resp.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECS));
                 reject(resp, 429, IngestMetrics.Reason.QUEUE_FULL,
                         ApiError.of("ingest queue is full; nothing from this request was kept, retry after "
                                 + RETRY_AFTER_SECS + "s"));
-                return false;
             }
             default -> {
                 resp.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECS));
                 reject(resp, 503, IngestMetrics.Reason.SHUTTING_DOWN,
                         ApiError.of("server is shutting down; nothing from this request was kept"));
-                return false;
             }
         }
     }

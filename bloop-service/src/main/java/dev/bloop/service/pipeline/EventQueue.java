@@ -77,6 +77,11 @@ public final class EventQueue {
         }
     }
 
+    /** No room for even one event: callers can refuse before doing any work for the request. */
+    public boolean isFull() {
+        return free.availablePermits() == 0;
+    }
+
     public boolean isClosed() {
         return closed;
     }

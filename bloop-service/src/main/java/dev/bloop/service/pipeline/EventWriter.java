@@ -46,7 +46,8 @@ public final class EventWriter implements Managed {
     public EventWriter(EventQueue queue, Jdbi db, ObjectMapper json, PipelineConfig config, MetricRegistry metrics) {
         this.queue = queue;
         this.db = db;
-        this.batchWriter = new BatchWriter(json, config.getSampleReservoirSize());
+        this.batchWriter = new BatchWriter(json, config.getSampleReservoirSize(),
+                config.getSampleInterval().toMilliseconds());
         this.batchSize = config.getFlushBatchSize();
         this.intervalNanos = config.getFlushInterval().toNanoseconds();
         this.drainTimeoutMs = config.getDrainTimeout().toMilliseconds();
@@ -137,12 +138,12 @@ public final class EventWriter implements Managed {
         while (true) {
             try (Timer.Context ignored = flushLatency.time()) {
                 long now = System.currentTimeMillis();
-                FlushOutcome outcome = db.inTransaction(h -> batchWriter.write(h, batch, now));
+                FlushOutcome outcome = db.inTransaction(h -> batchWriter.write(h.getConnection(), batch, now));
                 committed.mark(batch.size());
                 flushSize.update(batch.size());
                 notifyListeners(outcome);
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | java.sql.SQLException e) {
                 flushFailures.inc();
                 LOG.error("Flush of {} events failed; retrying in {} ms (events are kept)", batch.size(), backoff, e);
                 Thread.sleep(backoff);

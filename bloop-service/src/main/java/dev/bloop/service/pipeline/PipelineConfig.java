@@ -16,6 +16,8 @@ public class PipelineConfig {
     @NotNull @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS) @MaxDuration(value = 60, unit = TimeUnit.SECONDS)
     private Duration flushInterval = Duration.seconds(1);
     @Min(1) @Max(100) private int sampleReservoirSize = 10;
+    @NotNull @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS)
+    private Duration sampleInterval = Duration.seconds(10);
     @NotNull @MinDuration(value = 1, unit = TimeUnit.SECONDS)
     private Duration drainTimeout = Duration.seconds(30);
 
@@ -57,6 +59,17 @@ public class PipelineConfig {
     @JsonProperty("sample_reservoir_size")
     public void setSampleReservoirSize(int sampleReservoirSize) {
         this.sampleReservoirSize = sampleReservoirSize;
+    }
+
+    /** A hot group gets at most one new sample per this interval (new and re-opened groups always do). */
+    @JsonProperty("sample_interval")
+    public Duration getSampleInterval() {
+        return sampleInterval;
+    }
+
+    @JsonProperty("sample_interval")
+    public void setSampleInterval(Duration sampleInterval) {
+        this.sampleInterval = sampleInterval;
     }
 
     @JsonProperty("drain_timeout")

@@ -1,0 +1,26 @@
+-- wrk script: cycles through pre-signed requests from the file named by the BLOOP_REQUESTS env var.
+local sigs, bodies, n, i = {}, {}, 0, 0
+
+init = function(args)
+  local path = os.getenv("BLOOP_REQUESTS")
+  for line in io.lines(path) do
+    local tab = line:find("\t", 1, true)
+    n = n + 1
+    sigs[n] = line:sub(1, tab - 1)
+    bodies[n] = line:sub(tab + 1)
+  end
+  i = math.random(n)
+end
+
+request = function()
+  i = i % n + 1
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["X-Signature"] = sigs[i]}, bodies[i])
+end
+
+done = function(summary, latency, requests)
+  io.write(string.format("BENCH requests=%d duration_s=%.2f non2xx=%d errors=%d rps=%.0f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
+    summary.requests, summary.duration / 1e6,
+    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
