@@ -86,15 +86,15 @@ CREATE TABLE group_environment_counts (
 ) WITHOUT ROWID;
 CREATE INDEX group_environment_counts_by_env ON group_environment_counts (project_id, environment, last_seen);
 
--- Hourly buckets by server receive time: trends, spike rules, release impact.
+-- Hourly buckets by server receive time: trends and spike rules. Not keyed by release: per-release
+-- totals live in group_release_counts, and a release key multiplies the writer's upserts per flush.
 CREATE TABLE hourly_counts (
     project_id  TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
     hour_bucket INTEGER NOT NULL,
-    release     TEXT NOT NULL,
     environment TEXT NOT NULL,
     count       INTEGER NOT NULL,
-    PRIMARY KEY (project_id, fingerprint, hour_bucket, release, environment)
+    PRIMARY KEY (project_id, fingerprint, hour_bucket, environment)
 ) WITHOUT ROWID;
 CREATE INDEX hourly_counts_by_hour ON hourly_counts (project_id, hour_bucket);
 

@@ -12,6 +12,7 @@ import dev.bloop.service.pipeline.EventWriter;
 import dev.bloop.service.project.ProjectKeys;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.store.Database;
+import dev.bloop.service.store.WalCheckpointer;
 import dev.bloop.service.web.JsonErrorMappers;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
@@ -57,8 +58,11 @@ public class BloopApplication extends Application<BloopConfiguration> {
         projects.ensureDefaultProject();
         LOG.info("Database {} at schema version {}", db.file(), version);
 
+        env.lifecycle().manage(new WalCheckpointer(db));
+
         EventQueue queue = new EventQueue(config.getPipeline().getQueueCapacity());
-        // Registered after the database so that it stops first: the final drain needs the database.
+        // Registered last so that it stops first (Jetty stops in reverse order): its final drain needs
+        // the database, and the checkpointer's final truncate should see the drained events.
         EventWriter writer = new EventWriter(queue, db.writer(), env.getObjectMapper(), config.getPipeline(),
                 env.metrics());
         env.lifecycle().manage(writer);

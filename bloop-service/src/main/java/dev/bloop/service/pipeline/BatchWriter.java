@@ -84,7 +84,7 @@ final class BatchWriter {
     private record SubKey(String projectId, String fingerprint, String value) {
     }
 
-    private record HourKey(String projectId, String fingerprint, long hour, String release, String environment) {
+    private record HourKey(String projectId, String fingerprint, long hour, String environment) {
     }
 
     FlushOutcome write(Connection c, List<AcceptedEvent> batch, long now) throws SQLException {
@@ -110,7 +110,7 @@ final class BatchWriter {
             environments.computeIfAbsent(new SubKey(e.projectId(), e.fingerprint(), ev.environment()), k -> new Tally())
                     .add(e.receivedAt());
             long hour = Math.floorDiv(e.receivedAt(), HOUR_MS) * HOUR_MS;
-            hours.computeIfAbsent(new HourKey(e.projectId(), e.fingerprint(), hour, ev.release(), ev.environment()),
+            hours.computeIfAbsent(new HourKey(e.projectId(), e.fingerprint(), hour, ev.environment()),
                     k -> new Tally()).add(e.receivedAt());
         }
 
@@ -267,17 +267,16 @@ final class BatchWriter {
 
     private static void upsertHours(Connection c, Map<HourKey, Tally> hours) throws SQLException {
         try (PreparedStatement upsert = c.prepareStatement("INSERT INTO hourly_counts (project_id, fingerprint, "
-                + "hour_bucket, release, environment, count) VALUES (?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (project_id, fingerprint, hour_bucket, release, environment) DO UPDATE SET "
+                + "hour_bucket, environment, count) VALUES (?, ?, ?, ?, ?) "
+                + "ON CONFLICT (project_id, fingerprint, hour_bucket, environment) DO UPDATE SET "
                 + "count = count + excluded.count")) {
             for (Map.Entry<HourKey, Tally> e : hours.entrySet()) {
                 HourKey k = e.getKey();
                 upsert.setString(1, k.projectId());
                 upsert.setString(2, k.fingerprint());
                 upsert.setLong(3, k.hour());
-                upsert.setString(4, k.release());
-                upsert.setString(5, k.environment());
-                upsert.setInt(6, e.getValue().count);
+                upsert.setString(4, k.environment());
+                upsert.setInt(5, e.getValue().count);
                 upsert.addBatch();
             }
             upsert.executeBatch();

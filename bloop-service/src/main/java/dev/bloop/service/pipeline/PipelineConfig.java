@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /** {@code pipeline:} the bounded queue between HTTP threads and the single writer thread. */
 public class PipelineConfig {
     @Min(1) @Max(1_000_000) private int queueCapacity = 8_192;
-    @Min(1) @Max(10_000) private int flushBatchSize = 500;
+    @Min(1) @Max(10_000) private int flushBatchSize = 2_000;
     @NotNull @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS) @MaxDuration(value = 60, unit = TimeUnit.SECONDS)
     private Duration flushInterval = Duration.seconds(1);
     @Min(1) @Max(100) private int sampleReservoirSize = 10;

@@ -32,9 +32,19 @@ class EventWriterTest {
 
     @BeforeEach
     void startWriter() {
+        startWriter(Duration.seconds(10));
+    }
+
+    private void restartWriter(Duration sampleInterval) throws InterruptedException {
+        writer.stop();
+        startWriter(sampleInterval);
+    }
+
+    private void startWriter(Duration sampleInterval) {
         PipelineConfig config = new PipelineConfig();
         config.setFlushInterval(Duration.milliseconds(20));
         config.setSampleReservoirSize(3);
+        config.setSampleInterval(sampleInterval);
         queue = new EventQueue(1000);
         writer = new EventWriter(queue, test.db().writer(), JSON, config, new MetricRegistry());
         writer.addListener(outcomes::add);
@@ -102,6 +112,7 @@ class EventWriterTest {
 
     @Test
     void onlyTheMostRecentSamplesAreKept() throws Exception {
+        restartWriter(Duration.milliseconds(0));
         for (int i = 0; i < 4; i++) {
             List<AcceptedEvent> batch = new ArrayList<>();
             for (int j = 0; j < 2; j++) {
@@ -109,13 +120,28 @@ class EventWriterTest {
             }
             writeAndWait(batch);
         }
-        List<Long> kept = test.read(h -> h.createQuery("SELECT received_at FROM group_samples ORDER BY id")
+        // A new group keeps the events of its first flush; later flushes add their latest event.
+        List<Long> kept = test.<List<Long>>read(h -> h.createQuery("SELECT received_at FROM group_samples ORDER BY id")
                 .mapTo(Long.class).list());
-        assertThat(kept).containsExactly(5001L, 6001L, 7001L);
-        String sample = test.read(h -> h.createQuery("SELECT event FROM group_samples ORDER BY id DESC LIMIT 1")
+        assertThat(kept).containsExactly(3001L, 5001L, 7001L);
+        String sample = test.<String>read(h -> h.createQuery("SELECT event FROM group_samples ORDER BY id DESC LIMIT 1")
                 .mapTo(String.class).one());
         assertThat(JSON.readTree(sample).get("message").asText()).isEqualTo("boom");
         assertThat(JSON.readTree(sample).get("received_at").asLong()).isEqualTo(7001L);
+        assertThat(JSON.readTree(sample).get("timestamp").asLong()).isEqualTo(7001L);
+    }
+
+    @Test
+    void aHotGroupIsSampledOncePerIntervalButARegressionAlwaysIs() throws Exception {
+        restartWriter(Duration.minutes(10));
+        writeAndWait(List.of(event("default", "1", "prod", "hot", 1), event("default", "1", "prod", "hot", 2)));
+        writeAndWait(List.of(event("default", "1", "prod", "hot", 3)));
+        writeAndWait(List.of(event("default", "1", "prod", "hot", 4)));
+        assertThat(test.count("SELECT count(*) FROM group_samples")).isEqualTo(2);
+        test.write(h -> h.execute("UPDATE error_groups SET status = 'resolved'"));
+        writeAndWait(List.of(event("default", "2", "prod", "hot", 5)));
+        assertThat(test.count("SELECT count(*) FROM group_samples")).isEqualTo(3);
+        assertThat(test.count("SELECT total_count FROM error_groups")).isEqualTo(5);
     }
 
     @Test
