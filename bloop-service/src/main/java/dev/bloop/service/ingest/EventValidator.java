@@ -55,7 +55,10 @@ final class EventValidator {
         }
         GroupingKey grouping = Fingerprinter.group(e.source(), e.errorType(), e.message(), e.stack(),
                 e.routeOrProcedure(), clientFingerprint);
-        return new AcceptedEvent(projectId, grouping, timestampMs, receivedAt, e, metadataJson);
+        // The parsed metadata tree is many small objects; only its JSON text travels on, so queued
+        // events stay light for the garbage collector.
+        return new AcceptedEvent(projectId, grouping, timestampMs, receivedAt,
+                e.metadata() == null ? e : e.withMetadata(null), metadataJson);
     }
 
     private String metadata(JsonNode metadata) throws InvalidEvent {

@@ -8,6 +8,7 @@ import dev.bloop.service.fingerprint.GroupingKey;
  *
  * @param timestampMs the client timestamp in ms (seconds already converted)
  * @param receivedAt  server receive time in ms: what aggregation, trends and retention use
+ * @param event       the event as received, without its metadata (see {@code metadataJson})
  * @param metadataJson the metadata re-serialized (and size-checked), or {@code null}
  */
 public record AcceptedEvent(String projectId, GroupingKey grouping, long timestampMs, long receivedAt,

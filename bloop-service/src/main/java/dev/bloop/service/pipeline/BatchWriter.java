@@ -326,11 +326,12 @@ final class BatchWriter {
         }
     }
 
-    /** The full event as received (timestamp in ms), plus the server's receive time. */
+    /** The full event as received (timestamp in ms, metadata included), plus the server's receive time. */
     private String sampleJson(AcceptedEvent e) {
         try {
             String event = json.writeValueAsString(e.event().withTimestamp(e.timestampMs()));
-            return "{\"received_at\":" + e.receivedAt() + "," + event.substring(1);
+            String metadata = e.metadataJson() == null ? "" : "\"metadata\":" + e.metadataJson() + ",";
+            return "{\"received_at\":" + e.receivedAt() + "," + metadata + event.substring(1);
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("cannot serialize a validated event", ex);
         }
