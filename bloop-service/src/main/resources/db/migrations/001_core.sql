@@ -34,7 +34,7 @@ CREATE TABLE raw_events (
     metadata           TEXT
 );
 CREATE INDEX raw_events_by_group ON raw_events (project_id, fingerprint, received_at);
-CREATE INDEX raw_events_by_received ON raw_events (received_at);
+CREATE INDEX raw_events_by_received ON raw_events (project_id, received_at);
 
 -- One row per issue: (project, fingerprint). Descriptive fields come from the first event;
 -- the grouping inputs are kept so the grouping can be explained and migrated.
@@ -64,27 +64,39 @@ CREATE INDEX error_groups_first_seen ON error_groups (project_id, first_seen);
 CREATE INDEX error_groups_total ON error_groups (project_id, total_count);
 CREATE INDEX error_groups_status ON error_groups (project_id, status, last_seen);
 
-CREATE TABLE group_release_counts (
+-- Full-text search over error type and message for the q parameter. External content: the text lives
+-- once, in error_groups. The update trigger fires only when the searched columns change, so the
+-- writer's count updates on every flush do not touch the index.
+CREATE VIRTUAL TABLE error_groups_fts USING fts5(
+    error_type, message, content = 'error_groups', content_rowid = 'id', tokenize = 'unicode61'
+);
+CREATE TRIGGER error_groups_fts_insert AFTER INSERT ON error_groups BEGIN
+    INSERT INTO error_groups_fts (rowid, error_type, message) VALUES (new.id, new.error_type, new.message);
+END;
+CREATE TRIGGER error_groups_fts_delete AFTER DELETE ON error_groups BEGIN
+    INSERT INTO error_groups_fts (error_groups_fts, rowid, error_type, message)
+    VALUES ('delete', old.id, old.error_type, old.message);
+END;
+CREATE TRIGGER error_groups_fts_update AFTER UPDATE OF error_type, message ON error_groups BEGIN
+    INSERT INTO error_groups_fts (error_groups_fts, rowid, error_type, message)
+    VALUES ('delete', old.id, old.error_type, old.message);
+    INSERT INTO error_groups_fts (rowid, error_type, message) VALUES (new.id, new.error_type, new.message);
+END;
+
+-- Per group, per (release, environment): what release and environment filters count, exactly and
+-- together. Per-release and per-environment totals are sums over this table.
+CREATE TABLE group_counts (
     project_id  TEXT NOT NULL,
     fingerprint TEXT NOT NULL,
     release     TEXT NOT NULL,
-    count       INTEGER NOT NULL,
-    first_seen  INTEGER NOT NULL,
-    last_seen   INTEGER NOT NULL,
-    PRIMARY KEY (project_id, fingerprint, release)
-) WITHOUT ROWID;
-CREATE INDEX group_release_counts_by_release ON group_release_counts (project_id, release, last_seen);
-
-CREATE TABLE group_environment_counts (
-    project_id  TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
     environment TEXT NOT NULL,
     count       INTEGER NOT NULL,
     first_seen  INTEGER NOT NULL,
     last_seen   INTEGER NOT NULL,
-    PRIMARY KEY (project_id, fingerprint, environment)
+    PRIMARY KEY (project_id, fingerprint, release, environment)
 ) WITHOUT ROWID;
-CREATE INDEX group_environment_counts_by_env ON group_environment_counts (project_id, environment, last_seen);
+CREATE INDEX group_counts_by_release ON group_counts (project_id, release, environment);
+CREATE INDEX group_counts_by_environment ON group_counts (project_id, environment);
 
 -- Hourly buckets by server receive time: trends and spike rules. Not keyed by release: per-release
 -- totals live in group_release_counts, and a release key multiplies the writer's upserts per flush.

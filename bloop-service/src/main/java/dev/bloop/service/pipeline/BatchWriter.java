@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes one flush inside the caller's transaction: raw events, then per-group, per-release,
- * per-environment and hourly aggregates pre-summed in memory (one upsert per key, not per event),
+ * Writes one flush inside the caller's transaction: raw events, then per-group, per-(release,
+ * environment) and hourly aggregates pre-summed in memory (one upsert per key, not per event),
  * then samples, then regression history.
  *
  * <p>Plain JDBC prepared statements rather than Jdbi: this is the one place where per-row binding
@@ -81,7 +81,7 @@ final class BatchWriter {
     private record GroupId(String projectId, String fingerprint) {
     }
 
-    private record SubKey(String projectId, String fingerprint, String value) {
+    private record CountKey(String projectId, String fingerprint, String release, String environment) {
     }
 
     private record HourKey(String projectId, String fingerprint, long hour, String environment) {
@@ -91,8 +91,7 @@ final class BatchWriter {
         insertRawEvents(c, batch);
 
         Map<GroupId, GroupTally> groups = new LinkedHashMap<>();
-        Map<SubKey, Tally> releases = new HashMap<>();
-        Map<SubKey, Tally> environments = new HashMap<>();
+        Map<CountKey, Tally> counts = new HashMap<>();
         Map<HourKey, Tally> hours = new HashMap<>();
         for (AcceptedEvent e : batch) {
             ErrorEvent ev = e.event();
@@ -105,18 +104,15 @@ final class BatchWriter {
             if (g.recent.size() > sampleLimit) {
                 g.recent.removeFirst();
             }
-            releases.computeIfAbsent(new SubKey(e.projectId(), e.fingerprint(), ev.release()), k -> new Tally())
-                    .add(e.receivedAt());
-            environments.computeIfAbsent(new SubKey(e.projectId(), e.fingerprint(), ev.environment()), k -> new Tally())
-                    .add(e.receivedAt());
+            counts.computeIfAbsent(new CountKey(e.projectId(), e.fingerprint(), ev.release(), ev.environment()),
+                    k -> new Tally()).add(e.receivedAt());
             long hour = Math.floorDiv(e.receivedAt(), HOUR_MS) * HOUR_MS;
             hours.computeIfAbsent(new HourKey(e.projectId(), e.fingerprint(), hour, ev.environment()),
                     k -> new Tally()).add(e.receivedAt());
         }
 
         List<FlushOutcome.GroupChange> changes = upsertGroups(c, groups, now);
-        upsertCounts(c, "group_release_counts", "release", releases);
-        upsertCounts(c, "group_environment_counts", "environment", environments);
+        upsertCounts(c, counts);
         upsertHours(c, hours);
         writeSamples(c, groups, changes, now);
         return new FlushOutcome(batch.size(), now, changes);
@@ -244,21 +240,21 @@ final class BatchWriter {
         return changes;
     }
 
-    private static void upsertCounts(Connection c, String table, String column, Map<SubKey, Tally> tallies)
-            throws SQLException {
-        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO " + table + " (project_id, fingerprint, "
-                + column + ", count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (project_id, fingerprint, " + column + ") DO UPDATE SET "
+    private static void upsertCounts(Connection c, Map<CountKey, Tally> tallies) throws SQLException {
+        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO group_counts (project_id, fingerprint, "
+                + "release, environment, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (project_id, fingerprint, release, environment) DO UPDATE SET "
                 + "count = count + excluded.count, last_seen = max(last_seen, excluded.last_seen)")) {
-            for (Map.Entry<SubKey, Tally> e : tallies.entrySet()) {
-                SubKey k = e.getKey();
+            for (Map.Entry<CountKey, Tally> e : tallies.entrySet()) {
+                CountKey k = e.getKey();
                 Tally t = e.getValue();
                 upsert.setString(1, k.projectId());
                 upsert.setString(2, k.fingerprint());
-                upsert.setString(3, k.value());
-                upsert.setInt(4, t.count);
-                upsert.setLong(5, t.first);
-                upsert.setLong(6, t.last);
+                upsert.setString(3, k.release());
+                upsert.setString(4, k.environment());
+                upsert.setInt(5, t.count);
+                upsert.setLong(6, t.first);
+                upsert.setLong(7, t.last);
                 upsert.addBatch();
             }
             upsert.executeBatch();

@@ -47,7 +47,13 @@ public final class Migrator {
                     continue;
                 }
                 handle.useTransaction(tx -> {
-                    tx.createScript(m.sql()).execute();
+                    // sqlite3_exec runs every statement of the file; Jdbi's script splitter cannot
+                    // parse trigger bodies (BEGIN ... END).
+                    try (java.sql.Statement statement = tx.getConnection().createStatement()) {
+                        statement.executeUpdate(m.sql());
+                    } catch (java.sql.SQLException e) {
+                        throw new IllegalStateException("migration " + m.name() + " failed: " + e.getMessage(), e);
+                    }
                     // PRAGMA takes no bind parameters; the version is an int we parsed ourselves.
                     tx.execute("PRAGMA user_version = " + m.version());
                 });

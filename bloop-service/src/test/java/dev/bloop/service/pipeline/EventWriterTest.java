@@ -89,9 +89,11 @@ class EventWriterTest {
                 .containsEntry("first_seen", t0).containsEntry("last_seen", t0 + HOUR)
                 .containsEntry("last_release", "1.1").containsEntry("message", "User 1 not found")
                 .containsEntry("grouping_message", "user <n> not found").containsEntry("grouping_route", "/users");
-        assertThat(test.count("SELECT count FROM group_release_counts WHERE fingerprint = ? AND release = '1.0'", fp)).isEqualTo(2);
-        assertThat(test.count("SELECT count FROM group_release_counts WHERE fingerprint = ? AND release = '1.1'", fp)).isEqualTo(1);
-        assertThat(test.count("SELECT count FROM group_environment_counts WHERE fingerprint = ? AND environment = 'prod'", fp)).isEqualTo(2);
+        assertThat(test.count("SELECT sum(count) FROM group_counts WHERE fingerprint = ? AND release = '1.0'", fp)).isEqualTo(2);
+        assertThat(test.count("SELECT sum(count) FROM group_counts WHERE fingerprint = ? AND release = '1.1'", fp)).isEqualTo(1);
+        assertThat(test.count("SELECT sum(count) FROM group_counts WHERE fingerprint = ? AND environment = 'prod'", fp)).isEqualTo(2);
+        assertThat(test.count("SELECT count FROM group_counts WHERE fingerprint = ? AND release = '1.0' "
+                + "AND environment = 'staging'", fp)).isEqualTo(1);
         assertThat(test.count("SELECT count(*) FROM hourly_counts WHERE fingerprint = ?", fp)).isEqualTo(3);
         assertThat(test.count("SELECT sum(count) FROM hourly_counts WHERE fingerprint = ? AND hour_bucket = ?",
                 fp, t0 / HOUR * HOUR)).isEqualTo(2);
