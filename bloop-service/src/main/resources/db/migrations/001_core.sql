@@ -110,6 +110,15 @@ CREATE TABLE hourly_counts (
 ) WITHOUT ROWID;
 CREATE INDEX hourly_counts_by_hour ON hourly_counts (project_id, hour_bucket);
 
+-- Project-wide hourly totals: global trends and "events in the last 24 h" without summing every
+-- group's buckets. One upsert per flush and hour.
+CREATE TABLE project_hourly_counts (
+    project_id  TEXT NOT NULL,
+    hour_bucket INTEGER NOT NULL,
+    count       INTEGER NOT NULL,
+    PRIMARY KEY (project_id, hour_bucket)
+) WITHOUT ROWID;
+
 -- The most recent events of each group, full (bounded by pipeline.sample_reservoir_size).
 CREATE TABLE group_samples (
     id          INTEGER PRIMARY KEY,

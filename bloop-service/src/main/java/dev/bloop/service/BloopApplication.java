@@ -1,6 +1,10 @@
 package dev.bloop.service;
 
+import dev.bloop.service.auth.ApiAuth;
+import dev.bloop.service.cli.CreateTokenCommand;
 import dev.bloop.service.cli.MigrateCommand;
+import dev.bloop.service.errors.BadParameterException;
+import dev.bloop.service.errors.ErrorsResource;
 import dev.bloop.service.config.BloopConfigSource;
 import dev.bloop.service.ingest.IngestHandler;
 import dev.bloop.service.ops.DatabaseHealthCheck;
@@ -13,6 +17,7 @@ import dev.bloop.service.project.ProjectKeys;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.store.Database;
 import dev.bloop.service.store.WalCheckpointer;
+import dev.bloop.service.token.TokenService;
 import dev.bloop.service.web.JsonErrorMappers;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
@@ -39,6 +44,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
     public void initialize(Bootstrap<BloopConfiguration> bootstrap) {
         bootstrap.setConfigurationSourceProvider(BloopConfigSource.fromProcess());
         bootstrap.addCommand(new MigrateCommand());
+        bootstrap.addCommand(new CreateTokenCommand());
     }
 
     @Override
@@ -71,6 +77,9 @@ public class BloopApplication extends Application<BloopConfiguration> {
                 queue, env.metrics()).register(env, config.getIngest());
 
         JsonErrorMappers.register(env.jersey().getResourceConfig());
+        env.jersey().register(new BadParameterException.Mapper());
+        ApiAuth.register(env, new TokenService(db));
+        env.jersey().register(new ErrorsResource(db, env.getObjectMapper()));
         env.jersey().register(new HealthResource(db, queue, writer, warnings));
         env.healthChecks().register("database", new DatabaseHealthCheck(db));
         env.healthChecks().register("pipeline", new PipelineHealthCheck(queue, writer));

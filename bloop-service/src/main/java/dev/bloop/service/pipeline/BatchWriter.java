@@ -114,6 +114,7 @@ final class BatchWriter {
         List<FlushOutcome.GroupChange> changes = upsertGroups(c, groups, now);
         upsertCounts(c, counts);
         upsertHours(c, hours);
+        upsertProjectHours(c, hours);
         writeSamples(c, groups, changes, now);
         return new FlushOutcome(batch.size(), now, changes);
     }
@@ -255,6 +256,22 @@ final class BatchWriter {
                 upsert.setInt(5, t.count);
                 upsert.setLong(6, t.first);
                 upsert.setLong(7, t.last);
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        }
+    }
+
+    private static void upsertProjectHours(Connection c, Map<HourKey, Tally> hours) throws SQLException {
+        Map<Map.Entry<String, Long>, Integer> totals = new HashMap<>();
+        hours.forEach((k, t) -> totals.merge(Map.entry(k.projectId(), k.hour()), t.count, Integer::sum));
+        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO project_hourly_counts (project_id, "
+                + "hour_bucket, count) VALUES (?, ?, ?) "
+                + "ON CONFLICT (project_id, hour_bucket) DO UPDATE SET count = count + excluded.count")) {
+            for (Map.Entry<Map.Entry<String, Long>, Integer> e : totals.entrySet()) {
+                upsert.setString(1, e.getKey().getKey());
+                upsert.setLong(2, e.getKey().getValue());
+                upsert.setInt(3, e.getValue());
                 upsert.addBatch();
             }
             upsert.executeBatch();

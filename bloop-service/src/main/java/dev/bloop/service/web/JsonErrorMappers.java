@@ -34,6 +34,9 @@ public final class JsonErrorMappers {
         @Override
         public Response toResponse(WebApplicationException e) {
             int status = e.getResponse().getStatus();
+            if (e.getResponse().hasEntity()) {
+                return e.getResponse(); // already answered in our shape (e.g. the auth filter's 401)
+            }
             if (status >= 500) {
                 LOG.error("Request failed", e);
                 return json(status, ApiError.of("internal server error"));

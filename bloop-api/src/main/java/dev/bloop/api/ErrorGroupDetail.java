@@ -1,0 +1,39 @@
+package dev.bloop.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * {@code GET /v1/errors/{fingerprint}}: the group's fields (as in the list, at the top level), how it
+ * was grouped, its counts per release and per environment, and its most recent samples (full events
+ * with {@code received_at}), newest first.
+ */
+public record ErrorGroupDetail(
+        @JsonUnwrapped ErrorGroup group,
+        @JsonProperty("grouping") Grouping grouping,
+        @JsonProperty("releases") List<ReleaseCount> releases,
+        @JsonProperty("environment_counts") List<EnvironmentCount> environmentCounts,
+        @JsonProperty("samples") List<JsonNode> samples) {
+
+    /** What the fingerprint was computed from. {@code kind} is {@code computed} or {@code client}. */
+    public record Grouping(@JsonProperty("version") int version,
+                           @JsonProperty("kind") String kind,
+                           @JsonProperty("normalized_message") String normalizedMessage,
+                           @JsonProperty("frame") String frame,
+                           @JsonProperty("route") String route) {
+    }
+
+    public record ReleaseCount(@JsonProperty("release") String release,
+                               @JsonProperty("count") long count,
+                               @JsonProperty("first_seen") long firstSeen,
+                               @JsonProperty("last_seen") long lastSeen) {
+    }
+
+    public record EnvironmentCount(@JsonProperty("environment") String environment,
+                                   @JsonProperty("count") long count,
+                                   @JsonProperty("first_seen") long firstSeen,
+                                   @JsonProperty("last_seen") long lastSeen) {
+    }
+}

@@ -1,0 +1,307 @@
+package dev.bloop.service.errors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bloop.api.ErrorGroup;
+import dev.bloop.api.ErrorGroupDetail;
+import dev.bloop.api.ErrorStats;
+import dev.bloop.api.HourlyCount;
+import dev.bloop.api.Occurrence;
+import dev.bloop.api.StatusChange;
+import dev.bloop.service.store.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * Reads for the query API, all on the query-only pool and all scoped by project. SQL is assembled
+ * from constant fragments only; every value is a bound parameter.
+ */
+final class ErrorQueries {
+    static final long HOUR_MS = 3_600_000L;
+    static final int SAMPLE_LIMIT = 10;
+    private static final char ENV_SEPARATOR = '\u001f';
+    private static final String ENVIRONMENTS = "(SELECT group_concat(c.environment, char(31)) FROM group_counts c "
+            + "WHERE c.project_id = g.project_id AND c.fingerprint = g.fingerprint)";
+
+    private static String groupColumns(String cnt, String fs, String ls) {
+        return "g.project_id, g.fingerprint, g.error_type, g.message, g.source, g.route_or_procedure, g.screen, "
+                + "g.status, " + cnt + ", " + fs + ", " + ls + ", g.last_release, " + ENVIRONMENTS + " AS envs";
+    }
+
+    private final Jdbi reader;
+    private final ObjectMapper json;
+
+    ErrorQueries(Database db, ObjectMapper json) {
+        this.reader = db.reader();
+        this.json = json;
+    }
+
+    Page<ErrorGroup> list(GroupFilter f) {
+        String match = f.q() == null ? null : SearchQuery.toMatch(f.q());
+        if (f.q() != null && match == null) {
+            return new Page<>(List.of(), 0);
+        }
+        StringBuilder from = new StringBuilder();
+        String cnt;
+        String fs;
+        String ls;
+        if (f.countsByRelease()) {
+            // Counts and times of the matching (release, environment) rows only.
+            from.append("FROM (SELECT fingerprint, sum(count) AS cnt, min(first_seen) AS fs, max(last_seen) AS ls "
+                    + "FROM group_counts WHERE project_id = :p");
+            if (f.release() != null) {
+                from.append(" AND release = :release");
+            }
+            if (f.environment() != null) {
+                from.append(" AND environment = :environment");
+            }
+            from.append(" GROUP BY fingerprint) m JOIN error_groups g ON g.project_id = :p "
+                    + "AND g.fingerprint = m.fingerprint WHERE 1 = 1");
+            cnt = "m.cnt";
+            fs = "m.fs";
+            ls = "m.ls";
+        } else {
+            from.append("FROM error_groups g WHERE g.project_id = :p");
+            cnt = "g.total_count";
+            fs = "g.first_seen";
+            ls = "g.last_seen";
+        }
+        if (f.source() != null) {
+            from.append(" AND g.source = :source");
+        }
+        if (f.route() != null) {
+            from.append(" AND g.route_or_procedure = :route");
+        }
+        if (f.status() != null) {
+            from.append(" AND g.status = :status");
+        }
+        if (f.since() != null) {
+            from.append(" AND ").append(ls).append(" >= :since");
+        }
+        if (f.until() != null) {
+            from.append(" AND ").append(ls).append(" <= :until");
+        }
+        if (match != null) {
+            from.append(" AND g.id IN (SELECT rowid FROM error_groups_fts WHERE error_groups_fts MATCH :match)");
+        }
+        String order = " ORDER BY " + switch (f.sort()) {
+            case LAST_SEEN -> ls;
+            case TOTAL_COUNT -> cnt;
+            case FIRST_SEEN -> fs;
+        } + " DESC, g.id DESC";
+        String columns = groupColumns(cnt, fs, ls);
+        return reader.withHandle(h -> {
+            long total = bind(h.createQuery("SELECT count(*) " + from), f, match).mapTo(Long.class).one();
+            if (total == 0 || f.offset() >= total) {
+                return new Page<>(List.of(), total);
+            }
+            List<ErrorGroup> items = bind(h.createQuery("SELECT " + columns + " " + from + order
+                    + " LIMIT :limit OFFSET :offset"), f, match)
+                    .bind("limit", f.limit()).bind("offset", f.offset())
+                    .map((rs, ctx) -> group(rs)).list();
+            return new Page<>(items, total);
+        });
+    }
+
+    private static Query bind(Query q, GroupFilter f, String match) {
+        q.bind("p", f.projectId());
+        if (f.release() != null) {
+            q.bind("release", f.release());
+        }
+        if (f.environment() != null) {
+            q.bind("environment", f.environment());
+        }
+        if (f.source() != null) {
+            q.bind("source", f.source());
+        }
+        if (f.route() != null) {
+            q.bind("route", f.route());
+        }
+        if (f.status() != null) {
+            q.bind("status", f.status());
+        }
+        if (f.since() != null) {
+            q.bind("since", f.since());
+        }
+        if (f.until() != null) {
+            q.bind("until", f.until());
+        }
+        if (match != null) {
+            q.bind("match", match);
+        }
+        return q;
+    }
+
+    private static ErrorGroup group(ResultSet rs) throws SQLException {
+        String envs = rs.getString(13);
+        List<String> environments = envs == null ? List.of()
+                : Arrays.stream(envs.split(String.valueOf(ENV_SEPARATOR))).distinct().sorted().toList();
+        return new ErrorGroup(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getLong(9), rs.getLong(10), rs.getLong(11),
+                rs.getString(12), environments);
+    }
+
+    Optional<ErrorGroupDetail> detail(String projectId, String fingerprint) {
+        return reader.withHandle(h -> {
+            Optional<Map.Entry<ErrorGroup, ErrorGroupDetail.Grouping>> head = h.createQuery("SELECT "
+                            + groupColumns("g.total_count", "g.first_seen", "g.last_seen")
+                            + ", g.grouping_version, g.grouping_kind, g.grouping_message, g.grouping_frame, "
+                            + "g.grouping_route FROM error_groups g WHERE g.project_id = :p AND g.fingerprint = :fp")
+                    .bind("p", projectId).bind("fp", fingerprint)
+                    .map((rs, ctx) -> Map.entry(group(rs), new ErrorGroupDetail.Grouping(rs.getInt(14),
+                            rs.getString(15), rs.getString(16), rs.getString(17), rs.getString(18))))
+                    .findOne();
+            if (head.isEmpty()) {
+                return Optional.<ErrorGroupDetail>empty();
+            }
+            List<ErrorGroupDetail.ReleaseCount> releases = h.createQuery("SELECT release, sum(count), "
+                            + "min(first_seen), max(last_seen) FROM group_counts WHERE project_id = :p "
+                            + "AND fingerprint = :fp GROUP BY release ORDER BY max(last_seen) DESC, release")
+                    .bind("p", projectId).bind("fp", fingerprint)
+                    .map((rs, ctx) -> new ErrorGroupDetail.ReleaseCount(rs.getString(1), rs.getLong(2),
+                            rs.getLong(3), rs.getLong(4)))
+                    .list();
+            List<ErrorGroupDetail.EnvironmentCount> environments = h.createQuery("SELECT environment, sum(count), "
+                            + "min(first_seen), max(last_seen) FROM group_counts WHERE project_id = :p "
+                            + "AND fingerprint = :fp GROUP BY environment ORDER BY sum(count) DESC, environment")
+                    .bind("p", projectId).bind("fp", fingerprint)
+                    .map((rs, ctx) -> new ErrorGroupDetail.EnvironmentCount(rs.getString(1), rs.getLong(2),
+                            rs.getLong(3), rs.getLong(4)))
+                    .list();
+            List<JsonNode> samples = h.createQuery("SELECT event FROM group_samples WHERE project_id = :p "
+                            + "AND fingerprint = :fp ORDER BY id DESC LIMIT " + SAMPLE_LIMIT)
+                    .bind("p", projectId).bind("fp", fingerprint)
+                    .mapTo(String.class).list().stream().map(this::parse).toList();
+            return Optional.of(new ErrorGroupDetail(head.get().getKey(), head.get().getValue(), releases,
+                    environments, samples));
+        });
+    }
+
+    boolean exists(String projectId, String fingerprint) {
+        return reader.withHandle(h -> exists(h, projectId, fingerprint));
+    }
+
+    private static boolean exists(Handle h, String projectId, String fingerprint) {
+        return h.createQuery("SELECT 1 FROM error_groups WHERE project_id = :p AND fingerprint = :fp")
+                .bind("p", projectId).bind("fp", fingerprint).mapTo(Integer.class).findOne().isPresent();
+    }
+
+    /** Null when the group does not exist in the project. */
+    Page<Occurrence> occurrences(String projectId, String fingerprint, int limit, int offset) {
+        return reader.withHandle(h -> {
+            if (!exists(h, projectId, fingerprint)) {
+                return null;
+            }
+            long total = h.createQuery("SELECT count(*) FROM raw_events WHERE project_id = :p AND fingerprint = :fp")
+                    .bind("p", projectId).bind("fp", fingerprint).mapTo(Long.class).one();
+            List<Occurrence> items = h.createQuery("SELECT id, project_id, fingerprint, received_at, timestamp, source, "
+                            + "environment, release, error_type, message, app_version, build_number, "
+                            + "route_or_procedure, screen, stack, http_status, request_id, user_id_hash, "
+                            + "device_id_hash, metadata FROM raw_events WHERE project_id = :p AND fingerprint = :fp "
+                            + "ORDER BY received_at DESC, id DESC LIMIT :limit OFFSET :offset")
+                    .bind("p", projectId).bind("fp", fingerprint).bind("limit", limit).bind("offset", offset)
+                    .map((rs, ctx) -> {
+                        int status = rs.getInt(16);
+                        Integer httpStatus = rs.wasNull() ? null : status;
+                        return new Occurrence(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                                rs.getLong(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                                rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13),
+                                rs.getString(14), rs.getString(15), httpStatus, rs.getString(17), rs.getString(18),
+                                rs.getString(19), rs.getString(20) == null ? null : parse(rs.getString(20)));
+                    })
+                    .list();
+            return new Page<>(items, total);
+        });
+    }
+
+    /** Null when the group does not exist in the project. */
+    List<StatusChange> history(String projectId, String fingerprint) {
+        return reader.withHandle(h -> {
+            if (!exists(h, projectId, fingerprint)) {
+                return null;
+            }
+            return h.createQuery("SELECT id, fingerprint, old_status, new_status, actor, changed_at FROM status_history "
+                            + "WHERE project_id = :p AND fingerprint = :fp ORDER BY changed_at DESC, id DESC")
+                    .bind("p", projectId).bind("fp", fingerprint)
+                    .map((rs, ctx) -> new StatusChange(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getLong(6)))
+                    .list();
+        });
+    }
+
+    /** Hourly buckets, oldest first, zero-filled: the current hour and the {@code hours - 1} before it. */
+    List<HourlyCount> trend(String projectId, String fingerprint, int hours, long now) {
+        long current = Math.floorDiv(now, HOUR_MS) * HOUR_MS;
+        long first = current - (hours - 1L) * HOUR_MS;
+        Map<Long, Long> counts = reader.withHandle(h -> {
+            Query q = fingerprint == null
+                    ? h.createQuery("SELECT hour_bucket, count FROM project_hourly_counts WHERE project_id = :p "
+                            + "AND hour_bucket >= :first")
+                    : h.createQuery("SELECT hour_bucket, sum(count) FROM hourly_counts WHERE project_id = :p "
+                            + "AND fingerprint = :fp AND hour_bucket >= :first GROUP BY hour_bucket").bind("fp", fingerprint);
+            Map<Long, Long> m = new HashMap<>();
+            q.bind("p", projectId).bind("first", first)
+                    .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getLong(2)))
+                    .forEach(e -> m.put(e.getKey(), e.getValue()));
+            return m;
+        });
+        List<HourlyCount> out = new ArrayList<>(hours);
+        for (long bucket = first; bucket <= current; bucket += HOUR_MS) {
+            out.add(new HourlyCount(bucket, counts.getOrDefault(bucket, 0L)));
+        }
+        return out;
+    }
+
+    ErrorStats stats(String projectId, long now) {
+        long dayAgo = now - 24 * HOUR_MS;
+        long firstBucket = Math.floorDiv(now, HOUR_MS) * HOUR_MS - 23 * HOUR_MS;
+        return reader.withHandle(h -> {
+            long groups = count(h, "SELECT count(*) FROM error_groups WHERE project_id = :p", projectId);
+            long unresolved = count(h, "SELECT count(*) FROM error_groups WHERE project_id = :p "
+                    + "AND status = 'unresolved'", projectId);
+            long events = count(h, "SELECT coalesce(sum(total_count), 0) FROM error_groups WHERE project_id = :p",
+                    projectId);
+            long events24h = h.createQuery("SELECT coalesce(sum(count), 0) FROM project_hourly_counts "
+                            + "WHERE project_id = :p AND hour_bucket >= :first")
+                    .bind("p", projectId).bind("first", firstBucket).mapTo(Long.class).one();
+            long new24h = h.createQuery("SELECT count(*) FROM error_groups WHERE project_id = :p AND first_seen >= :since")
+                    .bind("p", projectId).bind("since", dayAgo).mapTo(Long.class).one();
+            List<ErrorStats.RouteCount> routes = h.createQuery("SELECT route_or_procedure, sum(total_count) AS n "
+                            + "FROM error_groups WHERE project_id = :p AND route_or_procedure IS NOT NULL "
+                            + "GROUP BY route_or_procedure ORDER BY n DESC, route_or_procedure LIMIT 10")
+                    .bind("p", projectId)
+                    .map((rs, ctx) -> new ErrorStats.RouteCount(rs.getString(1), rs.getLong(2))).list();
+            List<ErrorStats.TopGroup> top = h.createQuery("SELECT g.fingerprint, g.error_type, g.message, g.status, "
+                            + "(SELECT coalesce(sum(count), 0) FROM hourly_counts hc WHERE hc.project_id = g.project_id "
+                            + "AND hc.fingerprint = g.fingerprint AND hc.hour_bucket >= :first), g.total_count "
+                            + "FROM error_groups g WHERE g.project_id = :p ORDER BY g.total_count DESC, g.id DESC LIMIT 10")
+                    .bind("p", projectId).bind("first", firstBucket)
+                    .map((rs, ctx) -> new ErrorStats.TopGroup(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getLong(5), rs.getLong(6)))
+                    .list();
+            return new ErrorStats(groups, unresolved, events, events24h, new24h, routes, top);
+        });
+    }
+
+    private static long count(Handle h, String sql, String projectId) {
+        return h.createQuery(sql).bind("p", projectId).mapTo(Long.class).one();
+    }
+
+    private JsonNode parse(String stored) {
+        try {
+            return json.readTree(stored);
+        } catch (JsonProcessingException e) {
+            return json.getNodeFactory().textNode(stored);
+        }
+    }
+}

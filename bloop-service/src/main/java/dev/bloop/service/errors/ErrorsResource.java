@@ -1,0 +1,183 @@
+package dev.bloop.service.errors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bloop.api.ApiError;
+import dev.bloop.api.HourlyCount;
+import dev.bloop.api.StatusChange;
+import dev.bloop.service.auth.Caller;
+import dev.bloop.service.store.Database;
+import dev.bloop.service.token.Scope;
+import io.dropwizard.auth.Auth;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The query API over error groups: list, detail, occurrences, triage, history, trends, stats and
+ * per-release lists. HTTP only: parse, authorize, map. A caller only ever sees its own project.
+ */
+@Path("/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public final class ErrorsResource {
+    static final String TOTAL_COUNT = "X-Total-Count";
+    private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-f]{16}");
+    private static final int MAX_TREND_HOURS = 720;
+    private static final int DEFAULT_TREND_HOURS = 72;
+    private static final int MAX_TEXT = 512;
+
+    private final ErrorQueries queries;
+    private final StatusService statuses;
+
+    public ErrorsResource(Database db, ObjectMapper json) {
+        this.queries = new ErrorQueries(db, json);
+        this.statuses = new StatusService(db);
+    }
+
+    @GET
+    @Path("/errors")
+    public Response list(@Auth Caller caller,
+                         @QueryParam("release") String release, @QueryParam("environment") String environment,
+                         @QueryParam("source") String source, @QueryParam("route") String route,
+                         @QueryParam("status") String status, @QueryParam("q") String q,
+                         @QueryParam("since") String since, @QueryParam("until") String until,
+                         @QueryParam("sort") String sort, @QueryParam("limit") String limit,
+                         @QueryParam("offset") String offset) {
+        caller.require(Scope.ERRORS_READ);
+        return page(queries.list(new GroupFilter(caller.project(),
+                Params.text("release", release, MAX_TEXT), Params.text("environment", environment, MAX_TEXT),
+                Params.text("source", source, MAX_TEXT), Params.text("route", route, MAX_TEXT),
+                Params.status(status), Params.text("q", q, MAX_TEXT),
+                Params.optionalLong("since", since), Params.optionalLong("until", until),
+                GroupSort.parse(sort, GroupSort.LAST_SEEN), limit(limit), offset(offset))));
+    }
+
+    @GET
+    @Path("/releases/{release}/errors")
+    public Response release(@Auth Caller caller, @PathParam("release") String release,
+                            @QueryParam("environment") String environment, @QueryParam("status") String status,
+                            @QueryParam("sort") String sort, @QueryParam("limit") String limit,
+                            @QueryParam("offset") String offset) {
+        caller.require(Scope.ERRORS_READ);
+        return page(queries.list(new GroupFilter(caller.project(), release,
+                Params.text("environment", environment, MAX_TEXT), null, null, Params.status(status), null, null,
+                null, GroupSort.parse(sort, GroupSort.TOTAL_COUNT), limit(limit), offset(offset))));
+    }
+
+    @GET
+    @Path("/errors/{fingerprint}")
+    public Response detail(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
+        caller.require(Scope.ERRORS_READ);
+        String fp = fingerprint(fingerprint);
+        return queries.detail(caller.project(), fp).map(d -> Response.ok(d).build())
+                .orElseGet(() -> notFound(fp));
+    }
+
+    @GET
+    @Path("/errors/{fingerprint}/occurrences")
+    public Response occurrences(@Auth Caller caller, @PathParam("fingerprint") String fingerprint,
+                                @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+        caller.require(Scope.ERRORS_READ);
+        String fp = fingerprint(fingerprint);
+        Page<?> page = queries.occurrences(caller.project(), fp, limit(limit), offset(offset));
+        return page == null ? notFound(fp) : page(page);
+    }
+
+    @GET
+    @Path("/errors/{fingerprint}/history")
+    public Response history(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
+        caller.require(Scope.ERRORS_READ);
+        String fp = fingerprint(fingerprint);
+        List<StatusChange> rows = queries.history(caller.project(), fp);
+        return rows == null ? notFound(fp) : Response.ok(rows).build();
+    }
+
+    @GET
+    @Path("/errors/{fingerprint}/trend")
+    public Response trend(@Auth Caller caller, @PathParam("fingerprint") String fingerprint,
+                          @QueryParam("hours") String hours) {
+        caller.require(Scope.ERRORS_READ);
+        String fp = fingerprint(fingerprint);
+        int h = Params.intParam("hours", hours, DEFAULT_TREND_HOURS, 1, MAX_TREND_HOURS);
+        if (!queries.exists(caller.project(), fp)) {
+            return notFound(fp);
+        }
+        return Response.ok(queries.trend(caller.project(), fp, h, System.currentTimeMillis())).build();
+    }
+
+    @GET
+    @Path("/trends")
+    public List<HourlyCount> trends(@Auth Caller caller, @QueryParam("hours") String hours) {
+        caller.require(Scope.ERRORS_READ);
+        int h = Params.intParam("hours", hours, DEFAULT_TREND_HOURS, 1, MAX_TREND_HOURS);
+        return queries.trend(caller.project(), null, h, System.currentTimeMillis());
+    }
+
+    @GET
+    @Path("/stats")
+    public Response stats(@Auth Caller caller) {
+        caller.require(Scope.ERRORS_READ);
+        return Response.ok(queries.stats(caller.project(), System.currentTimeMillis())).build();
+    }
+
+    @POST
+    @Path("/errors/{fingerprint}/resolve")
+    public Response resolve(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
+        return setStatus(caller, fingerprint, "resolved");
+    }
+
+    @POST
+    @Path("/errors/{fingerprint}/ignore")
+    public Response ignore(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
+        return setStatus(caller, fingerprint, "ignored");
+    }
+
+    @POST
+    @Path("/errors/{fingerprint}/mute")
+    public Response mute(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
+        return setStatus(caller, fingerprint, "muted");
+    }
+
+    @POST
+    @Path("/errors/{fingerprint}/unresolve")
+    public Response unresolve(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
+        return setStatus(caller, fingerprint, "unresolved");
+    }
+
+    private Response setStatus(Caller caller, String fingerprint, String status) {
+        caller.require(Scope.ERRORS_WRITE);
+        String fp = fingerprint(fingerprint);
+        return statuses.change(caller.project(), fp, status, caller.getName())
+                .map(u -> Response.ok(u).build()).orElseGet(() -> notFound(fp));
+    }
+
+    private static int limit(String raw) {
+        return Params.intParam("limit", raw, GroupFilter.DEFAULT_LIMIT, 1, GroupFilter.MAX_LIMIT);
+    }
+
+    private static int offset(String raw) {
+        return Params.intParam("offset", raw, 0, 0, Integer.MAX_VALUE);
+    }
+
+    /** Fingerprints are 16 hex characters; anything else cannot name a group. */
+    private static String fingerprint(String raw) {
+        return raw.toLowerCase(Locale.ROOT);
+    }
+
+    private static Response page(Page<?> page) {
+        return Response.ok(page.items()).header(TOTAL_COUNT, page.total()).build();
+    }
+
+    private static Response notFound(String fp) {
+        String shown = FINGERPRINT.matcher(fp).matches() ? fp : "that fingerprint";
+        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(ApiError.of("no error group with " + shown + " in this project")).build();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.bloop.service.errors;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns the user's {@code q} into an FTS5 MATCH expression: every word must match, as a prefix
+ * ("undef" finds "undefined"). Only letters and digits reach FTS5, so no input can inject its
+ * query syntax.
+ */
+final class SearchQuery {
+    private static final int MAX_TERMS = 16;
+
+    private SearchQuery() {
+    }
+
+    /** The MATCH expression, or null when {@code q} has no word at all. */
+    static String toMatch(String q) {
+        List<String> terms = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        for (int i = 0; i <= q.length(); i++) {
+            int cp = i < q.length() ? q.codePointAt(i) : ' ';
+            if (Character.isLetterOrDigit(cp)) {
+                word.appendCodePoint(cp);
+                if (Character.isSupplementaryCodePoint(cp)) {
+                    i++;
+                }
+            } else if (word.length() > 0) {
+                if (terms.size() < MAX_TERMS) {
+                    terms.add("\"" + word + "\"*");
+                }
+                word.setLength(0);
+            }
+        }
+        return terms.isEmpty() ? null : String.join(" ", terms);
+    }
+}
