@@ -78,7 +78,9 @@ public class BloopApplication extends Application<BloopConfiguration> {
 
         JsonErrorMappers.register(env.jersey().getResourceConfig());
         env.jersey().register(new BadParameterException.Mapper());
-        ApiAuth.register(env, new TokenService(db));
+        TokenService tokens = new TokenService(db);
+        env.lifecycle().manage(tokens);
+        ApiAuth.register(env, tokens);
         env.jersey().register(new ErrorsResource(db, env.getObjectMapper()));
         env.jersey().register(new HealthResource(db, queue, writer, warnings));
         env.healthChecks().register("database", new DatabaseHealthCheck(db));

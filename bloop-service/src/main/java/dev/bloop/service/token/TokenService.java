@@ -3,6 +3,7 @@ package dev.bloop.service.token;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.bloop.service.store.Database;
+import io.dropwizard.lifecycle.Managed;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * unusable: expiry is checked on every use, and revoking (or creating, for a cached miss) replaces the
  * cache entry at once. {@code last_used_at} is written off the request path, at most once a minute.
  */
-public final class TokenService {
+public final class TokenService implements Managed {
     public static final String PREFIX = "bloop_tk_";
     static final int DISPLAY_PREFIX_LENGTH = 16;
     private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
@@ -93,12 +95,22 @@ public final class TokenService {
         return revoked;
     }
 
+    /** Finishes pending last-use writes before the database closes. */
+    @Override
+    public void stop() throws InterruptedException {
+        toucher.shutdown();
+        toucher.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
     private void touch(String id, long now) {
         Long last = lastTouched.get(id);
         if (last != null && now - last < TOUCH_EVERY_MS) {
             return;
         }
         lastTouched.put(id, now);
+        if (toucher.isShutdown()) {
+            return;
+        }
         toucher.execute(() -> {
             try {
                 store.touch(id, now);
