@@ -18,7 +18,7 @@ def event(rng, groups):
     bug = rng.randrange(groups)
     return {
         "timestamp": int(time.time() * 1000),
-        "source": rng.choice(["ios", "android", "api", "web"]) if bug % 3 else "api",
+        "source": ["ios", "android", "api", "web"][bug % 4],
         "environment": rng.choice(["prod", "staging"]),
         "release": "1.%d.%d" % (bug % 4, rng.randrange(5)),
         "error_type": "TypeError" if bug % 2 else "NetworkError",

@@ -12,6 +12,12 @@ init = function(args)
   i = math.random(n)
 end
 
+-- BLOOP_DELAY_MS paces each connection (open-loop-ish background load); unset means as fast as possible.
+local pace = tonumber(os.getenv("BLOOP_DELAY_MS") or "")
+if pace then
+  delay = function() return pace end
+end
+
 request = function()
   i = i % n + 1
   return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["X-Signature"] = sigs[i]}, bodies[i])

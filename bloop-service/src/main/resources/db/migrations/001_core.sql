@@ -83,20 +83,39 @@ CREATE TRIGGER error_groups_fts_update AFTER UPDATE OF error_type, message ON er
     INSERT INTO error_groups_fts (rowid, error_type, message) VALUES (new.id, new.error_type, new.message);
 END;
 
--- Per group, per (release, environment): what release and environment filters count, exactly and
--- together. Per-release and per-environment totals are sums over this table.
+-- Per group, per (release, environment). Keyed release-first so that a release filter is one range
+-- scan with the counts in the rows; per-group lookups (detail) use the second index.
 CREATE TABLE group_counts (
     project_id  TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
     release     TEXT NOT NULL,
     environment TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
     count       INTEGER NOT NULL,
     first_seen  INTEGER NOT NULL,
     last_seen   INTEGER NOT NULL,
-    PRIMARY KEY (project_id, fingerprint, release, environment)
+    PRIMARY KEY (project_id, release, environment, fingerprint)
 ) WITHOUT ROWID;
-CREATE INDEX group_counts_by_release ON group_counts (project_id, release, environment);
-CREATE INDEX group_counts_by_environment ON group_counts (project_id, environment);
+CREATE INDEX group_counts_by_group ON group_counts (project_id, fingerprint);
+
+-- Per group, per environment, keyed environment-first: an environment filter without a release is
+-- one range scan too.
+CREATE TABLE group_env_counts (
+    project_id  TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    count       INTEGER NOT NULL,
+    first_seen  INTEGER NOT NULL,
+    last_seen   INTEGER NOT NULL,
+    PRIMARY KEY (project_id, environment, fingerprint)
+) WITHOUT ROWID;
+
+-- Events per route (of the event, not of its group's first event), for the stats' top routes.
+CREATE TABLE route_counts (
+    project_id TEXT NOT NULL,
+    route      TEXT NOT NULL,
+    count      INTEGER NOT NULL,
+    PRIMARY KEY (project_id, route)
+) WITHOUT ROWID;
 
 -- Hourly buckets by server receive time: trends and spike rules. Not keyed by release: per-release
 -- totals live in group_release_counts, and a release key multiplies the writer's upserts per flush.

@@ -51,62 +51,94 @@ final class ErrorQueries {
         if (f.q() != null && match == null) {
             return new Page<>(List.of(), 0);
         }
-        StringBuilder from = new StringBuilder();
-        String cnt;
-        String fs;
-        String ls;
-        if (f.countsByRelease()) {
-            // Counts and times of the matching (release, environment) rows only.
-            from.append("FROM (SELECT fingerprint, sum(count) AS cnt, min(first_seen) AS fs, max(last_seen) AS ls "
-                    + "FROM group_counts WHERE project_id = :p");
-            if (f.release() != null) {
-                from.append(" AND release = :release");
-            }
-            if (f.environment() != null) {
-                from.append(" AND environment = :environment");
-            }
-            from.append(" GROUP BY fingerprint) m JOIN error_groups g ON g.project_id = :p "
-                    + "AND g.fingerprint = m.fingerprint WHERE 1 = 1");
-            cnt = "m.cnt";
-            fs = "m.fs";
-            ls = "m.ls";
-        } else {
-            from.append("FROM error_groups g WHERE g.project_id = :p");
-            cnt = "g.total_count";
-            fs = "g.first_seen";
-            ls = "g.last_seen";
-        }
-        if (f.source() != null) {
-            from.append(" AND g.source = :source");
-        }
-        if (f.route() != null) {
-            from.append(" AND g.route_or_procedure = :route");
-        }
-        if (f.status() != null) {
-            from.append(" AND g.status = :status");
-        }
+        return f.countsByRelease() ? listByCounts(f, match) : listGroups(f, match);
+    }
+
+    /** No release or environment filter: the groups' own totals, straight from error_groups' indexes. */
+    private Page<ErrorGroup> listGroups(GroupFilter f, String match) {
+        StringBuilder from = new StringBuilder("FROM error_groups g WHERE g.project_id = :p");
+        appendGroupFilters(from, f, match);
         if (f.since() != null) {
-            from.append(" AND ").append(ls).append(" >= :since");
+            from.append(" AND g.last_seen >= :since");
         }
         if (f.until() != null) {
-            from.append(" AND ").append(ls).append(" <= :until");
-        }
-        if (match != null) {
-            from.append(" AND g.id IN (SELECT rowid FROM error_groups_fts WHERE error_groups_fts MATCH :match)");
+            from.append(" AND g.last_seen <= :until");
         }
         String order = " ORDER BY " + switch (f.sort()) {
-            case LAST_SEEN -> ls;
-            case TOTAL_COUNT -> cnt;
-            case FIRST_SEEN -> fs;
+            case LAST_SEEN -> "g.last_seen";
+            case TOTAL_COUNT -> "g.total_count";
+            case FIRST_SEEN -> "g.first_seen";
         } + " DESC, g.id DESC";
-        String columns = groupColumns(cnt, fs, ls);
+        String select = "SELECT " + groupColumns("g.total_count", "g.first_seen", "g.last_seen") + " " + from + order
+                + " LIMIT :limit OFFSET :offset";
+        return page(f, match, "SELECT count(*) " + from, select);
+    }
+
+    /**
+     * A release and/or environment filter: counts and times of the matching events only, read by one
+     * range scan of the table clustered by that key. Without filters on the group itself, the page is
+     * sorted and cut before the join, so only its rows are looked up.
+     */
+    private Page<ErrorGroup> listByCounts(GroupFilter f, String match) {
+        StringBuilder counts = new StringBuilder("SELECT fingerprint, sum(count) AS cnt, min(first_seen) AS fs, "
+                + "max(last_seen) AS ls FROM ");
+        if (f.release() != null) {
+            counts.append("group_counts WHERE project_id = :p AND release = :release");
+            if (f.environment() != null) {
+                counts.append(" AND environment = :environment");
+            }
+        } else {
+            counts.append("group_env_counts WHERE project_id = :p AND environment = :environment");
+        }
+        counts.append(" GROUP BY fingerprint");
+        String having = (f.since() != null ? " AND max(last_seen) >= :since" : "")
+                + (f.until() != null ? " AND max(last_seen) <= :until" : "");
+        if (!having.isEmpty()) {
+            counts.append(" HAVING ").append(having.substring(5));
+        }
+        String column = switch (f.sort()) {
+            case LAST_SEEN -> "ls";
+            case TOTAL_COUNT -> "cnt";
+            case FIRST_SEEN -> "fs";
+        };
+        String inner = " ORDER BY " + column + " DESC, fingerprint DESC";
+        String outer = " ORDER BY m." + column + " DESC, m.fingerprint DESC";
+        String columns = groupColumns("m.cnt", "m.fs", "m.ls");
+        boolean groupFilters = f.source() != null || f.route() != null || f.status() != null || match != null;
+        if (!groupFilters) {
+            String select = "SELECT " + columns + " FROM (" + counts + inner + " LIMIT :limit OFFSET :offset) m "
+                    + "JOIN error_groups g ON g.project_id = :p AND g.fingerprint = m.fingerprint" + outer;
+            return page(f, null, "SELECT count(*) FROM (" + counts + ")", select);
+        }
+        StringBuilder from = new StringBuilder("FROM (" + counts + ") m JOIN error_groups g ON g.project_id = :p "
+                + "AND g.fingerprint = m.fingerprint WHERE 1 = 1");
+        appendGroupFilters(from, f, match);
+        String select = "SELECT " + columns + " " + from + outer + " LIMIT :limit OFFSET :offset";
+        return page(f, match, "SELECT count(*) " + from, select);
+    }
+
+    private static void appendGroupFilters(StringBuilder sql, GroupFilter f, String match) {
+        if (f.source() != null) {
+            sql.append(" AND g.source = :source");
+        }
+        if (f.route() != null) {
+            sql.append(" AND g.route_or_procedure = :route");
+        }
+        if (f.status() != null) {
+            sql.append(" AND g.status = :status");
+        }
+        if (match != null) {
+            sql.append(" AND g.id IN (SELECT rowid FROM error_groups_fts WHERE error_groups_fts MATCH :match)");
+        }
+    }
+
+    private Page<ErrorGroup> page(GroupFilter f, String match, String countSql, String selectSql) {
         return reader.withHandle(h -> {
-            long total = bind(h.createQuery("SELECT count(*) " + from), f, match).mapTo(Long.class).one();
+            long total = bind(h.createQuery(countSql), f, match).mapTo(Long.class).one();
             if (total == 0 || f.offset() >= total) {
                 return new Page<>(List.of(), total);
             }
-            List<ErrorGroup> items = bind(h.createQuery("SELECT " + columns + " " + from + order
-                    + " LIMIT :limit OFFSET :offset"), f, match)
+            List<ErrorGroup> items = bind(h.createQuery(selectSql), f, match)
                     .bind("limit", f.limit()).bind("offset", f.offset())
                     .map((rs, ctx) -> group(rs)).list();
             return new Page<>(items, total);
@@ -276,9 +308,8 @@ final class ErrorQueries {
                     .bind("p", projectId).bind("first", firstBucket).mapTo(Long.class).one();
             long new24h = h.createQuery("SELECT count(*) FROM error_groups WHERE project_id = :p AND first_seen >= :since")
                     .bind("p", projectId).bind("since", dayAgo).mapTo(Long.class).one();
-            List<ErrorStats.RouteCount> routes = h.createQuery("SELECT route_or_procedure, sum(total_count) AS n "
-                            + "FROM error_groups WHERE project_id = :p AND route_or_procedure IS NOT NULL "
-                            + "GROUP BY route_or_procedure ORDER BY n DESC, route_or_procedure LIMIT 10")
+            List<ErrorStats.RouteCount> routes = h.createQuery("SELECT route, count FROM route_counts "
+                            + "WHERE project_id = :p ORDER BY count DESC, route LIMIT 10")
                     .bind("p", projectId)
                     .map((rs, ctx) -> new ErrorStats.RouteCount(rs.getString(1), rs.getLong(2))).list();
             List<ErrorStats.TopGroup> top = h.createQuery("SELECT g.fingerprint, g.error_type, g.message, g.status, "

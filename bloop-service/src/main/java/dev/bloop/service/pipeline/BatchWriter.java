@@ -92,6 +92,8 @@ final class BatchWriter {
 
         Map<GroupId, GroupTally> groups = new LinkedHashMap<>();
         Map<CountKey, Tally> counts = new HashMap<>();
+        Map<CountKey, Tally> envCounts = new HashMap<>();
+        Map<Map.Entry<String, String>, Integer> routes = new HashMap<>();
         Map<HourKey, Tally> hours = new HashMap<>();
         for (AcceptedEvent e : batch) {
             ErrorEvent ev = e.event();
@@ -106,6 +108,11 @@ final class BatchWriter {
             }
             counts.computeIfAbsent(new CountKey(e.projectId(), e.fingerprint(), ev.release(), ev.environment()),
                     k -> new Tally()).add(e.receivedAt());
+            envCounts.computeIfAbsent(new CountKey(e.projectId(), e.fingerprint(), null, ev.environment()),
+                    k -> new Tally()).add(e.receivedAt());
+            if (ev.routeOrProcedure() != null) {
+                routes.merge(Map.entry(e.projectId(), ev.routeOrProcedure()), 1, Integer::sum);
+            }
             long hour = Math.floorDiv(e.receivedAt(), HOUR_MS) * HOUR_MS;
             hours.computeIfAbsent(new HourKey(e.projectId(), e.fingerprint(), hour, ev.environment()),
                     k -> new Tally()).add(e.receivedAt());
@@ -113,6 +120,8 @@ final class BatchWriter {
 
         List<FlushOutcome.GroupChange> changes = upsertGroups(c, groups, now);
         upsertCounts(c, counts);
+        upsertEnvCounts(c, envCounts);
+        upsertRoutes(c, routes);
         upsertHours(c, hours);
         upsertProjectHours(c, hours);
         writeSamples(c, groups, changes, now);
@@ -242,20 +251,56 @@ final class BatchWriter {
     }
 
     private static void upsertCounts(Connection c, Map<CountKey, Tally> tallies) throws SQLException {
-        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO group_counts (project_id, fingerprint, "
-                + "release, environment, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (project_id, fingerprint, release, environment) DO UPDATE SET "
+        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO group_counts (project_id, release, "
+                + "environment, fingerprint, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (project_id, release, environment, fingerprint) DO UPDATE SET "
                 + "count = count + excluded.count, last_seen = max(last_seen, excluded.last_seen)")) {
             for (Map.Entry<CountKey, Tally> e : tallies.entrySet()) {
                 CountKey k = e.getKey();
                 Tally t = e.getValue();
                 upsert.setString(1, k.projectId());
-                upsert.setString(2, k.fingerprint());
-                upsert.setString(3, k.release());
-                upsert.setString(4, k.environment());
+                upsert.setString(2, k.release());
+                upsert.setString(3, k.environment());
+                upsert.setString(4, k.fingerprint());
                 upsert.setInt(5, t.count);
                 upsert.setLong(6, t.first);
                 upsert.setLong(7, t.last);
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        }
+    }
+
+    private static void upsertEnvCounts(Connection c, Map<CountKey, Tally> tallies) throws SQLException {
+        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO group_env_counts (project_id, environment, "
+                + "fingerprint, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (project_id, environment, fingerprint) DO UPDATE SET "
+                + "count = count + excluded.count, last_seen = max(last_seen, excluded.last_seen)")) {
+            for (Map.Entry<CountKey, Tally> e : tallies.entrySet()) {
+                CountKey k = e.getKey();
+                Tally t = e.getValue();
+                upsert.setString(1, k.projectId());
+                upsert.setString(2, k.environment());
+                upsert.setString(3, k.fingerprint());
+                upsert.setInt(4, t.count);
+                upsert.setLong(5, t.first);
+                upsert.setLong(6, t.last);
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        }
+    }
+
+    private static void upsertRoutes(Connection c, Map<Map.Entry<String, String>, Integer> routes) throws SQLException {
+        if (routes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO route_counts (project_id, route, count) "
+                + "VALUES (?, ?, ?) ON CONFLICT (project_id, route) DO UPDATE SET count = count + excluded.count")) {
+            for (Map.Entry<Map.Entry<String, String>, Integer> e : routes.entrySet()) {
+                upsert.setString(1, e.getKey().getKey());
+                upsert.setString(2, e.getKey().getValue());
+                upsert.setInt(3, e.getValue());
                 upsert.addBatch();
             }
             upsert.executeBatch();
