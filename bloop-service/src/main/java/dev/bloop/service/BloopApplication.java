@@ -16,7 +16,7 @@ import dev.bloop.service.pipeline.EventWriter;
 import dev.bloop.service.project.ProjectKeys;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.store.Database;
-import dev.bloop.service.store.WalCheckpointer;
+import dev.bloop.service.store.StoreMaintenance;
 import dev.bloop.service.token.TokenService;
 import dev.bloop.service.web.JsonErrorMappers;
 import io.dropwizard.core.Application;
@@ -64,11 +64,11 @@ public class BloopApplication extends Application<BloopConfiguration> {
         projects.ensureDefaultProject();
         LOG.info("Database {} at schema version {}", db.file(), version);
 
-        env.lifecycle().manage(new WalCheckpointer(db));
+        env.lifecycle().manage(new StoreMaintenance(db));
 
         EventQueue queue = new EventQueue(config.getPipeline().getQueueCapacity());
         // Registered last so that it stops first (Jetty stops in reverse order): its final drain needs
-        // the database, and the checkpointer's final truncate should see the drained events.
+        // the database, and the final WAL truncate should see the drained events.
         EventWriter writer = new EventWriter(queue, db.writer(), env.getObjectMapper(), config.getPipeline(),
                 env.metrics());
         env.lifecycle().manage(writer);

@@ -51,7 +51,7 @@ public final class Database implements Managed {
         }
         DataSourceFactory write = factory(file, config.getBusyTimeout(), WRITE_POOL_SIZE, WRITE_CACHE_KIB);
         write.getProperties().put("transaction_mode", "IMMEDIATE");
-        // WalCheckpointer checkpoints every second; this threshold (in pages) is only a safety net.
+        // StoreMaintenance checkpoints every second; this threshold (in pages) is only a safety net.
         write.getProperties().put("wal_autocheckpoint", "16384");
         write.getProperties().put("journal_size_limit", Long.toString(64L * 1024 * 1024));
         DataSourceFactory read = factory(file, config.getBusyTimeout(), config.getReadPoolSize(), READ_CACHE_KIB);
