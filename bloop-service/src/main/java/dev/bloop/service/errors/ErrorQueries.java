@@ -52,7 +52,7 @@ final class ErrorQueries {
         if (f.q() != null && match == null) {
             return new Page<>(List.of(), 0);
         }
-        return f.countsByRelease() ? listByCounts(f, match) : listGroups(f, match);
+        return f.narrowsCounts() ? listByCounts(f, match) : listGroups(f, match);
     }
 
     /** No release or environment filter: the groups' own totals, straight from error_groups' indexes. */

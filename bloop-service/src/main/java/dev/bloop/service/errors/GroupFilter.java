@@ -10,7 +10,7 @@ record GroupFilter(String projectId, String release, String environment, String 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
 
-    boolean countsByRelease() {
+    boolean narrowsCounts() {
         return release != null || environment != null;
     }
 }
