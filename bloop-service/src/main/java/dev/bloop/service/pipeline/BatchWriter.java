@@ -250,95 +250,91 @@ final class BatchWriter {
         return changes;
     }
 
-    private static void upsertCounts(Connection c, Map<CountKey, Tally> tallies) throws SQLException {
-        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO group_counts (project_id, release, "
-                + "environment, fingerprint, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (project_id, release, environment, fingerprint) DO UPDATE SET "
-                + "count = count + excluded.count, last_seen = max(last_seen, excluded.last_seen)")) {
-            for (Map.Entry<CountKey, Tally> e : tallies.entrySet()) {
-                CountKey k = e.getKey();
-                Tally t = e.getValue();
-                upsert.setString(1, k.projectId());
-                upsert.setString(2, k.release());
-                upsert.setString(3, k.environment());
-                upsert.setString(4, k.fingerprint());
-                upsert.setInt(5, t.count);
-                upsert.setLong(6, t.first);
-                upsert.setLong(7, t.last);
-                upsert.addBatch();
+    /** Binds one row of a batched statement. */
+    @FunctionalInterface
+    private interface RowBinder<T> {
+        void bind(PreparedStatement statement, T row) throws SQLException;
+    }
+
+    /** One prepared statement, one batch, one execution: how every aggregate of a flush is written. */
+    private static <T> void executeBatch(Connection c, String sql, Iterable<T> rows, RowBinder<T> binder)
+            throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            boolean any = false;
+            for (T row : rows) {
+                binder.bind(statement, row);
+                statement.addBatch();
+                any = true;
             }
-            upsert.executeBatch();
+            if (any) {
+                statement.executeBatch();
+            }
         }
+    }
+
+    private static void upsertCounts(Connection c, Map<CountKey, Tally> tallies) throws SQLException {
+        executeBatch(c, "INSERT INTO group_counts (project_id, release, environment, fingerprint, count, "
+                + "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (project_id, release, environment, fingerprint) DO UPDATE SET "
+                + "count = count + excluded.count, last_seen = max(last_seen, excluded.last_seen)",
+                tallies.entrySet(), (st, e) -> {
+                    st.setString(1, e.getKey().projectId());
+                    st.setString(2, e.getKey().release());
+                    st.setString(3, e.getKey().environment());
+                    st.setString(4, e.getKey().fingerprint());
+                    st.setInt(5, e.getValue().count);
+                    st.setLong(6, e.getValue().first);
+                    st.setLong(7, e.getValue().last);
+                });
     }
 
     private static void upsertEnvCounts(Connection c, Map<CountKey, Tally> tallies) throws SQLException {
-        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO group_env_counts (project_id, environment, "
-                + "fingerprint, count, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (project_id, environment, fingerprint) DO UPDATE SET "
-                + "count = count + excluded.count, last_seen = max(last_seen, excluded.last_seen)")) {
-            for (Map.Entry<CountKey, Tally> e : tallies.entrySet()) {
-                CountKey k = e.getKey();
-                Tally t = e.getValue();
-                upsert.setString(1, k.projectId());
-                upsert.setString(2, k.environment());
-                upsert.setString(3, k.fingerprint());
-                upsert.setInt(4, t.count);
-                upsert.setLong(5, t.first);
-                upsert.setLong(6, t.last);
-                upsert.addBatch();
-            }
-            upsert.executeBatch();
-        }
+        executeBatch(c, "INSERT INTO group_env_counts (project_id, environment, fingerprint, count, first_seen, "
+                + "last_seen) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, environment, fingerprint) DO UPDATE "
+                + "SET count = count + excluded.count, last_seen = max(last_seen, excluded.last_seen)",
+                tallies.entrySet(), (st, e) -> {
+                    st.setString(1, e.getKey().projectId());
+                    st.setString(2, e.getKey().environment());
+                    st.setString(3, e.getKey().fingerprint());
+                    st.setInt(4, e.getValue().count);
+                    st.setLong(5, e.getValue().first);
+                    st.setLong(6, e.getValue().last);
+                });
     }
 
     private static void upsertRoutes(Connection c, Map<Map.Entry<String, String>, Integer> routes) throws SQLException {
-        if (routes.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO route_counts (project_id, route, count) "
-                + "VALUES (?, ?, ?) ON CONFLICT (project_id, route) DO UPDATE SET count = count + excluded.count")) {
-            for (Map.Entry<Map.Entry<String, String>, Integer> e : routes.entrySet()) {
-                upsert.setString(1, e.getKey().getKey());
-                upsert.setString(2, e.getKey().getValue());
-                upsert.setInt(3, e.getValue());
-                upsert.addBatch();
-            }
-            upsert.executeBatch();
-        }
+        executeBatch(c, "INSERT INTO route_counts (project_id, route, count) VALUES (?, ?, ?) "
+                + "ON CONFLICT (project_id, route) DO UPDATE SET count = count + excluded.count",
+                routes.entrySet(), (st, e) -> {
+                    st.setString(1, e.getKey().getKey());
+                    st.setString(2, e.getKey().getValue());
+                    st.setInt(3, e.getValue());
+                });
+    }
+
+    private static void upsertHours(Connection c, Map<HourKey, Tally> hours) throws SQLException {
+        executeBatch(c, "INSERT INTO hourly_counts (project_id, fingerprint, hour_bucket, environment, count) "
+                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (project_id, fingerprint, hour_bucket, environment) "
+                + "DO UPDATE SET count = count + excluded.count",
+                hours.entrySet(), (st, e) -> {
+                    st.setString(1, e.getKey().projectId());
+                    st.setString(2, e.getKey().fingerprint());
+                    st.setLong(3, e.getKey().hour());
+                    st.setString(4, e.getKey().environment());
+                    st.setInt(5, e.getValue().count);
+                });
     }
 
     private static void upsertProjectHours(Connection c, Map<HourKey, Tally> hours) throws SQLException {
         Map<Map.Entry<String, Long>, Integer> totals = new HashMap<>();
         hours.forEach((k, t) -> totals.merge(Map.entry(k.projectId(), k.hour()), t.count, Integer::sum));
-        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO project_hourly_counts (project_id, "
-                + "hour_bucket, count) VALUES (?, ?, ?) "
-                + "ON CONFLICT (project_id, hour_bucket) DO UPDATE SET count = count + excluded.count")) {
-            for (Map.Entry<Map.Entry<String, Long>, Integer> e : totals.entrySet()) {
-                upsert.setString(1, e.getKey().getKey());
-                upsert.setLong(2, e.getKey().getValue());
-                upsert.setInt(3, e.getValue());
-                upsert.addBatch();
-            }
-            upsert.executeBatch();
-        }
-    }
-
-    private static void upsertHours(Connection c, Map<HourKey, Tally> hours) throws SQLException {
-        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO hourly_counts (project_id, fingerprint, "
-                + "hour_bucket, environment, count) VALUES (?, ?, ?, ?, ?) "
-                + "ON CONFLICT (project_id, fingerprint, hour_bucket, environment) DO UPDATE SET "
-                + "count = count + excluded.count")) {
-            for (Map.Entry<HourKey, Tally> e : hours.entrySet()) {
-                HourKey k = e.getKey();
-                upsert.setString(1, k.projectId());
-                upsert.setString(2, k.fingerprint());
-                upsert.setLong(3, k.hour());
-                upsert.setString(4, k.environment());
-                upsert.setInt(5, e.getValue().count);
-                upsert.addBatch();
-            }
-            upsert.executeBatch();
-        }
+        executeBatch(c, "INSERT INTO project_hourly_counts (project_id, hour_bucket, count) VALUES (?, ?, ?) "
+                + "ON CONFLICT (project_id, hour_bucket) DO UPDATE SET count = count + excluded.count",
+                totals.entrySet(), (st, e) -> {
+                    st.setString(1, e.getKey().getKey());
+                    st.setLong(2, e.getKey().getValue());
+                    st.setInt(3, e.getValue());
+                });
     }
 
     private void writeSamples(Connection c, Map<GroupId, GroupTally> groups, List<FlushOutcome.GroupChange> changes,

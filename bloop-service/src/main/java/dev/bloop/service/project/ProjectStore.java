@@ -5,11 +5,14 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
 
 /** SQL for projects. */
 public final class ProjectStore {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "id, slug, name, ingest_key, ingest_secret, created_at";
+    private static final RowMapper<Project> ROW = (rs, ctx) -> new Project(rs.getString(1), rs.getString(2),
+            rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6));
 
     private final Jdbi writer;
     private final Jdbi reader;
@@ -35,16 +38,14 @@ public final class ProjectStore {
     public Optional<Project> findByIngestKey(String ingestKey) {
         return reader.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM projects WHERE ingest_key = :key")
                 .bind("key", ingestKey)
-                .map((rs, ctx) -> new Project(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getLong(6)))
+                .map(ROW)
                 .findOne());
     }
 
     public Optional<Project> findBySlug(String slug) {
         return reader.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM projects WHERE slug = :slug")
                 .bind("slug", slug)
-                .map((rs, ctx) -> new Project(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getString(5), rs.getLong(6)))
+                .map(ROW)
                 .findOne());
     }
 
