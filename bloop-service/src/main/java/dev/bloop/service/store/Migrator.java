@@ -42,6 +42,11 @@ public final class Migrator {
             if (current > latestVersion()) {
                 throw new SchemaTooNewException(current, latestVersion());
             }
+            if (current == 0) {
+                // Only an empty database can take this: it lets retention give space back with
+                // PRAGMA incremental_vacuum in small steps instead of a full VACUUM that stops writes.
+                handle.execute("PRAGMA auto_vacuum = INCREMENTAL");
+            }
             for (Migration m : migrations) {
                 if (m.version() <= current) {
                     continue;
