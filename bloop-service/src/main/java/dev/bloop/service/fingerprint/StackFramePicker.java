@@ -46,6 +46,9 @@ public final class StackFramePicker {
             if (line.isEmpty()) {
                 continue;
             }
+            if (isNotAFrame(line)) {
+                continue;
+            }
             if (firstFrame == null) {
                 firstFrame = line;
             }
@@ -55,6 +58,15 @@ public final class StackFramePicker {
         }
         // Every frame is library code: the first one still tells the crash site apart.
         return firstFrame == null ? "" : clean(firstFrame);
+    }
+
+    /**
+     * JVM cause chains: "Caused by: Type: message", "Suppressed: ..." and "... 12 more" are not
+     * frames, and a cause's message must never stand in for the frame of a group.
+     */
+    static boolean isNotAFrame(String line) {
+        return line.startsWith("Caused by:") || line.startsWith("Suppressed:")
+                || (line.startsWith("... ") && line.endsWith(" more"));
     }
 
     static boolean isLibraryFrame(String line) {

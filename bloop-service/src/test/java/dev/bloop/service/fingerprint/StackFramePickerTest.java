@@ -46,6 +46,15 @@ class StackFramePickerTest {
     }
 
     @Test
+    void causeChainLinesAreNotFrames() {
+        String stack = "\tat java.util.concurrent.FutureTask.get(FutureTask.java:205)\n"
+                + "Caused by: com.example.OrderException: order 8812 rejected\n"
+                + "\tat com.example.Orders.place(Orders.java:41)\n"
+                + "\t... 12 more";
+        assertThat(StackFramePicker.topFrame(stack)).isEqualTo("at com.example.Orders.place(Orders.java)");
+    }
+
+    @Test
     void noStackNoFrame() {
         assertThat(StackFramePicker.topFrame(null)).isEmpty();
         assertThat(StackFramePicker.topFrame(" \n\r\n")).isEmpty();
