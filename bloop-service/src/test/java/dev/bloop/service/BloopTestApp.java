@@ -125,6 +125,38 @@ public final class BloopTestApp {
         }
     }
 
+    /** Runs {@code work} against the app's database file, as a second process (a CLI command) would. */
+    public void withDatabase(java.util.function.Consumer<dev.bloop.service.store.Database> work) {
+        dev.bloop.service.store.DatabaseConfig config = new dev.bloop.service.store.DatabaseConfig();
+        config.setPath(dbFile.toString());
+        dev.bloop.service.store.Database db = dev.bloop.service.store.Database.open(config,
+                new com.codahale.metrics.MetricRegistry());
+        try {
+            work.accept(db);
+        } finally {
+            try {
+                db.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** A new API token for a project, created the way the create-token command does. */
+    public String token(String name, String projectId, dev.bloop.service.token.Scope... scopes) {
+        String[] token = new String[1];
+        withDatabase(db -> {
+            dev.bloop.service.token.TokenService tokens = new dev.bloop.service.token.TokenService(db);
+            token[0] = tokens.create(name, projectId, java.util.Set.of(scopes), null, "test").token();
+        });
+        return token[0];
+    }
+
+    public void addProject(String id, String slug, String ingestKey, String ingestSecret) {
+        withDatabase(db -> db.writer().useHandle(h -> h.execute("INSERT INTO projects (id, slug, name, ingest_key, "
+                + "ingest_secret, created_at) VALUES (?, ?, ?, ?, ?, 0)", id, slug, slug, ingestKey, ingestSecret)));
+    }
+
     public static String event(String message) {
         return "{\"timestamp\":1700000000000,\"source\":\"api\",\"environment\":\"prod\",\"release\":\"1.0.0\","
                 + "\"error_type\":\"TypeError\",\"message\":\"" + message + "\",\"route_or_procedure\":\"/api/users\"}";

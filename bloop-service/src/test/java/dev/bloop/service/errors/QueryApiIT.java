@@ -7,17 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bloop.api.Signatures;
 import dev.bloop.service.BloopConfiguration;
 import dev.bloop.service.BloopTestApp;
-import dev.bloop.service.store.Database;
-import dev.bloop.service.store.DatabaseConfig;
 import dev.bloop.service.token.Scope;
-import dev.bloop.service.token.TokenService;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,23 +44,13 @@ class QueryApiIT {
     @BeforeAll
     static void seed() throws Exception {
         // Tokens are created through the same service the create-token command uses, on the app's file.
-        DatabaseConfig config = new DatabaseConfig();
-        config.setPath(BLOOP.dbFile().toString());
-        Database db = Database.open(config, new com.codahale.metrics.MetricRegistry());
-        try {
-            db.writer().useHandle(h -> h.execute("INSERT INTO projects (id, slug, name, ingest_key, ingest_secret, "
-                    + "created_at) VALUES ('p-other', 'other', 'Other', 'bloop_pk_other', ?, 0)", OTHER_SECRET));
-            TokenService tokens = new TokenService(db);
-            readWrite = tokens.create("triage-bot", "default", EnumSet.of(Scope.ERRORS_READ, Scope.ERRORS_WRITE), null, "t").token();
-            readOnly = tokens.create("dashboard-ro", "default", EnumSet.of(Scope.ERRORS_READ), null, "t").token();
-            alertsOnly = tokens.create("alerts", "default", EnumSet.of(Scope.ALERTS_READ), null, "t").token();
-            otherProject = tokens.create("other-bot", "p-other", EnumSet.of(Scope.ERRORS_READ, Scope.ERRORS_WRITE), null, "t").token();
-            expired = tokens.create("old", "default", EnumSet.of(Scope.ERRORS_READ), 1, "t").token();
-            db.writer().useHandle(h -> h.execute("UPDATE api_tokens SET expires_at = 1 WHERE name = 'old'"));
-            tokens.stop();
-        } finally {
-            db.stop();
-        }
+        BLOOP.addProject("p-other", "other", "bloop_pk_other", OTHER_SECRET);
+        readWrite = BLOOP.token("triage-bot", "default", Scope.ERRORS_READ, Scope.ERRORS_WRITE);
+        readOnly = BLOOP.token("dashboard-ro", "default", Scope.ERRORS_READ);
+        alertsOnly = BLOOP.token("alerts", "default", Scope.ALERTS_READ);
+        otherProject = BLOOP.token("other-bot", "p-other", Scope.ERRORS_READ, Scope.ERRORS_WRITE);
+        expired = BLOOP.token("old", "default", Scope.ERRORS_READ);
+        BLOOP.withDatabase(db -> db.writer().useHandle(h -> h.execute("UPDATE api_tokens SET expires_at = 1 WHERE name = 'old'")));
 
         List<String> events = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
