@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bloop.api.ErrorEvent;
+import dev.bloop.api.Utf8;
 import dev.bloop.service.fingerprint.Fingerprinter;
 import dev.bloop.service.fingerprint.GroupingKey;
 import dev.bloop.service.pipeline.AcceptedEvent;
@@ -94,27 +95,9 @@ final class EventValidator {
         if (value == null || value.length() * 3 <= max) {
             return;
         }
-        if (value.length() > max || utf8Length(value) > max) {
+        if (value.length() > max || Utf8.length(value) > max) {
             throw new InvalidEvent(field + " exceeds " + max + " bytes", field);
         }
-    }
-
-    static int utf8Length(String s) {
-        int bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 
     private static boolean isSourceToken(String s) {
