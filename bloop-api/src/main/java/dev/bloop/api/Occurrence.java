@@ -1,9 +1,13 @@
 package dev.bloop.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** One stored event of a group, as {@code GET /v1/errors/{fingerprint}/occurrences} lists it. */
+/**
+ * One stored event of a group, as {@code GET /v1/errors/{fingerprint}/occurrences} lists it; with a
+ * source map for its release, {@code deobfuscated_stack} maps its JavaScript frames.
+ */
 public record Occurrence(
         @JsonProperty("id") long id,
         @JsonProperty("project_id") String projectId,
@@ -24,5 +28,7 @@ public record Occurrence(
         @JsonProperty("request_id") String requestId,
         @JsonProperty("user_id_hash") String userIdHash,
         @JsonProperty("device_id_hash") String deviceIdHash,
-        @JsonProperty("metadata") JsonNode metadata) {
+        @JsonProperty("metadata") JsonNode metadata,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @JsonProperty("deobfuscated_stack") java.util.List<DeobfuscatedFrame> deobfuscatedStack) {
 }

@@ -15,11 +15,14 @@ import dev.bloop.service.pipeline.EventQueue;
 import dev.bloop.service.pipeline.EventWriter;
 import dev.bloop.service.project.ProjectKeys;
 import dev.bloop.service.project.ProjectStore;
+import dev.bloop.service.sourcemap.SourceMapResource;
+import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;
 import dev.bloop.service.store.StoreMaintenance;
 import dev.bloop.service.token.TokenService;
 import dev.bloop.service.web.JsonErrorMappers;
 import io.dropwizard.core.Application;
+import io.dropwizard.forms.MultiPartBundle;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import java.util.ArrayList;
@@ -45,6 +48,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
         bootstrap.setConfigurationSourceProvider(BloopConfigSource.fromProcess());
         bootstrap.addCommand(new MigrateCommand());
         bootstrap.addCommand(new CreateTokenCommand());
+        bootstrap.addBundle(new MultiPartBundle());
     }
 
     @Override
@@ -73,15 +77,18 @@ public class BloopApplication extends Application<BloopConfiguration> {
                 env.metrics());
         env.lifecycle().manage(writer);
 
+        Symbolicator symbolicator = new Symbolicator(db, env.getObjectMapper(),
+                config.getSourcemaps().getCacheSize().toBytes());
         IngestHandler.create(config.getIngest(), new ProjectKeys(projects), config.getAuth().hmacSecretBytes(),
-                queue, env.metrics()).register(env, config.getIngest());
+                queue, symbolicator, env.metrics()).register(env, config.getIngest());
 
         JsonErrorMappers.register(env.jersey().getResourceConfig());
         env.jersey().register(new BadParameterException.Mapper());
         TokenService tokens = new TokenService(db);
         env.lifecycle().manage(tokens);
         ApiAuth.register(env, tokens);
-        env.jersey().register(new ErrorsResource(db, env.getObjectMapper()));
+        env.jersey().register(new ErrorsResource(db, env.getObjectMapper(), symbolicator));
+        env.jersey().register(new SourceMapResource(projects, symbolicator, config.getSourcemaps()));
         env.jersey().register(new HealthResource(db, queue, writer, warnings));
         env.healthChecks().register("database", new DatabaseHealthCheck(db));
         env.healthChecks().register("pipeline", new PipelineHealthCheck(queue, writer));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.bloop.service.auth.AuthConfig;
 import dev.bloop.service.ingest.IngestConfig;
 import dev.bloop.service.pipeline.PipelineConfig;
+import dev.bloop.service.sourcemap.SourceMapConfig;
 import dev.bloop.service.store.DatabaseConfig;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;
@@ -15,6 +16,17 @@ public class BloopConfiguration extends Configuration {
     @Valid @NotNull private AuthConfig auth = new AuthConfig();
     @Valid @NotNull private IngestConfig ingest = new IngestConfig();
     @Valid @NotNull private PipelineConfig pipeline = new PipelineConfig();
+    @Valid @NotNull private SourceMapConfig sourcemaps = new SourceMapConfig();
+
+    @JsonProperty("sourcemaps")
+    public SourceMapConfig getSourcemaps() {
+        return sourcemaps;
+    }
+
+    @JsonProperty("sourcemaps")
+    public void setSourcemaps(SourceMapConfig sourcemaps) {
+        this.sourcemaps = sourcemaps;
+    }
 
     @JsonProperty("database")
     public DatabaseConfig getDatabase() {

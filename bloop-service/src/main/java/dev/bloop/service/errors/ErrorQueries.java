@@ -3,12 +3,15 @@ package dev.bloop.service.errors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bloop.api.DeobfuscatedFrame;
 import dev.bloop.api.ErrorGroup;
 import dev.bloop.api.ErrorGroupDetail;
 import dev.bloop.api.ErrorStats;
 import dev.bloop.api.HourlyCount;
 import dev.bloop.api.Occurrence;
 import dev.bloop.api.StatusChange;
+import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,10 +44,12 @@ final class ErrorQueries {
 
     private final Jdbi reader;
     private final ObjectMapper json;
+    private final Symbolicator symbolicator;
 
-    ErrorQueries(Database db, ObjectMapper json) {
+    ErrorQueries(Database db, ObjectMapper json, Symbolicator symbolicator) {
         this.reader = db.reader();
         this.json = json;
+        this.symbolicator = symbolicator;
     }
 
     Page<ErrorGroup> list(GroupFilter f) {
@@ -217,7 +222,8 @@ final class ErrorQueries {
             List<JsonNode> samples = h.createQuery("SELECT event FROM group_samples WHERE project_id = :p "
                             + "AND fingerprint = :fp ORDER BY id DESC LIMIT " + SAMPLE_LIMIT)
                     .bind("p", projectId).bind("fp", fingerprint)
-                    .mapTo(String.class).list().stream().map(this::parse).toList();
+                    .mapTo(String.class).list().stream().map(this::parse)
+                    .map(sample -> withDeobfuscatedStack(projectId, sample)).toList();
             return Optional.of(new ErrorGroupDetail(head.get().getKey(), head.get().getValue(), releases,
                     environments, samples));
         });
@@ -253,7 +259,8 @@ final class ErrorQueries {
                                 rs.getLong(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
                                 rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13),
                                 rs.getString(14), rs.getString(15), httpStatus, rs.getString(17), rs.getString(18),
-                                rs.getString(19), rs.getString(20) == null ? null : parse(rs.getString(20)));
+                                rs.getString(19), rs.getString(20) == null ? null : parse(rs.getString(20)),
+                                symbolicator.deobfuscate(rs.getString(2), rs.getString(8), rs.getString(15)));
                     })
                     .list();
             return new Page<>(items, total);
@@ -330,6 +337,18 @@ final class ErrorQueries {
 
     private static long count(Handle h, String sql, String projectId) {
         return h.createQuery(sql).bind("p", projectId).mapTo(Long.class).one();
+    }
+
+    /** A sample with a JavaScript stack of a release that has source maps gains its mapped frames. */
+    private JsonNode withDeobfuscatedStack(String projectId, JsonNode sample) {
+        if (sample instanceof ObjectNode obj && sample.hasNonNull("stack") && sample.hasNonNull("release")) {
+            List<DeobfuscatedFrame> frames = symbolicator.deobfuscate(projectId, sample.get("release").asText(),
+                    sample.get("stack").asText());
+            if (frames != null) {
+                obj.set("deobfuscated_stack", json.valueToTree(frames));
+            }
+        }
+        return sample;
     }
 
     private JsonNode parse(String stored) {

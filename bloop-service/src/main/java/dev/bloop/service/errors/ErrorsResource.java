@@ -5,6 +5,7 @@ import dev.bloop.api.ApiError;
 import dev.bloop.api.HourlyCount;
 import dev.bloop.api.StatusChange;
 import dev.bloop.service.auth.Caller;
+import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;
 import dev.bloop.service.token.Scope;
 import io.dropwizard.auth.Auth;
@@ -36,8 +37,8 @@ public final class ErrorsResource {
     private final ErrorQueries queries;
     private final StatusService statuses;
 
-    public ErrorsResource(Database db, ObjectMapper json) {
-        this.queries = new ErrorQueries(db, json);
+    public ErrorsResource(Database db, ObjectMapper json, Symbolicator symbolicator) {
+        this.queries = new ErrorQueries(db, json, symbolicator);
         this.statuses = new StatusService(db);
     }
 

@@ -8,6 +8,7 @@ import dev.bloop.api.Utf8;
 import dev.bloop.service.fingerprint.Fingerprinter;
 import dev.bloop.service.fingerprint.GroupingKey;
 import dev.bloop.service.pipeline.AcceptedEvent;
+import dev.bloop.service.sourcemap.Symbolicator;
 import java.nio.charset.StandardCharsets;
 
 /** Checks one decoded event against the contract and turns it into an {@link AcceptedEvent}. */
@@ -19,10 +20,13 @@ final class EventValidator {
 
     private final ObjectMapper json;
     private final IngestConfig limits;
+    private final Symbolicator symbolicator;
 
-    EventValidator(ObjectMapper json, IngestConfig limits) {
+    /** {@code symbolicator} may be null (no source maps): minified stacks then group as sent. */
+    EventValidator(ObjectMapper json, IngestConfig limits, Symbolicator symbolicator) {
         this.json = json;
         this.limits = limits;
+        this.symbolicator = symbolicator;
     }
 
     AcceptedEvent validate(ErrorEvent e, String projectId, long receivedAt) throws InvalidEvent {
@@ -54,7 +58,11 @@ final class EventValidator {
         if (clientFingerprint != null && clientFingerprint.length() > MAX_FINGERPRINT_CHARS) {
             throw new InvalidEvent("fingerprint exceeds " + MAX_FINGERPRINT_CHARS + " characters", "fingerprint");
         }
-        GroupingKey grouping = Fingerprinter.group(e.source(), e.errorType(), e.message(), e.stack(),
+        // With a source map for this release, group by the original location of the top frame, so a
+        // re-deploy that renames bundles and moves minified columns keeps its groups.
+        String groupingStack = symbolicator == null || clientFingerprint != null ? e.stack()
+                : symbolicator.groupingStack(projectId, e.release(), e.stack());
+        GroupingKey grouping = Fingerprinter.group(e.source(), e.errorType(), e.message(), groupingStack,
                 e.routeOrProcedure(), clientFingerprint);
         // The parsed metadata tree is many small objects; only its JSON text travels on, so queued
         // events stay light for the garbage collector.

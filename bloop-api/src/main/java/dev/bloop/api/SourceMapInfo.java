@@ -1,0 +1,13 @@
+package dev.bloop.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** An uploaded source map: which release and file it serves, its sizes (bytes) and when it came (epoch ms). */
+public record SourceMapInfo(@JsonProperty("id") long id,
+                            @JsonProperty("project_id") String projectId,
+                            @JsonProperty("release") String release,
+                            @JsonProperty("file_name") String fileName,
+                            @JsonProperty("size_bytes") long sizeBytes,
+                            @JsonProperty("compressed_bytes") long compressedBytes,
+                            @JsonProperty("uploaded_at") long uploadedAt) {
+}

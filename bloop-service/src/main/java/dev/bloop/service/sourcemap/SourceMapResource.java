@@ -1,0 +1,151 @@
+package dev.bloop.service.sourcemap;
+
+import dev.bloop.api.ApiError;
+import dev.bloop.api.SourceMapInfo;
+import dev.bloop.service.auth.Caller;
+import dev.bloop.service.project.Project;
+import dev.bloop.service.project.ProjectStore;
+import dev.bloop.service.token.Scope;
+import io.dropwizard.auth.Auth;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
+import org.glassfish.jersey.media.multipart.FormDataContentDisposition;
+import org.glassfish.jersey.media.multipart.FormDataParam;
+
+/**
+ * Source map upload, list and delete for one project. A token only reaches its own project; any
+ * other slug answers 404, as if it did not exist.
+ */
+@Path("/v1/projects/{slug}/sourcemaps")
+@Produces(MediaType.APPLICATION_JSON)
+public final class SourceMapResource {
+    private static final int MAX_NAME_LENGTH = 512;
+    private final ProjectStore projects;
+    private final Symbolicator symbolicator;
+    private final long maxUploadBytes;
+
+    public SourceMapResource(ProjectStore projects, Symbolicator symbolicator, SourceMapConfig config) {
+        this.projects = projects;
+        this.symbolicator = symbolicator;
+        this.maxUploadBytes = config.getMaxUploadSize().toBytes();
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response upload(@Auth Caller caller, @PathParam("slug") String slug,
+                           @FormDataParam("release") String release,
+                           @FormDataParam("file") InputStream file,
+                           @FormDataParam("file") FormDataContentDisposition disposition) throws IOException {
+        caller.require(Scope.SOURCEMAPS_WRITE);
+        Optional<Project> project = project(caller, slug);
+        if (project.isEmpty()) {
+            return notFound("project not found");
+        }
+        if (release == null || release.isBlank()) {
+            return bad("release is required (a multipart field)", "release");
+        }
+        if (file == null || disposition == null) {
+            return bad("file is required (a multipart file field)", "file");
+        }
+        String fileName = disposition.getFileName();
+        if (fileName == null || fileName.isBlank() || fileName.length() > MAX_NAME_LENGTH) {
+            return bad("file needs a file name, e.g. app.min.js.map", "file");
+        }
+        byte[] bytes = file.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxUploadBytes + 1));
+        if (bytes.length > maxUploadBytes) {
+            return Response.status(413).type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new ApiError("source map exceeds " + maxUploadBytes + " bytes (sourcemaps.max_upload_size)",
+                            "file")).build();
+        }
+        try {
+            symbolicator.parser().parse(bytes);
+        } catch (InvalidSourceMapException e) {
+            return bad("invalid source map: " + e.getMessage(), "file");
+        }
+        String name = baseName(fileName);
+        SourceMapStore.Stored stored = symbolicator.store().put(project.get().id(), release.trim(), name, gzip(bytes),
+                bytes.length, System.currentTimeMillis());
+        symbolicator.changed(stored.projectId(), stored.release(), stored.id());
+        return Response.status(Response.Status.CREATED).entity(info(stored)).build();
+    }
+
+    @GET
+    public Response list(@Auth Caller caller, @PathParam("slug") String slug, @QueryParam("release") String release) {
+        caller.require(Scope.SOURCEMAPS_READ);
+        Optional<Project> project = project(caller, slug);
+        if (project.isEmpty()) {
+            return notFound("project not found");
+        }
+        return Response.ok(symbolicator.store().list(project.get().id(), release == null || release.isBlank() ? null : release)
+                .stream().map(SourceMapResource::info).toList()).build();
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@Auth Caller caller, @PathParam("slug") String slug, @PathParam("id") String id) {
+        caller.require(Scope.SOURCEMAPS_WRITE);
+        Optional<Project> project = project(caller, slug);
+        if (project.isEmpty()) {
+            return notFound("project not found");
+        }
+        long mapId;
+        try {
+            mapId = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            return notFound("source map " + id + " not found");
+        }
+        Optional<String> release = symbolicator.store().delete(mapId, project.get().id());
+        if (release.isEmpty()) {
+            return notFound("source map " + mapId + " not found");
+        }
+        symbolicator.changed(project.get().id(), release.get(), mapId);
+        return Response.ok(Map.of("deleted", mapId)).build();
+    }
+
+    private Optional<Project> project(Caller caller, String slug) {
+        return projects.findBySlug(slug).filter(p -> p.id().equals(caller.project()));
+    }
+
+    /** The name as given, without a leading slash: a frame matches it when its path ends with it. */
+    private static String baseName(String fileName) {
+        String n = fileName.replace('\\', '/');
+        return n.startsWith("/") ? n.substring(1) : n;
+    }
+
+    private static byte[] gzip(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 4 + 64);
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(bytes);
+        }
+        return out.toByteArray();
+    }
+
+    private static SourceMapInfo info(SourceMapStore.Stored s) {
+        return new SourceMapInfo(s.id(), s.projectId(), s.release(), s.fileName(), s.sizeBytes(), s.compressedBytes(),
+                s.uploadedAt());
+    }
+
+    private static Response bad(String message, String field) {
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new ApiError(message, field)).build();
+    }
+
+    private static Response notFound(String message) {
+        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(ApiError.of(message)).build();
+    }
+}
