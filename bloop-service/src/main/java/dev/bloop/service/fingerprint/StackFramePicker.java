@@ -66,7 +66,30 @@ public final class StackFramePicker {
      */
     static boolean isNotAFrame(String line) {
         return line.startsWith("Caused by:") || line.startsWith("Suppressed:")
-                || (line.startsWith("... ") && line.endsWith(" more"));
+                || (line.startsWith("... ") && line.endsWith(" more"))
+                || line.startsWith("Traceback (most recent call last)") || line.startsWith("Uncaught ")
+                || isExceptionHeader(line);
+    }
+
+    /**
+     * "TypeError: Cannot read ..." or "java.lang.IllegalStateException: ...": the line V8, the JVM and
+     * others print before the frames. It holds the (variable) message, so it must never be the frame.
+     */
+    private static boolean isExceptionHeader(String line) {
+        int i = 0;
+        int n = line.length();
+        if (n == 0 || !(Character.isLetter(line.charAt(0)) || line.charAt(0) == '_' || line.charAt(0) == '$')) {
+            return false;
+        }
+        while (i < n) {
+            char c = line.charAt(i);
+            if (Character.isLetterOrDigit(c) || c == '_' || c == '$' || c == '.') {
+                i++;
+            } else {
+                break;
+            }
+        }
+        return i == n || (line.charAt(i) == ':' && (i + 1 == n || line.charAt(i + 1) == ' '));
     }
 
     static boolean isLibraryFrame(String line) {

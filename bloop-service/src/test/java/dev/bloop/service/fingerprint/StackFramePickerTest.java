@@ -55,6 +55,17 @@ class StackFramePickerTest {
     }
 
     @Test
+    void exceptionHeadersAreNotFrames() {
+        String v8 = "TypeError: Cannot price sku 881\n    at c (app.min.js:1:532)\n    at i (app.min.js:1:618)";
+        assertThat(StackFramePicker.topFrame(v8)).isEqualTo("at c (app.min.js)");
+        String jvm = "com.example.OrderException: order 8812 rejected\n\tat com.example.Orders.place(Orders.java:41)";
+        assertThat(StackFramePicker.topFrame(jvm)).isEqualTo("at com.example.Orders.place(Orders.java)");
+        assertThat(StackFramePicker.topFrame("Error\n    at f (a.js:1:2)")).isEqualTo("at f (a.js)");
+        // Real frames that merely contain a colon stay frames.
+        assertThat(StackFramePicker.topFrame("app/models/user.rb:12:in `save'")).isEqualTo("app/models/user.rb:in `save'");
+    }
+
+    @Test
     void noStackNoFrame() {
         assertThat(StackFramePicker.topFrame(null)).isEmpty();
         assertThat(StackFramePicker.topFrame(" \n\r\n")).isEmpty();
