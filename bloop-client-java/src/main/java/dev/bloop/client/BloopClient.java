@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.bloop.api.ErrorEvent;
+import dev.bloop.api.IngestEvent;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -110,11 +110,11 @@ public final class BloopClient implements AutoCloseable {
     }
 
     /** A fully built event; missing source, environment, release and timestamp take the client's. */
-    public void capture(ErrorEvent event) {
+    public void capture(IngestEvent event) {
         if (event == null) {
             return;
         }
-        enqueue(new ErrorEvent(
+        enqueue(new IngestEvent(
                 event.timestamp() == null ? System.currentTimeMillis() : event.timestamp(),
                 event.source() == null ? source : event.source(),
                 event.environment() == null ? environment : event.environment(),
@@ -204,8 +204,8 @@ public final class BloopClient implements AutoCloseable {
         return pending.size();
     }
 
-    private ErrorEvent event(String errorType, String message, String stack, EventDetails d) {
-        return new ErrorEvent(System.currentTimeMillis(), source, environment, release, errorType, message, appVersion,
+    private IngestEvent event(String errorType, String message, String stack, EventDetails d) {
+        return new IngestEvent(System.currentTimeMillis(), source, environment, release, errorType, message, appVersion,
                 buildNumber, d.route(), d.screen(), stack, d.httpStatus(), d.requestId(), d.userIdHash(),
                 d.deviceIdHash(), d.fingerprint(), d.metadata().isEmpty() ? null : toJson(d.metadata()));
     }
@@ -218,7 +218,7 @@ public final class BloopClient implements AutoCloseable {
         }
     }
 
-    private void enqueue(ErrorEvent event) {
+    private void enqueue(IngestEvent event) {
         if (closing) {
             pending.countDropped(1);
             return;
@@ -238,7 +238,7 @@ public final class BloopClient implements AutoCloseable {
     }
 
     /** Applies the server's caps so the event is accepted instead of refused for its size. */
-    private ErrorEvent withinCaps(ErrorEvent e) throws JsonProcessingException {
+    private IngestEvent withinCaps(IngestEvent e) throws JsonProcessingException {
         String errorType = e.errorType() == null || e.errorType().isBlank() ? "Error" : e.errorType();
         String message = e.message() == null || e.message().isBlank() ? "(no message)" : e.message();
         JsonNode metadata = e.metadata();
@@ -255,7 +255,7 @@ public final class BloopClient implements AutoCloseable {
         String fingerprint = e.fingerprint() == null || e.fingerprint().length() <= Limits.MAX_FINGERPRINT_CHARS
                 ? e.fingerprint() : e.fingerprint().substring(0, Limits.MAX_FINGERPRINT_CHARS);
         Integer httpStatus = e.httpStatus() != null && (e.httpStatus() < 100 || e.httpStatus() > 599) ? null : e.httpStatus();
-        return new ErrorEvent(e.timestamp(), e.source(), e.environment(), e.release(), errorType,
+        return new IngestEvent(e.timestamp(), e.source(), e.environment(), e.release(), errorType,
                 Limits.truncateUtf8(message, Limits.MAX_MESSAGE_BYTES), e.appVersion(), e.buildNumber(),
                 e.routeOrProcedure(), e.screen(), Limits.truncateUtf8(e.stack(), Limits.MAX_STACK_BYTES), httpStatus,
                 e.requestId(), e.userIdHash(), e.deviceIdHash(), fingerprint, metadata);

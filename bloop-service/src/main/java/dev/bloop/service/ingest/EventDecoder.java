@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
-import dev.bloop.api.ErrorEvent;
+import dev.bloop.api.IngestEvent;
 import dev.bloop.api.EventBatch;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ final class EventDecoder {
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         this.mapper = m;
-        this.eventReader = m.readerFor(ErrorEvent.class);
+        this.eventReader = m.readerFor(IngestEvent.class);
         this.batchReader = m.readerFor(EventBatch.class);
     }
 
@@ -53,7 +53,7 @@ final class EventDecoder {
         return mapper;
     }
 
-    ErrorEvent single(byte[] body, int length) throws InvalidEvent {
+    IngestEvent single(byte[] body, int length) throws InvalidEvent {
         requireObject(body, length);
         try {
             return eventReader.readValue(body, 0, length);
@@ -69,7 +69,7 @@ final class EventDecoder {
      * takes the slower per-element path, which reports each problem by index. Valid traffic, the
      * common case, is decoded once instead of as a tree and then again per element.
      */
-    List<ErrorEvent> wholeBatch(byte[] body, int length) {
+    List<IngestEvent> wholeBatch(byte[] body, int length) {
         try {
             EventBatch batch = batchReader.readValue(body, 0, length);
             if (batch == null || batch.events() == null || batch.events().contains(null)) {
@@ -113,7 +113,7 @@ final class EventDecoder {
         return out;
     }
 
-    ErrorEvent element(JsonNode node) throws InvalidEvent {
+    IngestEvent element(JsonNode node) throws InvalidEvent {
         if (!node.isObject()) {
             throw new InvalidEvent("each event must be a JSON object", null);
         }

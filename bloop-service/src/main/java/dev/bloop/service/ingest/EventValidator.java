@@ -3,7 +3,7 @@ package dev.bloop.service.ingest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bloop.api.ErrorEvent;
+import dev.bloop.api.IngestEvent;
 import dev.bloop.api.Utf8;
 import dev.bloop.service.fingerprint.Fingerprinter;
 import dev.bloop.service.fingerprint.GroupingKey;
@@ -29,7 +29,7 @@ final class EventValidator {
         this.symbolicator = symbolicator;
     }
 
-    AcceptedEvent validate(ErrorEvent e, String projectId, long receivedAt) throws InvalidEvent {
+    AcceptedEvent validate(IngestEvent e, String projectId, long receivedAt) throws InvalidEvent {
         if (e.timestamp() == null) {
             throw missing("timestamp");
         }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bloop.api.ApiError;
 import dev.bloop.api.BatchResult;
-import dev.bloop.api.ErrorEvent;
+import dev.bloop.api.IngestEvent;
 import dev.bloop.api.IngestAccepted;
 import dev.bloop.api.Signatures;
 import dev.bloop.service.pipeline.AcceptedEvent;
@@ -114,7 +114,7 @@ public final class IngestServlet extends HttpServlet {
     private void postOne(HttpServletResponse resp, byte[] body, String projectId) throws IOException {
         AcceptedEvent event;
         try {
-            ErrorEvent decoded = handler.decoder().single(body, body.length);
+            IngestEvent decoded = handler.decoder().single(body, body.length);
             event = handler.validator().validate(decoded, projectId, System.currentTimeMillis());
         } catch (InvalidEvent e) {
             reject(resp, 400, IngestMetrics.Reason.INVALID, new ApiError(e.getMessage(), e.field()));
@@ -126,7 +126,7 @@ public final class IngestServlet extends HttpServlet {
     }
 
     private void postBatch(HttpServletResponse resp, byte[] body, String projectId) throws IOException {
-        List<ErrorEvent> decoded = handler.decoder().wholeBatch(body, body.length);
+        List<IngestEvent> decoded = handler.decoder().wholeBatch(body, body.length);
         List<JsonNode> elements = null;
         if (decoded == null || decoded.size() > handler.maxBatchSize()) {
             try {
@@ -142,7 +142,7 @@ public final class IngestServlet extends HttpServlet {
         List<BatchResult.ItemError> errors = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             try {
-                ErrorEvent event = elements != null ? handler.decoder().element(elements.get(i)) : decoded.get(i);
+                IngestEvent event = elements != null ? handler.decoder().element(elements.get(i)) : decoded.get(i);
                 valid.add(handler.validator().validate(event, projectId, receivedAt));
             } catch (InvalidEvent e) {
                 errors.add(new BatchResult.ItemError(i, e.getMessage(), e.field()));

@@ -1,6 +1,6 @@
 package dev.bloop.service.pipeline;
 
-import dev.bloop.api.ErrorEvent;
+import dev.bloop.api.IngestEvent;
 import dev.bloop.service.fingerprint.GroupingKey;
 
 /**
@@ -12,7 +12,7 @@ import dev.bloop.service.fingerprint.GroupingKey;
  * @param metadataJson the metadata re-serialized (and size-checked), or {@code null}
  */
 public record AcceptedEvent(String projectId, GroupingKey grouping, long timestampMs, long receivedAt,
-                            ErrorEvent event, String metadataJson) {
+                            IngestEvent event, String metadataJson) {
     public String fingerprint() {
         return grouping.fingerprint();
     }

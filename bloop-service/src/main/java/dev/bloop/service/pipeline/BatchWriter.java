@@ -2,7 +2,7 @@ package dev.bloop.service.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bloop.api.ErrorEvent;
+import dev.bloop.api.IngestEvent;
 import dev.bloop.service.fingerprint.GroupingKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -96,7 +96,7 @@ final class BatchWriter {
         Map<Map.Entry<String, String>, Integer> routes = new HashMap<>();
         Map<HourKey, Tally> hours = new HashMap<>();
         for (AcceptedEvent e : batch) {
-            ErrorEvent ev = e.event();
+            IngestEvent ev = e.event();
             GroupTally g = groups.computeIfAbsent(new GroupId(e.projectId(), e.fingerprint()), k -> new GroupTally(e));
             g.tally.add(e.receivedAt());
             if (e.receivedAt() >= g.latest.receivedAt()) {
@@ -135,7 +135,7 @@ final class BatchWriter {
                 + "device_id_hash, client_fingerprint, metadata) "
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (AcceptedEvent e : batch) {
-                ErrorEvent ev = e.event();
+                IngestEvent ev = e.event();
                 insert.setString(1, e.projectId());
                 insert.setString(2, e.fingerprint());
                 insert.setLong(3, e.receivedAt());
@@ -194,7 +194,7 @@ final class BatchWriter {
                 boolean created = status == null;
                 boolean regressed = RESOLVED.equals(status);
                 if (created) {
-                    ErrorEvent first = g.first.event();
+                    IngestEvent first = g.first.event();
                     GroupingKey key = g.first.grouping();
                     insert.setString(1, id.projectId());
                     insert.setString(2, id.fingerprint());

@@ -2,7 +2,7 @@ package dev.bloop.service.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bloop.api.ErrorEvent;
+import dev.bloop.api.IngestEvent;
 import dev.bloop.service.fingerprint.Fingerprinter;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class EventQueueTest {
     private static AcceptedEvent any() {
         return new AcceptedEvent("default", Fingerprinter.group("api", "E", "m", null, null, null), 1, 1,
-                ErrorEvent.of(1, "api", "prod", "1", "E", "m"), null);
+                IngestEvent.of(1, "api", "prod", "1", "E", "m"), null);
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.bloop.api.ErrorEvent;
+import dev.bloop.api.IngestEvent;
 import dev.bloop.service.fingerprint.Fingerprinter;
 import dev.bloop.service.store.TestDatabase;
 import io.dropwizard.jackson.Jackson;
@@ -57,7 +57,7 @@ class EventWriterTest {
     }
 
     private static AcceptedEvent event(String project, String release, String env, String message, long receivedAt) {
-        ErrorEvent e = ErrorEvent.of(receivedAt, "api", env, release, "TypeError", message).withRoute("/users");
+        IngestEvent e = IngestEvent.of(receivedAt, "api", env, release, "TypeError", message).withRoute("/users");
         return new AcceptedEvent(project, Fingerprinter.group("api", "TypeError", message, null, "/users", null),
                 receivedAt, receivedAt, e, null);
     }
@@ -195,7 +195,7 @@ class EventWriterTest {
 
     @Test
     void metadataIsStoredAsGiven() throws Exception {
-        ErrorEvent e = ErrorEvent.of(1, "api", "prod", "1", "E", "m")
+        IngestEvent e = IngestEvent.of(1, "api", "prod", "1", "E", "m")
                 .withMetadata(JsonNodeFactory.instance.objectNode().put("k", "v"));
         writeAndWait(List.of(new AcceptedEvent("default", Fingerprinter.group("api", "E", "m", null, null, null),
                 1, 1, e, "{\"k\":\"v\"}")));

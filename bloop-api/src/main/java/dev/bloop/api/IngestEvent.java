@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Boxed types so that the server can tell a missing required field from a zero.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ErrorEvent(
+public record IngestEvent(
         @JsonProperty("timestamp") Long timestamp,
         @JsonProperty("source") String source,
         @JsonProperty("environment") String environment,
@@ -29,38 +29,38 @@ public record ErrorEvent(
         @JsonProperty("metadata") JsonNode metadata) {
 
     /** The required fields only; everything optional left empty. */
-    public static ErrorEvent of(long timestamp, String source, String environment, String release,
+    public static IngestEvent of(long timestamp, String source, String environment, String release,
                                 String errorType, String message) {
-        return new ErrorEvent(timestamp, source, environment, release, errorType, message,
+        return new IngestEvent(timestamp, source, environment, release, errorType, message,
                 null, null, null, null, null, null, null, null, null, null, null);
     }
 
-    public ErrorEvent withTimestamp(Long newTimestamp) {
-        return new ErrorEvent(newTimestamp, source, environment, release, errorType, message, appVersion,
+    public IngestEvent withTimestamp(Long newTimestamp) {
+        return new IngestEvent(newTimestamp, source, environment, release, errorType, message, appVersion,
                 buildNumber, routeOrProcedure, screen, stack, httpStatus, requestId, userIdHash,
                 deviceIdHash, fingerprint, metadata);
     }
 
-    public ErrorEvent withStack(String newStack) {
-        return new ErrorEvent(timestamp, source, environment, release, errorType, message, appVersion,
+    public IngestEvent withStack(String newStack) {
+        return new IngestEvent(timestamp, source, environment, release, errorType, message, appVersion,
                 buildNumber, routeOrProcedure, screen, newStack, httpStatus, requestId, userIdHash,
                 deviceIdHash, fingerprint, metadata);
     }
 
-    public ErrorEvent withRoute(String route) {
-        return new ErrorEvent(timestamp, source, environment, release, errorType, message, appVersion,
+    public IngestEvent withRoute(String route) {
+        return new IngestEvent(timestamp, source, environment, release, errorType, message, appVersion,
                 buildNumber, route, screen, stack, httpStatus, requestId, userIdHash,
                 deviceIdHash, fingerprint, metadata);
     }
 
-    public ErrorEvent withFingerprint(String clientFingerprint) {
-        return new ErrorEvent(timestamp, source, environment, release, errorType, message, appVersion,
+    public IngestEvent withFingerprint(String clientFingerprint) {
+        return new IngestEvent(timestamp, source, environment, release, errorType, message, appVersion,
                 buildNumber, routeOrProcedure, screen, stack, httpStatus, requestId, userIdHash,
                 deviceIdHash, clientFingerprint, metadata);
     }
 
-    public ErrorEvent withMetadata(JsonNode newMetadata) {
-        return new ErrorEvent(timestamp, source, environment, release, errorType, message, appVersion,
+    public IngestEvent withMetadata(JsonNode newMetadata) {
+        return new IngestEvent(timestamp, source, environment, release, errorType, message, appVersion,
                 buildNumber, routeOrProcedure, screen, stack, httpStatus, requestId, userIdHash,
                 deviceIdHash, fingerprint, newMetadata);
     }
