@@ -1,5 +1,6 @@
 package dev.bloop.service;
 
+import dev.bloop.service.alert.Alerting;
 import dev.bloop.service.auth.ApiAuth;
 import dev.bloop.service.cli.CreateTokenCommand;
 import dev.bloop.service.cli.MigrateCommand;
@@ -70,11 +71,17 @@ public class BloopApplication extends Application<BloopConfiguration> {
 
         env.lifecycle().manage(new StoreMaintenance(db));
 
+        // Before the writer, so that delivery stops after the writer's final drain (reverse order).
+        Alerting alerting = Alerting.create(db, env.getObjectMapper(), config.getAlerting(), config.getSmtp(),
+                System.getenv());
+        alerting.register(env);
+
         EventQueue queue = new EventQueue(config.getPipeline().getQueueCapacity());
         // Registered last so that it stops first (Jetty stops in reverse order): its final drain needs
         // the database, and the final WAL truncate should see the drained events.
         EventWriter writer = new EventWriter(queue, db.writer(), env.getObjectMapper(), config.getPipeline(),
                 env.metrics());
+        writer.addListener(alerting.engine());
         env.lifecycle().manage(writer);
 
         Symbolicator symbolicator = new Symbolicator(db, env.getObjectMapper(),

@@ -1,6 +1,8 @@
 package dev.bloop.service;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.bloop.service.alert.AlertConfig;
+import dev.bloop.service.alert.SmtpConfig;
 import dev.bloop.service.auth.AuthConfig;
 import dev.bloop.service.ingest.IngestConfig;
 import dev.bloop.service.pipeline.PipelineConfig;
@@ -17,6 +19,28 @@ public class BloopConfiguration extends Configuration {
     @Valid @NotNull private IngestConfig ingest = new IngestConfig();
     @Valid @NotNull private PipelineConfig pipeline = new PipelineConfig();
     @Valid @NotNull private SourceMapConfig sourcemaps = new SourceMapConfig();
+    @Valid @NotNull private AlertConfig alerting = new AlertConfig();
+    @Valid @NotNull private SmtpConfig smtp = new SmtpConfig();
+
+    @JsonProperty("alerting")
+    public AlertConfig getAlerting() {
+        return alerting;
+    }
+
+    @JsonProperty("alerting")
+    public void setAlerting(AlertConfig alerting) {
+        this.alerting = alerting;
+    }
+
+    @JsonProperty("smtp")
+    public SmtpConfig getSmtp() {
+        return smtp;
+    }
+
+    @JsonProperty("smtp")
+    public void setSmtp(SmtpConfig smtp) {
+        this.smtp = smtp;
+    }
 
     @JsonProperty("sourcemaps")
     public SourceMapConfig getSourcemaps() {

@@ -34,6 +34,7 @@ final class BatchWriter {
     static final String RESOLVED = "resolved";
     static final String SYSTEM_ACTOR = "system";
     private static final long HOUR_MS = 3_600_000L;
+    private static final long MINUTE_MS = 60_000L;
     private static final int MAX_TRACKED_GROUPS = 100_000;
 
     private final ObjectMapper json;
@@ -94,6 +95,7 @@ final class BatchWriter {
         Map<CountKey, Tally> counts = new HashMap<>();
         Map<CountKey, Tally> envCounts = new HashMap<>();
         Map<Map.Entry<String, String>, Integer> routes = new HashMap<>();
+        Map<HourKey, Tally> minutes = new HashMap<>();
         Map<HourKey, Tally> hours = new HashMap<>();
         for (AcceptedEvent e : batch) {
             IngestEvent ev = e.event();
@@ -113,6 +115,9 @@ final class BatchWriter {
             if (ev.routeOrProcedure() != null) {
                 routes.merge(Map.entry(e.projectId(), ev.routeOrProcedure()), 1, Integer::sum);
             }
+            minutes.computeIfAbsent(new HourKey(e.projectId(), e.fingerprint(),
+                    Math.floorDiv(e.receivedAt(), MINUTE_MS) * MINUTE_MS, ev.environment()), k -> new Tally())
+                    .add(e.receivedAt());
             long hour = Math.floorDiv(e.receivedAt(), HOUR_MS) * HOUR_MS;
             hours.computeIfAbsent(new HourKey(e.projectId(), e.fingerprint(), hour, ev.environment()),
                     k -> new Tally()).add(e.receivedAt());
@@ -124,6 +129,7 @@ final class BatchWriter {
         upsertRoutes(c, routes);
         upsertHours(c, hours);
         upsertProjectHours(c, hours);
+        upsertMinutes(c, minutes);
         writeSamples(c, groups, changes, now);
         return new FlushOutcome(batch.size(), now, changes);
     }
@@ -320,6 +326,20 @@ final class BatchWriter {
                     st.setString(1, e.getKey().projectId());
                     st.setString(2, e.getKey().fingerprint());
                     st.setLong(3, e.getKey().hour());
+                    st.setString(4, e.getKey().environment());
+                    st.setInt(5, e.getValue().count);
+                });
+    }
+
+    /** Alert windows shorter than an hour read these; the key's "hour" holds the minute here. */
+    private static void upsertMinutes(Connection c, Map<HourKey, Tally> minutes) throws SQLException {
+        executeBatch(c, "INSERT INTO minute_counts (project_id, minute_bucket, fingerprint, environment, count) "
+                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (project_id, minute_bucket, fingerprint, environment) "
+                + "DO UPDATE SET count = count + excluded.count",
+                minutes.entrySet(), (st, e) -> {
+                    st.setString(1, e.getKey().projectId());
+                    st.setLong(2, e.getKey().hour());
+                    st.setString(3, e.getKey().fingerprint());
                     st.setString(4, e.getKey().environment());
                     st.setInt(5, e.getValue().count);
                 });

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class StoreMaintenance implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(StoreMaintenance.class);
     private static final long OPTIMIZE_EVERY_MINUTES = 30;
+    private static final long MINUTE_COUNTS_DAYS = 2;
     private final Jdbi writer;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bloop-store-maintenance");
@@ -40,6 +41,7 @@ public final class StoreMaintenance implements Managed {
         executor.scheduleWithFixedDelay(() -> pragma("wal_checkpoint(PASSIVE)"), 1, 1, TimeUnit.SECONDS);
         executor.scheduleWithFixedDelay(() -> pragma("optimize"), 1, OPTIMIZE_EVERY_MINUTES, TimeUnit.MINUTES);
         executor.schedule(() -> pragma("optimize=0x10002"), 5, TimeUnit.SECONDS);
+        executor.scheduleWithFixedDelay(this::dropOldMinuteCounts, 1, 60, TimeUnit.MINUTES);
     }
 
     @Override
@@ -47,6 +49,22 @@ public final class StoreMaintenance implements Managed {
         executor.shutdown();
         executor.awaitTermination(10, TimeUnit.SECONDS);
         pragma("wal_checkpoint(TRUNCATE)");
+    }
+
+    /** Minute counts only serve alert windows (at most a day); older rows go in small deletes. */
+    private void dropOldMinuteCounts() {
+        long cutoff = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(MINUTE_COUNTS_DAYS);
+        try {
+            int deleted;
+            do {
+                deleted = writer.withHandle(h -> h.createUpdate("DELETE FROM minute_counts WHERE "
+                        + "(project_id, minute_bucket, fingerprint, environment) IN (SELECT project_id, minute_bucket, "
+                        + "fingerprint, environment FROM minute_counts WHERE minute_bucket < :cutoff LIMIT 5000)")
+                        .bind("cutoff", cutoff).execute());
+            } while (deleted > 0);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not drop old minute counts", e);
+        }
     }
 
     private void pragma(String pragma) {

@@ -1,0 +1,226 @@
+package dev.bloop.service.alert;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bloop.api.AlertDelivery;
+import dev.bloop.service.store.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/** SQL for rules, channels, cooldowns, deliveries, and the counts threshold and spike rules read. */
+final class AlertStore {
+    record Rule(long id, String projectId, String name, String description, String type, ObjectNode config,
+                boolean enabled, long cooldownSecs, String environmentFilter, String sourceFilter,
+                long createdAt, long updatedAt) {
+    }
+
+    record Channel(long id, long ruleId, String type, ObjectNode config, long createdAt) {
+    }
+
+    /** A group's events in a window (and, for spikes, in the baseline before it). */
+    record WindowCount(String fingerprint, long count, long baseline, String status, String errorType,
+                       String message, String lastRelease) {
+    }
+
+    private static final String RULE_COLUMNS = "id, project_id, name, description, rule_type, config, enabled, "
+            + "cooldown_secs, environment_filter, source_filter, created_at, updated_at";
+    private final Jdbi writer;
+    private final Jdbi reader;
+    private final ObjectMapper json;
+
+    AlertStore(Database db, ObjectMapper json) {
+        this.writer = db.writer();
+        this.reader = db.reader();
+        this.json = json;
+    }
+
+    Rule insertRule(Rule r) {
+        long id = writer.withHandle(h -> h.createUpdate("INSERT INTO alert_rules (project_id, name, description, "
+                        + "rule_type, config, enabled, cooldown_secs, environment_filter, source_filter, created_at, "
+                        + "updated_at) VALUES (:p, :name, :description, :type, :config, :enabled, :cooldown, :env, "
+                        + ":source, :now, :now)")
+                .bind("p", r.projectId()).bind("name", r.name()).bind("description", r.description())
+                .bind("type", r.type()).bind("config", text(r.config())).bind("enabled", r.enabled())
+                .bind("cooldown", r.cooldownSecs()).bind("env", r.environmentFilter()).bind("source", r.sourceFilter())
+                .bind("now", r.createdAt())
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+        return rule(r.projectId(), id).orElseThrow();
+    }
+
+    void updateRule(Rule r) {
+        writer.useHandle(h -> h.createUpdate("UPDATE alert_rules SET name = :name, description = :description, "
+                        + "rule_type = :type, config = :config, enabled = :enabled, cooldown_secs = :cooldown, "
+                        + "environment_filter = :env, source_filter = :source, updated_at = :now "
+                        + "WHERE id = :id AND project_id = :p")
+                .bind("id", r.id()).bind("p", r.projectId()).bind("name", r.name()).bind("description", r.description())
+                .bind("type", r.type()).bind("config", text(r.config())).bind("enabled", r.enabled())
+                .bind("cooldown", r.cooldownSecs()).bind("env", r.environmentFilter()).bind("source", r.sourceFilter())
+                .bind("now", r.updatedAt())
+                .execute());
+    }
+
+    boolean deleteRule(String projectId, long id) {
+        return writer.withHandle(h -> h.createUpdate("DELETE FROM alert_rules WHERE id = :id AND project_id = :p")
+                .bind("id", id).bind("p", projectId).execute()) == 1;
+    }
+
+    Optional<Rule> rule(String projectId, long id) {
+        return reader.withHandle(h -> h.createQuery("SELECT " + RULE_COLUMNS + " FROM alert_rules WHERE id = :id "
+                        + "AND project_id = :p").bind("id", id).bind("p", projectId)
+                .map((rs, ctx) -> rule(rs)).findOne());
+    }
+
+    List<Rule> rules(String projectId) {
+        return reader.withHandle(h -> h.createQuery("SELECT " + RULE_COLUMNS + " FROM alert_rules WHERE project_id = :p "
+                        + "ORDER BY id").bind("p", projectId)
+                .map((rs, ctx) -> rule(rs)).list());
+    }
+
+    List<Rule> enabledRules(String projectId, List<String> types) {
+        return reader.withHandle(h -> h.createQuery("SELECT " + RULE_COLUMNS + " FROM alert_rules WHERE project_id = :p "
+                        + "AND enabled = 1 AND rule_type IN (<types>) ORDER BY id")
+                .bind("p", projectId).bindList("types", types)
+                .map((rs, ctx) -> rule(rs)).list());
+    }
+
+    List<Rule> enabledRules(List<String> types) {
+        return reader.withHandle(h -> h.createQuery("SELECT " + RULE_COLUMNS + " FROM alert_rules WHERE enabled = 1 "
+                        + "AND rule_type IN (<types>) ORDER BY id")
+                .bindList("types", types).map((rs, ctx) -> rule(rs)).list());
+    }
+
+    Channel insertChannel(long ruleId, String type, ObjectNode config, long now) {
+        long id = writer.withHandle(h -> h.createUpdate("INSERT INTO alert_channels (rule_id, channel_type, config, "
+                        + "created_at) VALUES (:rule, :type, :config, :now)")
+                .bind("rule", ruleId).bind("type", type).bind("config", text(config)).bind("now", now)
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+        return new Channel(id, ruleId, type, config, now);
+    }
+
+    List<Channel> channels(long ruleId) {
+        return reader.withHandle(h -> h.createQuery("SELECT id, rule_id, channel_type, config, created_at "
+                        + "FROM alert_channels WHERE rule_id = :rule ORDER BY id").bind("rule", ruleId)
+                .map((rs, ctx) -> new Channel(rs.getLong(1), rs.getLong(2), rs.getString(3), node(rs.getString(4)),
+                        rs.getLong(5)))
+                .list());
+    }
+
+    boolean deleteChannel(long ruleId, long channelId) {
+        return writer.withHandle(h -> h.createUpdate("DELETE FROM alert_channels WHERE id = :id AND rule_id = :rule")
+                .bind("id", channelId).bind("rule", ruleId).execute()) == 1;
+    }
+
+    /**
+     * Takes the rule's cooldown for the group: true when it was free (and is now held until
+     * {@code now + cooldown}), false when the rule fired for this group too recently.
+     */
+    boolean claimCooldown(long ruleId, String fingerprint, long now, long cooldownMs) {
+        return writer.withHandle(h -> h.createUpdate("INSERT INTO alert_cooldowns (rule_id, fingerprint, last_fired) "
+                        + "VALUES (:rule, :fp, :now) ON CONFLICT (rule_id, fingerprint) DO UPDATE SET "
+                        + "last_fired = excluded.last_fired WHERE last_fired <= :free")
+                .bind("rule", ruleId).bind("fp", fingerprint).bind("now", now).bind("free", now - cooldownMs)
+                .execute()) == 1;
+    }
+
+    long insertDelivery(long ruleId, Long channelId, String type, String target, String fingerprint, long now) {
+        return writer.withHandle(h -> h.createUpdate("INSERT INTO alert_deliveries (rule_id, channel_id, channel_type, "
+                        + "target, fingerprint, status, attempts, created_at) VALUES (:rule, :channel, :type, :target, "
+                        + ":fp, 'pending', 0, :now)")
+                .bind("rule", ruleId).bindByType("channel", channelId, Long.class).bind("type", type)
+                .bind("target", target).bind("fp", fingerprint).bind("now", now)
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+    }
+
+    void completeDelivery(long id, String status, int attempts, String error, long now) {
+        writer.useHandle(h -> h.createUpdate("UPDATE alert_deliveries SET status = :status, attempts = :attempts, "
+                        + "error = :error, completed_at = :now WHERE id = :id")
+                .bind("id", id).bind("status", status).bind("attempts", attempts).bind("error", error).bind("now", now)
+                .execute());
+    }
+
+    List<AlertDelivery> deliveries(long ruleId, int limit) {
+        return reader.withHandle(h -> h.createQuery("SELECT id, rule_id, channel_id, channel_type, target, fingerprint, "
+                        + "status, attempts, error, created_at, completed_at FROM alert_deliveries WHERE rule_id = :rule "
+                        + "ORDER BY id DESC LIMIT :limit").bind("rule", ruleId).bind("limit", limit)
+                .map((rs, ctx) -> new AlertDelivery(rs.getLong(1), rs.getLong(2), nullableLong(rs, 3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8), rs.getString(9),
+                        rs.getLong(10), nullableLong(rs, 11)))
+                .list());
+    }
+
+    /**
+     * Events per group of the project since {@code since} (and between {@code baselineSince} and
+     * {@code since}), from minute counts, with the group's status for the muted/ignored check.
+     */
+    List<WindowCount> windowCounts(String projectId, long baselineSince, long since, String environment,
+                                   String fingerprint, String route, String source, long minCount) {
+        StringBuilder sql = new StringBuilder("SELECT m.fingerprint, "
+                + "sum(CASE WHEN m.minute_bucket >= :since THEN m.count ELSE 0 END) AS recent, "
+                + "sum(CASE WHEN m.minute_bucket < :since THEN m.count ELSE 0 END) AS baseline, "
+                + "g.status, g.error_type, g.message, g.last_release FROM minute_counts m "
+                + "JOIN error_groups g ON g.project_id = m.project_id AND g.fingerprint = m.fingerprint "
+                + "WHERE m.project_id = :p AND m.minute_bucket >= :from");
+        if (environment != null) {
+            sql.append(" AND m.environment = :env");
+        }
+        if (fingerprint != null) {
+            sql.append(" AND m.fingerprint = :fp");
+        }
+        if (route != null) {
+            sql.append(" AND g.route_or_procedure = :route");
+        }
+        if (source != null) {
+            sql.append(" AND g.source = :source");
+        }
+        sql.append(" GROUP BY m.fingerprint HAVING recent >= :min");
+        return reader.withHandle(h -> {
+            var q = h.createQuery(sql.toString()).bind("p", projectId).bind("since", since).bind("from", baselineSince)
+                    .bind("min", minCount);
+            if (environment != null) {
+                q.bind("env", environment);
+            }
+            if (fingerprint != null) {
+                q.bind("fp", fingerprint);
+            }
+            if (route != null) {
+                q.bind("route", route);
+            }
+            if (source != null) {
+                q.bind("source", source);
+            }
+            return q.map((rs, ctx) -> new WindowCount(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4),
+                    rs.getString(5), rs.getString(6), rs.getString(7))).list();
+        });
+    }
+
+    private Rule rule(ResultSet rs) throws SQLException {
+        return new Rule(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                node(rs.getString(6)), rs.getInt(7) == 1, rs.getLong(8), rs.getString(9), rs.getString(10),
+                rs.getLong(11), rs.getLong(12));
+    }
+
+    private ObjectNode node(String text) {
+        try {
+            return (ObjectNode) json.readTree(text);
+        } catch (JsonProcessingException | ClassCastException e) {
+            return json.createObjectNode().put("type", "invalid");
+        }
+    }
+
+    private String text(ObjectNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+}

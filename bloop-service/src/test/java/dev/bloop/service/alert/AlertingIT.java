@@ -1,0 +1,320 @@
+package dev.bloop.service.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.bloop.api.Signatures;
+import dev.bloop.service.BloopConfiguration;
+import dev.bloop.service.BloopTestApp;
+import dev.bloop.service.token.Scope;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import jakarta.mail.internet.MimeMessage;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Alerting against real peers: a local HTTP receiver for Slack and webhooks, GreenMail for e-mail.
+ * Each test scopes its rules to its own environment, so tests cannot trigger each other's rules.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class AlertingIT {
+    private static final GreenMail MAIL = startMail();
+    private static final BloopTestApp BLOOP = new BloopTestApp(Map.of(
+            "BLOOP__ALERTING__ALLOW_PRIVATE_TARGETS", "true",
+            "BLOOP__ALERTING__EVALUATION_INTERVAL", "200ms",
+            "BLOOP__ALERTING__DELIVERY_TIMEOUT", "2s",
+            "BLOOP__ALERTING__DELIVERY_ATTEMPTS", "2",
+            "BLOOP__ALERTING__BASE_URL", "https://bloop.example.com",
+            "BLOOP__SMTP__ENABLED", "true",
+            "BLOOP__SMTP__HOST", "127.0.0.1",
+            "BLOOP__SMTP__PORT", Integer.toString(MAIL.getSmtp().getPort()),
+            "BLOOP__SMTP__STARTTLS", "false",
+            "BLOOP__SMTP__FROM", "alerts@bloop.example.com"));
+    static final DropwizardAppExtension<BloopConfiguration> APP = BLOOP.extension();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Receiver receiver;
+    private static String admin;
+    private static String readOnly;
+
+    private static GreenMail startMail() {
+        GreenMail mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        mail.start();
+        return mail;
+    }
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        receiver = new Receiver();
+        admin = BLOOP.token("alert-admin", "default", Scope.ALERTS_READ, Scope.ALERTS_WRITE, Scope.ERRORS_READ, Scope.ERRORS_WRITE);
+        readOnly = BLOOP.token("alert-reader", "default", Scope.ALERTS_READ);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        receiver.close();
+        MAIL.stop();
+    }
+
+    private static HttpResponse<String> call(String token, String method, String path, String body) {
+        return BloopTestApp.send(HttpRequest.newBuilder(URI.create(BLOOP.url(path)))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    }
+
+    private static JsonNode json(HttpResponse<String> r, int status) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        return JSON.readTree(r.body());
+    }
+
+    private static long rule(String body) throws Exception {
+        return json(call(admin, "POST", "/v1/alerts", body), 201).get("id").asLong();
+    }
+
+    private static void channel(long rule, String body) throws Exception {
+        json(call(admin, "POST", "/v1/alerts/" + rule + "/channels", body), 201);
+    }
+
+    private static String ingest(String env, String source, String type, String message) throws Exception {
+        String body = "{\"timestamp\":" + System.currentTimeMillis() + ",\"source\":\"" + source + "\",\"environment\":\""
+                + env + "\",\"release\":\"9.9.9\",\"error_type\":\"" + type + "\",\"message\":\"" + message + "\"}";
+        HttpResponse<String> r = BLOOP.ingest("/v1/ingest", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body()).get("fingerprint").asText();
+    }
+
+    @Test
+    void aNewIssueNotifiesWebhookSlackAndEmailOnce() throws Exception {
+        long id = rule("{\"name\":\"new in t-new\",\"environment_filter\":\"t-new\",\"config\":{\"type\":\"new_issue\"}}");
+        channel(id, "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/hook-new") + "\",\"secret\":\"s3cret-value\"}");
+        channel(id, "{\"type\":\"slack\",\"webhook_url\":\"" + receiver.url("/slack-new") + "\"}");
+        channel(id, "{\"type\":\"email\",\"to\":\"ops@example.com, dev@example.com\"}");
+        JsonNode channels = json(call(readOnly, "GET", "/v1/alerts/" + id + "/channels", null), 200);
+        assertThat(channels).hasSize(3);
+        assertThat(channels.get(0).get("config").has("secret")).as("secret never shown").isFalse();
+        assertThat(channels.get(0).get("config").get("has_secret").asBoolean()).isTrue();
+
+        String fp = ingest("t-new", "api", "CheckoutError", "payment 42 failed");
+        Receiver.Received hook = receiver.nextFor("/hook-new", 5000);
+        assertThat(hook).as("webhook delivered").isNotNull();
+        JsonNode body = JSON.readTree(hook.body());
+        assertThat(body.get("fingerprint").asText()).isEqualTo(fp);
+        assertThat(body.get("error_type").asText()).isEqualTo("CheckoutError");
+        assertThat(body.get("rule").get("name").asText()).isEqualTo("new in t-new");
+        assertThat(body.get("environment").asText()).isEqualTo("t-new");
+        assertThat(body.get("release").asText()).isEqualTo("9.9.9");
+        assertThat(body.get("count").asLong()).isEqualTo(1);
+        assertThat(body.get("url").asText()).startsWith("https://bloop.example.com/").contains(fp);
+        assertThat(hook.headers().get("x-bloop-signature")).isEqualTo(Signatures.sign("s3cret-value", hook.body()));
+
+        Receiver.Received slack = receiver.nextFor("/slack-new", 5000);
+        assertThat(slack).isNotNull();
+        assertThat(JSON.readTree(slack.body()).get("text").asText()).contains("CheckoutError").contains(fp).contains("New issue");
+
+        long deadline = System.currentTimeMillis() + 5000;
+        while (MAIL.getReceivedMessages().length < 2 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        MimeMessage[] mails = MAIL.getReceivedMessages();
+        assertThat(mails).hasSize(2); // one message, two recipients
+        assertThat(mails[0].getSubject()).contains("CheckoutError").contains("payment 42 failed");
+        assertThat(mails[0].getFrom()[0].toString()).isEqualTo("alerts@bloop.example.com");
+
+        // The same group again is not new: nothing more.
+        ingest("t-new", "api", "CheckoutError", "payment 43 failed");
+        assertThat(receiver.nextFor("/hook-new", 1000)).isNull();
+        deadline = System.currentTimeMillis() + 5000;
+        JsonNode deliveries;
+        do {
+            deliveries = json(call(readOnly, "GET", "/v1/alerts/" + id + "/deliveries", null), 200);
+            Thread.sleep(20);
+        } while (countStatus(deliveries, "sent") < 3 && System.currentTimeMillis() < deadline);
+        assertThat(deliveries).hasSize(3);
+        assertThat(countStatus(deliveries, "sent")).isEqualTo(3);
+    }
+
+    private static int countStatus(JsonNode deliveries, String status) {
+        int n = 0;
+        for (JsonNode d : deliveries) {
+            n += d.get("status").asText().equals(status) ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Test
+    void aResolvedGroupThatRecursRaisesARegression() throws Exception {
+        long id = rule("{\"name\":\"regressions\",\"environment_filter\":\"t-reg\",\"config\":{\"type\":\"regression\"}}");
+        channel(id, "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/hook-reg") + "\"}");
+        String fp = ingest("t-reg", "api", "RegressError", "boom 1");
+        assertThat(receiver.nextFor("/hook-reg", 800)).as("new, not a regression").isNull();
+        BLOOP.awaitCount("SELECT count(*) FROM error_groups WHERE fingerprint = '" + fp + "'", 1);
+        json(call(admin, "POST", "/v1/errors/" + fp + "/resolve", null), 200);
+        ingest("t-reg", "api", "RegressError", "boom 2");
+        Receiver.Received hook = receiver.nextFor("/hook-reg", 5000);
+        assertThat(hook).isNotNull();
+        assertThat(JSON.readTree(hook.body()).get("reason").asText()).isEqualTo("Regression");
+    }
+
+    @Test
+    void thresholdFiresAboveItOnceThenCoolsDownAndMutedGroupsStaySilent() throws Exception {
+        long id = rule("{\"name\":\"busy\",\"environment_filter\":\"t-thr\",\"cooldown_secs\":3600,"
+                + "\"config\":{\"type\":\"threshold\",\"threshold\":3,\"window_secs\":300}}");
+        channel(id, "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/hook-thr") + "\"}");
+        for (int i = 0; i < 3; i++) {
+            ingest("t-thr", "api", "ThresholdError", "slow " + i);
+        }
+        assertThat(receiver.nextFor("/hook-thr", 1200)).as("3 is not more than 3").isNull();
+        String fp = ingest("t-thr", "api", "ThresholdError", "slow 4");
+        Receiver.Received hook = receiver.nextFor("/hook-thr", 5000);
+        assertThat(hook).isNotNull();
+        JsonNode body = JSON.readTree(hook.body());
+        assertThat(body.get("fingerprint").asText()).isEqualTo(fp);
+        assertThat(body.get("count").asLong()).isEqualTo(4);
+        assertThat(body.get("reason").asText()).startsWith("Threshold: 4 events in 300 s");
+        for (int i = 5; i < 10; i++) {
+            ingest("t-thr", "api", "ThresholdError", "slow " + i);
+        }
+        assertThat(receiver.nextFor("/hook-thr", 1200)).as("cooldown").isNull();
+
+        String muted = ingest("t-thr", "api", "MutedError", "noisy 0");
+        BLOOP.awaitCount("SELECT count(*) FROM error_groups WHERE fingerprint = '" + muted + "'", 1);
+        json(call(admin, "POST", "/v1/errors/" + muted + "/mute", null), 200);
+        for (int i = 1; i < 8; i++) {
+            ingest("t-thr", "api", "MutedError", "noisy " + i);
+        }
+        assertThat(receiver.nextFor("/hook-thr", 1200)).as("muted groups never alert").isNull();
+    }
+
+    @Test
+    void aSpikeAgainstAQuietBaselineFiresAndASteadyRateDoesNot() throws Exception {
+        long id = rule("{\"name\":\"spikes\",\"environment_filter\":\"t-spike\",\"config\":{\"type\":\"spike\","
+                + "\"multiplier\":3,\"compare_window_secs\":120,\"baseline_window_secs\":3600,\"min_events\":3}}");
+        channel(id, "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/hook-spike") + "\"}");
+        // A group that has been this busy all along: a steady rate is no spike.
+        String steady = ingest("t-spike", "api", "SteadyError", "steady 0");
+        long minute = System.currentTimeMillis() / 60_000 * 60_000;
+        BLOOP.withDatabase(db -> db.writer().useHandle(h -> {
+            for (int m = 5; m < 60; m++) {
+                h.execute("INSERT INTO minute_counts (project_id, minute_bucket, fingerprint, environment, count) "
+                        + "VALUES ('default', ?, ?, 't-spike', 5)", minute - m * 60_000L, steady);
+            }
+        }));
+        for (int i = 1; i < 4; i++) {
+            ingest("t-spike", "api", "SteadyError", "steady " + i);
+        }
+        assertThat(receiver.nextFor("/hook-spike", 1200)).isNull();
+        // A group quiet until now.
+        for (int i = 0; i < 4; i++) {
+            ingest("t-spike", "api", "SpikeError", "sudden " + i);
+        }
+        Receiver.Received hook = receiver.nextFor("/hook-spike", 5000);
+        assertThat(hook).isNotNull();
+        assertThat(JSON.readTree(hook.body()).get("error_type").asText()).isEqualTo("SpikeError");
+        assertThat(JSON.readTree(hook.body()).get("reason").asText()).startsWith("Spike:");
+    }
+
+    @Test
+    void filtersKeepOtherEnvironmentsAndSourcesSilent() throws Exception {
+        long id = rule("{\"name\":\"ios prod\",\"environment_filter\":\"t-filter\",\"source_filter\":\"ios\","
+                + "\"config\":{\"type\":\"new_issue\"}}");
+        channel(id, "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/hook-filter") + "\"}");
+        ingest("t-filter", "api", "FilterError", "wrong source");
+        ingest("t-filter-other", "ios", "FilterError", "wrong environment");
+        assertThat(receiver.nextFor("/hook-filter", 1000)).isNull();
+        ingest("t-filter", "ios", "FilterError", "matches");
+        assertThat(receiver.nextFor("/hook-filter", 5000)).isNotNull();
+    }
+
+    @Test
+    void testSendReportsEachChannelAndADeadReceiverDoesNotSlowIngest() throws Exception {
+        try (ServerSocket blackHole = new ServerSocket(0)) {
+            List<Socket> held = new ArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(blackHole.accept()); // accept and never answer
+                    }
+                } catch (Exception closed) {
+                    // test over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            long id = rule("{\"name\":\"dead end\",\"environment_filter\":\"t-dead\",\"config\":{\"type\":\"new_issue\"}}");
+            channel(id, "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/hook-live") + "\"}");
+            channel(id, "{\"type\":\"webhook\",\"url\":\"http://127.0.0.1:" + blackHole.getLocalPort() + "/dead\"}");
+
+            JsonNode results = json(call(admin, "POST", "/v1/alerts/" + id + "/test", null), 200).get("results");
+            assertThat(results).hasSize(2);
+            assertThat(results.get(0).get("status").asText()).isEqualTo("sent");
+            assertThat(results.get(1).get("status").asText()).isEqualTo("failed");
+            assertThat(results.get(1).get("error").asText()).containsIgnoringCase("timed out");
+            assertThat(receiver.nextFor("/hook-live", 2000)).isNotNull();
+
+            long started = System.currentTimeMillis();
+            for (int i = 0; i < 30; i++) {
+                ingest("t-dead", "api", "DeadEndError" + i, "new group " + i);
+            }
+            BLOOP.awaitCount("SELECT count(*) FROM error_groups WHERE error_type LIKE 'DeadEndError%'", 30);
+            assertThat(System.currentTimeMillis() - started).as("ingest and commit, not waiting for alerts").isLessThan(4000);
+            JsonNode deliveries = json(call(readOnly, "GET", "/v1/alerts/" + id + "/deliveries?limit=200", null), 200);
+            assertThat(countStatus(deliveries, "pending")).as("deliveries still in flight").isPositive();
+            held.forEach(s -> {
+                try {
+                    s.close();
+                } catch (Exception ignored) {
+                    // closing
+                }
+            });
+        }
+    }
+
+    @Test
+    void rulesAreValidatedScopedAndEditable() throws Exception {
+        Map<String, String> bad = Map.of(
+                "{\"config\":{\"type\":\"new_issue\"}}", "name",
+                "{\"name\":\"x\",\"config\":{\"type\":\"sometimes\"}}", "config.type",
+                "{\"name\":\"x\",\"config\":{\"type\":\"threshold\",\"window_secs\":60}}", "config.threshold",
+                "{\"name\":\"x\",\"config\":{\"type\":\"threshold\",\"threshold\":5,\"window_secs\":0}}", "config.window_secs",
+                "{\"name\":\"x\",\"config\":{\"type\":\"spike\",\"multiplier\":0.5,\"compare_window_secs\":60,\"baseline_window_secs\":600}}", "config.multiplier",
+                "{\"name\":\"x\",\"config\":{\"type\":\"spike\",\"multiplier\":2,\"compare_window_secs\":600,\"baseline_window_secs\":60}}", "config.baseline_window_secs",
+                "{\"name\":\"x\",\"cooldown_secs\":-1,\"config\":{\"type\":\"new_issue\"}}", "cooldown_secs",
+                "{\"name\":\"x\",\"colour\":\"red\",\"config\":{\"type\":\"new_issue\"}}", "colour");
+        for (Map.Entry<String, String> c : bad.entrySet()) {
+            assertThat(json(call(admin, "POST", "/v1/alerts", c.getKey()), 400).get("field").asText()).as(c.getKey()).isEqualTo(c.getValue());
+        }
+        long id = rule("{\"name\":\"edit me\",\"environment_filter\":\"t-edit\",\"config\":{\"type\":\"new_issue\"}}");
+        JsonNode edited = json(call(admin, "PUT", "/v1/alerts/" + id, "{\"enabled\":false,\"name\":\"edited\"}"), 200);
+        assertThat(edited.get("enabled").asBoolean()).isFalse();
+        assertThat(edited.get("name").asText()).isEqualTo("edited");
+        assertThat(edited.get("environment_filter").asText()).as("untouched").isEqualTo("t-edit");
+        assertThat(json(call(admin, "POST", "/v1/alerts/" + id + "/channels", "{\"type\":\"pager\"}"), 400).get("field").asText()).isEqualTo("type");
+        assertThat(json(call(admin, "POST", "/v1/alerts/" + id + "/channels", "{\"type\":\"webhook\",\"url\":\"ftp://x\"}"), 400).get("field").asText()).isEqualTo("url");
+        assertThat(json(call(admin, "POST", "/v1/alerts/" + id + "/channels", "{\"type\":\"email\",\"to\":\"not an address\"}"), 400).get("field").asText()).isEqualTo("to");
+        assertThat(json(call(readOnly, "POST", "/v1/alerts", "{\"name\":\"x\",\"config\":{\"type\":\"new_issue\"}}"), 403).get("scope").asText()).isEqualTo("alerts:write");
+        assertThat(call(admin, "PUT", "/v1/alerts/999999", "{\"name\":\"nope\"}").statusCode()).isEqualTo(404);
+        assertThat(json(call(admin, "DELETE", "/v1/alerts/" + id, null), 200).get("deleted").asLong()).isEqualTo(id);
+        assertThat(call(admin, "DELETE", "/v1/alerts/" + id, null).statusCode()).isEqualTo(404);
+        // Another project's token sees none of these rules.
+        BLOOP.addProject("p-alerts", "alerts-b", "bloop_pk_alerts_b", "bloop_sk_alerts_b_secret");
+        String other = BLOOP.token("other", "p-alerts", Scope.ALERTS_READ, Scope.ALERTS_WRITE);
+        assertThat(json(call(other, "GET", "/v1/alerts", null), 200)).isEmpty();
+        long mine = rule("{\"name\":\"mine\",\"config\":{\"type\":\"regression\"}}");
+        assertThat(call(other, "GET", "/v1/alerts/" + mine + "/channels", null).statusCode()).isEqualTo(404);
+        assertThat(call(other, "DELETE", "/v1/alerts/" + mine, null).statusCode()).isEqualTo(404);
+    }
+}
