@@ -33,22 +33,32 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class AlertingIT {
     private static final GreenMail MAIL = startMail();
-    private static final BloopTestApp BLOOP = new BloopTestApp(Map.of(
-            "BLOOP__ALERTING__ALLOW_PRIVATE_TARGETS", "true",
-            "BLOOP__ALERTING__EVALUATION_INTERVAL", "200ms",
-            "BLOOP__ALERTING__DELIVERY_TIMEOUT", "2s",
-            "BLOOP__ALERTING__DELIVERY_ATTEMPTS", "2",
-            "BLOOP__ALERTING__BASE_URL", "https://bloop.example.com",
-            "BLOOP__SMTP__ENABLED", "true",
-            "BLOOP__SMTP__HOST", "127.0.0.1",
-            "BLOOP__SMTP__PORT", Integer.toString(MAIL.getSmtp().getPort()),
-            "BLOOP__SMTP__STARTTLS", "false",
-            "BLOOP__SMTP__FROM", "alerts@bloop.example.com"));
+    private static final Receiver RECEIVER = startReceiver();
+    private static final BloopTestApp BLOOP = new BloopTestApp(Map.ofEntries(
+            Map.entry("BLOOP__ALERTING__ALLOW_PRIVATE_TARGETS", "true"),
+            Map.entry("BLOOP__ALERTING__EVALUATION_INTERVAL", "200ms"),
+            Map.entry("BLOOP__ALERTING__DELIVERY_TIMEOUT", "2s"),
+            Map.entry("BLOOP__ALERTING__DELIVERY_ATTEMPTS", "2"),
+            Map.entry("BLOOP__ALERTING__BASE_URL", "https://bloop.example.com"),
+            Map.entry("BLOOP__SMTP__ENABLED", "true"),
+            Map.entry("BLOOP__SMTP__HOST", "127.0.0.1"),
+            Map.entry("BLOOP__SMTP__PORT", Integer.toString(MAIL.getSmtp().getPort())),
+            Map.entry("BLOOP__SMTP__STARTTLS", "false"),
+            Map.entry("BLOOP__SMTP__FROM", "alerts@bloop.example.com"),
+            Map.entry("BLOOP__ALERTING__DEFAULT_WEBHOOK_URL", RECEIVER.url("/default"))));
     static final DropwizardAppExtension<BloopConfiguration> APP = BLOOP.extension();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Receiver receiver;
     private static String admin;
     private static String readOnly;
+
+    private static Receiver startReceiver() {
+        try {
+            return new Receiver();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private static GreenMail startMail() {
         GreenMail mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
@@ -58,7 +68,7 @@ class AlertingIT {
 
     @BeforeAll
     static void setUp() throws Exception {
-        receiver = new Receiver();
+        receiver = RECEIVER;
         admin = BLOOP.token("alert-admin", "default", Scope.ALERTS_READ, Scope.ALERTS_WRITE, Scope.ERRORS_READ, Scope.ERRORS_WRITE);
         readOnly = BLOOP.token("alert-reader", "default", Scope.ALERTS_READ);
     }
@@ -281,6 +291,43 @@ class AlertingIT {
                 }
             });
         }
+    }
+
+    @Test
+    void aRuleWithoutChannelsUsesTheDefaultChannel() throws Exception {
+        rule("{\"name\":\"defaults\",\"environment_filter\":\"t-default\",\"config\":{\"type\":\"new_issue\"}}");
+        String fp = ingest("t-default", "api", "DefaultChannelError", "no channel of its own");
+        Receiver.Received hook = receiver.nextFor("/default", 5000);
+        assertThat(hook).isNotNull();
+        assertThat(JSON.readTree(hook.body()).get("fingerprint").asText()).isEqualTo(fp);
+    }
+
+    @Test
+    void failedAttemptsAreRetriedAndRedirectsAreNotFollowed() throws Exception {
+        long id = rule("{\"name\":\"flaky\",\"environment_filter\":\"t-retry\",\"config\":{\"type\":\"new_issue\"}}");
+        channel(id, "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/flaky") + "\"}");
+        channel(id, "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/moved") + "\"}");
+        receiver.script("/flaky", 503);
+        receiver.script("/moved", 302, 302, 302);
+        ingest("t-retry", "api", "RetryError", "try again");
+        assertThat(receiver.nextFor("/flaky", 5000)).as("first attempt").isNotNull();
+        assertThat(receiver.nextFor("/flaky", 5000)).as("retried after the 503").isNotNull();
+        long deadline = System.currentTimeMillis() + 8000;
+        JsonNode deliveries;
+        do {
+            deliveries = json(call(readOnly, "GET", "/v1/alerts/" + id + "/deliveries", null), 200);
+            Thread.sleep(50);
+        } while (countStatus(deliveries, "pending") > 0 && System.currentTimeMillis() < deadline);
+        Map<String, JsonNode> byTarget = new java.util.HashMap<>();
+        deliveries.forEach(d -> byTarget.put(d.get("target").asText(), d));
+        JsonNode flaky = byTarget.get(receiver.url("/flaky"));
+        assertThat(flaky.get("status").asText()).isEqualTo("sent");
+        assertThat(flaky.get("attempts").asInt()).isEqualTo(2);
+        JsonNode moved = byTarget.get(receiver.url("/moved"));
+        assertThat(moved.get("status").asText()).isEqualTo("failed");
+        assertThat(moved.get("error").asText()).isEqualTo("HTTP 302");
+        assertThat(moved.get("attempts").asInt()).as("a 3xx is not retried").isEqualTo(1);
+        assertThat(receiver.nextFor("/redirected", 500)).as("the redirect was not followed").isNull();
     }
 
     @Test

@@ -16,6 +16,7 @@ final class Receiver implements AutoCloseable {
     private final HttpServer server;
     private final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
     private volatile int status = 200;
+    private final Map<String, java.util.Deque<Integer>> scripted = new java.util.concurrent.ConcurrentHashMap<>();
 
     Receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -23,8 +24,15 @@ final class Receiver implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Map<String, String> headers = new java.util.HashMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
-            received.add(new Received(exchange.getRequestURI().getPath(), body, headers, System.currentTimeMillis()));
-            exchange.sendResponseHeaders(status, -1);
+            String path = exchange.getRequestURI().getPath();
+            received.add(new Received(path, body, headers, System.currentTimeMillis()));
+            java.util.Deque<Integer> script = scripted.get(path);
+            Integer next = script == null ? null : script.pollFirst();
+            int answer = next == null ? status : next;
+            if (answer / 100 == 3) {
+                exchange.getResponseHeaders().add("Location", url("/redirected"));
+            }
+            exchange.sendResponseHeaders(answer, -1);
             exchange.close();
         });
         server.start();
@@ -36,6 +44,11 @@ final class Receiver implements AutoCloseable {
 
     void answer(int status) {
         this.status = status;
+    }
+
+    /** The next answers for one path, in order; after them, the default. */
+    void script(String path, Integer... statuses) {
+        scripted.put(path, new java.util.concurrent.ConcurrentLinkedDeque<>(java.util.List.of(statuses)));
     }
 
     Received next(long seconds) throws InterruptedException {
