@@ -142,6 +142,13 @@ final class AlertStore {
                 .execute());
     }
 
+    /** Deliveries a previous run left unfinished are failed, with the reason, so the log never lies. */
+    int failAbandoned(long now) {
+        return writer.withHandle(h -> h.createUpdate("UPDATE alert_deliveries SET status = 'failed', "
+                        + "error = 'the server stopped before this was delivered', completed_at = :now "
+                        + "WHERE status = 'pending'").bind("now", now).execute());
+    }
+
     List<AlertDelivery> deliveries(long ruleId, int limit) {
         return reader.withHandle(h -> h.createQuery("SELECT id, rule_id, channel_id, channel_type, target, fingerprint, "
                         + "status, attempts, error, created_at, completed_at FROM alert_deliveries WHERE rule_id = :rule "

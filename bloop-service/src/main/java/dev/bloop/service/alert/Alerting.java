@@ -26,6 +26,7 @@ public final class Alerting {
      */
     public static Alerting create(Database db, ObjectMapper json, AlertConfig config, SmtpConfig smtp, Map<String, String> env) {
         AlertStore store = new AlertStore(db, json);
+        store.failAbandoned(System.currentTimeMillis());
         Dispatcher dispatcher = new Dispatcher(store, json, config, smtp);
         List<Dispatcher.Target> defaults = new ArrayList<>();
         String slack = env.getOrDefault("BLOOP_SLACK_WEBHOOK_URL", config.getDefaultSlackWebhookUrl());
