@@ -1,7 +1,7 @@
 package dev.bloop.service.alert;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bloop.api.ApiError;
+import dev.bloop.service.web.JsonResponses;
 import dev.bloop.service.auth.Caller;
 import dev.bloop.service.token.Scope;
 import io.dropwizard.auth.Auth;
@@ -104,8 +104,7 @@ public final class AlertsResource {
         long channelId = parse(cid);
         return ruleId >= 0 && channelId >= 0 && alerts.deleteChannel(caller.project(), ruleId, channelId)
                 ? Response.ok(Map.of("deleted", channelId)).build()
-                : Response.status(404).type(MediaType.APPLICATION_JSON_TYPE)
-                        .entity(ApiError.of("channel " + cid + " not found on rule " + id)).build();
+                : JsonResponses.notFound("channel " + cid + " not found on rule " + id);
     }
 
     @POST
@@ -126,8 +125,7 @@ public final class AlertsResource {
             n = -1;
         }
         if (n < 1 || n > 200) {
-            return Response.status(400).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(new ApiError("limit must be between 1 and 200", "limit")).build();
+            return JsonResponses.badRequest("limit must be between 1 and 200", "limit");
         }
         int finalN = n;
         return found(id, () -> alerts.deliveries(caller.project(), parse(id), finalN));
@@ -149,11 +147,10 @@ public final class AlertsResource {
     }
 
     private static Response notFound(String id) {
-        return Response.status(404).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(ApiError.of("alert rule " + id + " not found")).build();
+        return JsonResponses.notFound("alert rule " + id + " not found");
     }
 
     private static Response bad(InvalidAlertException e) {
-        return Response.status(400).type(MediaType.APPLICATION_JSON_TYPE).entity(new ApiError(e.getMessage(), e.field())).build();
+        return JsonResponses.badRequest(e.getMessage(), e.field());
     }
 }

@@ -1,7 +1,7 @@
 package dev.bloop.service.errors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bloop.api.ApiError;
+import dev.bloop.service.web.JsonResponses;
 import dev.bloop.api.HourlyCount;
 import dev.bloop.api.StatusChange;
 import dev.bloop.service.auth.Caller;
@@ -178,7 +178,6 @@ public final class ErrorsResource {
 
     private static Response notFound(String fp) {
         String shown = FINGERPRINT.matcher(fp).matches() ? fp : "that fingerprint";
-        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(ApiError.of("no error group with " + shown + " in this project")).build();
+        return JsonResponses.notFound("no error group with " + shown + " in this project");
     }
 }

@@ -1,6 +1,6 @@
 package dev.bloop.service.sourcemap;
 
-import dev.bloop.api.ApiError;
+import dev.bloop.service.web.JsonResponses;
 import dev.bloop.api.SourceMapInfo;
 import dev.bloop.service.auth.Caller;
 import dev.bloop.service.project.Project;
@@ -67,9 +67,8 @@ public final class SourceMapResource {
         }
         byte[] bytes = file.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxUploadBytes + 1));
         if (bytes.length > maxUploadBytes) {
-            return Response.status(413).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(new ApiError("source map exceeds " + maxUploadBytes + " bytes (sourcemaps.max_upload_size)",
-                            "file")).build();
+            return JsonResponses.error(413, "source map exceeds " + maxUploadBytes
+                    + " bytes (sourcemaps.max_upload_size)", "file");
         }
         try {
             symbolicator.parser().parse(bytes);
@@ -140,12 +139,10 @@ public final class SourceMapResource {
     }
 
     private static Response bad(String message, String field) {
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new ApiError(message, field)).build();
+        return JsonResponses.badRequest(message, field);
     }
 
     private static Response notFound(String message) {
-        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(ApiError.of(message)).build();
+        return JsonResponses.notFound(message);
     }
 }
