@@ -48,7 +48,7 @@ final class ChannelConfigs {
             case EMAIL -> {
                 allow(config, Set.of("type", "to"));
                 if (!smtpEnabled) {
-                    throw new InvalidAlertException("type", "email channels need smtp.enabled: true in the configuration");
+                    throw new InvalidAlertException("type", "email channels need an smtp server: set smtp.host (BLOOP__SMTP__HOST)");
                 }
                 ArrayNode to = out.putArray("to");
                 recipients(config.get("to")).forEach(to::add);

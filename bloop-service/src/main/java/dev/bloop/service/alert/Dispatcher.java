@@ -211,7 +211,7 @@ final class Dispatcher implements Managed {
 
     private Attempt email(JsonNode to, Notification n) {
         if (!smtp.isEnabled()) {
-            return new Attempt("smtp is not enabled", false);
+            return new Attempt("no smtp server is configured (smtp.host)", false);
         }
         Properties props = new Properties();
         props.put("mail.smtp.host", smtp.getHost());
@@ -220,7 +220,7 @@ final class Dispatcher implements Managed {
         props.put("mail.smtp.timeout", Long.toString(timeout.toMillis()));
         props.put("mail.smtp.writetimeout", Long.toString(timeout.toMillis()));
         props.put("mail.smtp.starttls.enable", Boolean.toString(smtp.isStarttls()));
-        props.put("mail.smtp.starttls.required", Boolean.toString(smtp.isStarttls()));
+
         boolean auth = smtp.getUsername() != null && !smtp.getUsername().isBlank();
         props.put("mail.smtp.auth", Boolean.toString(auth));
         try {

@@ -5,24 +5,30 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
-/** {@code smtp:} the server email channels send through. Disabled until configured. */
+/** {@code smtp:} the server e-mail channels send through; on as soon as a host is configured. */
 public class SmtpConfig {
-    private boolean enabled;
-    @NotNull private String host = "localhost";
+    private Boolean enabled;
+    private String host;
     @Min(1) @Max(65535) private int port = 587;
     private String username;
     private String password;
     @NotNull private String from = "bloop@localhost";
     private boolean starttls = true;
 
+    /** Explicit on/off; unset means on when {@code host} is set. */
     @JsonProperty("enabled")
-    public boolean isEnabled() {
+    public Boolean getEnabled() {
         return enabled;
     }
 
     @JsonProperty("enabled")
-    public void setEnabled(boolean enabled) {
+    public void setEnabled(Boolean enabled) {
         this.enabled = enabled;
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isEnabled() {
+        return enabled != null ? enabled && host != null && !host.isBlank() : host != null && !host.isBlank();
     }
 
     @JsonProperty("host")
@@ -75,7 +81,10 @@ public class SmtpConfig {
         this.from = from;
     }
 
-    /** true: upgrade a plain connection with STARTTLS (required); false: plain SMTP, e.g. a local relay. */
+    /**
+     * true: upgrade the connection with STARTTLS whenever the server offers it (all mail providers
+     * do); false: never, e.g. a local relay on the same host.
+     */
     @JsonProperty("starttls")
     public boolean isStarttls() {
         return starttls;

@@ -40,10 +40,8 @@ class AlertingIT {
             Map.entry("BLOOP__ALERTING__DELIVERY_TIMEOUT", "2s"),
             Map.entry("BLOOP__ALERTING__DELIVERY_ATTEMPTS", "2"),
             Map.entry("BLOOP__ALERTING__BASE_URL", "https://bloop.example.com"),
-            Map.entry("BLOOP__SMTP__ENABLED", "true"),
             Map.entry("BLOOP__SMTP__HOST", "127.0.0.1"),
             Map.entry("BLOOP__SMTP__PORT", Integer.toString(MAIL.getSmtp().getPort())),
-            Map.entry("BLOOP__SMTP__STARTTLS", "false"),
             Map.entry("BLOOP__SMTP__FROM", "alerts@bloop.example.com"),
             Map.entry("BLOOP__ALERTING__DEFAULT_WEBHOOK_URL", RECEIVER.url("/default"))));
     static final DropwizardAppExtension<BloopConfiguration> APP = BLOOP.extension();
