@@ -22,6 +22,7 @@ import dev.bloop.service.store.Database;
 import dev.bloop.service.store.StoreMaintenance;
 import dev.bloop.service.token.TokenService;
 import dev.bloop.service.web.JsonErrorMappers;
+import dev.bloop.service.web.JsonJettyErrors;
 import io.dropwizard.core.Application;
 import io.dropwizard.forms.MultiPartBundle;
 import io.dropwizard.core.setup.Bootstrap;
@@ -90,6 +91,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
                 queue, symbolicator, env.metrics()).register(env, config.getIngest());
 
         JsonErrorMappers.register(env.jersey().getResourceConfig());
+        env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonJettyErrors()));
         env.jersey().register(new BadParameterException.Mapper());
         TokenService tokens = new TokenService(db);
         env.lifecycle().manage(tokens);

@@ -216,6 +216,22 @@ class IngestIT {
     }
 
     @Test
+    void errorsJettyAnswersItselfAreJsonToo() throws Exception {
+        HttpResponse<String> ambiguous = BLOOP.get(BLOOP.url("/v1/errors//x"));
+        assertThat(ambiguous.statusCode()).isEqualTo(400);
+        assertThat(body(ambiguous).get("error").asText()).contains("ambiguous");
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", APP.getLocalPort())) {
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("application/json").contains("{\"error\":");
+        }
+        HttpResponse<String> unknown = BLOOP.get(BLOOP.url("/v1/nothing-here"));
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(body(unknown).get("error").asText()).isEqualTo("not found");
+    }
+
+    @Test
     void healthReportsDatabaseQueueAndTheDefaultSecretWarning() throws Exception {
         HttpResponse<String> r = BLOOP.get(BLOOP.url("/health"));
         assertThat(r.statusCode()).isEqualTo(200);
