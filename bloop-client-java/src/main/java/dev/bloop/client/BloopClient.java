@@ -100,6 +100,11 @@ public final class BloopClient implements AutoCloseable {
         enqueue(event(t.getClass().getName(), message, StackFormatter.format(t, Limits.MAX_STACK_BYTES), details));
     }
 
+    /** A message without a type of its own (error type {@code Message}), as Sentry's captureMessage. */
+    public void captureMessage(String message) {
+        captureMessage("Message", message, EventDetails.NONE);
+    }
+
     public void captureMessage(String errorType, String message) {
         captureMessage(errorType, message, EventDetails.NONE);
     }

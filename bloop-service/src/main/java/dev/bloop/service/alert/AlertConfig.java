@@ -14,7 +14,7 @@ public class AlertConfig {
     @NotNull private String baseUrl = "http://localhost:5332";
     @Min(0) private long defaultCooldownSecs = 900;
     @NotNull @MinDuration(value = 100, unit = TimeUnit.MILLISECONDS)
-    private Duration evaluationInterval = Duration.seconds(30);
+    private Duration evaluationInterval = Duration.seconds(10);
     @NotNull @MinDuration(value = 100, unit = TimeUnit.MILLISECONDS)
     private Duration deliveryTimeout = Duration.seconds(10);
     @Min(1) @Max(10) private int deliveryAttempts = 3;

@@ -94,11 +94,14 @@ class JavaClientIT {
         for (int i = 0; i < 120; i++) {
             bloop.captureMessage("CheckoutFailed", "payment " + i + " declined");
         }
+        bloop.captureMessage("cache warm-up took too long");
         assertThat(bloop.pendingEvents()).isPositive();
         bloop.close();
         assertThat(bloop.pendingEvents()).isZero();
         assertThat(bloop.droppedEvents()).isZero();
-        BLOOP.awaitCount("SELECT count(*) FROM raw_events WHERE release = 'close-flush'", 120);
+        BLOOP.awaitCount("SELECT count(*) FROM raw_events WHERE release = 'close-flush'", 121);
+        assertThat(BLOOP.count("SELECT count(*) FROM raw_events WHERE release = 'close-flush' AND error_type = 'Message' "
+                + "AND message = 'cache warm-up took too long'")).isEqualTo(1);
         bloop.captureMessage("Late", "after close");
         assertThat(bloop.droppedEvents()).isEqualTo(1);
     }
