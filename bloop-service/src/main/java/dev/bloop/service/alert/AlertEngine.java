@@ -37,7 +37,11 @@ public final class AlertEngine implements FlushListener, Managed {
     private final String baseUrl;
     private final long evaluationMs;
     private final ThreadPoolExecutor facts = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(10_000), r -> new Thread(r, "bloop-alert-facts"));
+            new ArrayBlockingQueue<>(10_000), r -> {
+                Thread t = new Thread(r, "bloop-alert-facts");
+                t.setDaemon(true);
+                return t;
+            });
     private final ScheduledExecutorService evaluator = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bloop-alert-evaluator");
         t.setDaemon(true);
