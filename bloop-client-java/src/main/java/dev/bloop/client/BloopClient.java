@@ -1,5 +1,7 @@
 package dev.bloop.client;
 
+import dev.bloop.api.Utf8;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -261,8 +263,8 @@ public final class BloopClient implements AutoCloseable {
                 ? e.fingerprint() : e.fingerprint().substring(0, Limits.MAX_FINGERPRINT_CHARS);
         Integer httpStatus = e.httpStatus() != null && (e.httpStatus() < 100 || e.httpStatus() > 599) ? null : e.httpStatus();
         return new IngestEvent(e.timestamp(), e.source(), e.environment(), e.release(), errorType,
-                Limits.truncateUtf8(message, Limits.MAX_MESSAGE_BYTES), e.appVersion(), e.buildNumber(),
-                e.routeOrProcedure(), e.screen(), Limits.truncateUtf8(e.stack(), Limits.MAX_STACK_BYTES), httpStatus,
+                Utf8.truncate(message, Limits.MAX_MESSAGE_BYTES), e.appVersion(), e.buildNumber(),
+                e.routeOrProcedure(), e.screen(), Utf8.truncate(e.stack(), Limits.MAX_STACK_BYTES), httpStatus,
                 e.requestId(), e.userIdHash(), e.deviceIdHash(), fingerprint, metadata);
     }
 

@@ -1,7 +1,5 @@
 package dev.bloop.client;
 
-import dev.bloop.api.Utf8;
-
 /** The server's caps, enforced before sending so that an event is never refused for its size. */
 final class Limits {
     static final int MAX_MESSAGE_BYTES = 2_048;
@@ -14,13 +12,5 @@ final class Limits {
     static final int ENVELOPE_BYTES = 16;
 
     private Limits() {
-    }
-
-    static int utf8Length(String s) {
-        return Utf8.length(s);
-    }
-
-    static String truncateUtf8(String s, int maxBytes) {
-        return Utf8.truncate(s, maxBytes);
     }
 }

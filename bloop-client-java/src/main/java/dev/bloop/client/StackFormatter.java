@@ -1,5 +1,6 @@
 package dev.bloop.client;
 
+import dev.bloop.api.Utf8;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -53,7 +54,7 @@ final class StackFormatter {
     }
 
     private static boolean append(StringBuilder out, int[] bytes, int maxBytes, String line) {
-        int size = Limits.utf8Length(line);
+        int size = Utf8.length(line);
         if (bytes[0] + size > maxBytes) {
             return false;
         }

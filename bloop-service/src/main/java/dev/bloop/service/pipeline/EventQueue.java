@@ -82,10 +82,6 @@ public final class EventQueue {
         return free.availablePermits() == 0;
     }
 
-    public boolean isClosed() {
-        return closed;
-    }
-
     public int depth() {
         return events.size();
     }
