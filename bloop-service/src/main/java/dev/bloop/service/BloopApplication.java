@@ -1,7 +1,7 @@
 package dev.bloop.service;
 
 import dev.bloop.service.alert.Alerting;
-import dev.bloop.service.auth.ApiAuth;
+import dev.bloop.service.auth.Authentication;
 import dev.bloop.service.cli.CreateTokenCommand;
 import dev.bloop.service.cli.MigrateCommand;
 import dev.bloop.service.errors.BadParameterException;
@@ -14,13 +14,16 @@ import dev.bloop.service.ops.PipelineHealthCheck;
 import dev.bloop.service.ops.PrometheusEndpoint;
 import dev.bloop.service.pipeline.EventQueue;
 import dev.bloop.service.pipeline.EventWriter;
+import dev.bloop.service.project.ProjectDeletion;
 import dev.bloop.service.project.ProjectKeys;
+import dev.bloop.service.project.ProjectsResource;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.sourcemap.SourceMapResource;
 import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;
 import dev.bloop.service.store.StoreMaintenance;
 import dev.bloop.service.token.TokenService;
+import dev.bloop.service.token.TokensResource;
 import dev.bloop.service.web.JsonErrorMappers;
 import dev.bloop.service.web.JsonJettyErrors;
 import io.dropwizard.core.Application;
@@ -87,7 +90,8 @@ public class BloopApplication extends Application<BloopConfiguration> {
 
         Symbolicator symbolicator = new Symbolicator(db, env.getObjectMapper(),
                 config.getSourcemaps().getCacheSize().toBytes());
-        IngestHandler.create(config.getIngest(), new ProjectKeys(projects), config.getAuth().hmacSecretBytes(),
+        ProjectKeys projectKeys = new ProjectKeys(projects);
+        IngestHandler.create(config.getIngest(), projectKeys, config.getAuth().hmacSecretBytes(),
                 queue, symbolicator, env.metrics()).register(env, config.getIngest());
 
         JsonErrorMappers.register(env.jersey().getResourceConfig());
@@ -95,7 +99,10 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.jersey().register(new BadParameterException.Mapper());
         TokenService tokens = new TokenService(db);
         env.lifecycle().manage(tokens);
-        ApiAuth.register(env, tokens);
+        Authentication authentication = new Authentication(db, config.getAuth());
+        authentication.register(env, tokens, projects);
+        env.jersey().register(new ProjectsResource(projects, projectKeys, new ProjectDeletion(db), tokens));
+        env.jersey().register(new TokensResource(tokens, projects));
         env.jersey().register(new ErrorsResource(db, env.getObjectMapper(), symbolicator));
         env.jersey().register(new SourceMapResource(projects, symbolicator, config.getSourcemaps()));
         env.jersey().register(new HealthResource(db, queue, writer, warnings));

@@ -2,17 +2,34 @@ package dev.bloop.service.auth;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
-/** {@code auth:} the HMAC secret of the default project (used when a request has no X-Project-Key). */
+/**
+ * {@code auth:} the HMAC secret of the default project (used when a request has no X-Project-Key), and
+ * the dashboard's passkey and session settings. The relying party id and the allowed origins come from
+ * here only, never from request headers; left empty, they are {@code localhost} and the running
+ * server's own {@code http://localhost:<port>} and {@code http://127.0.0.1:<port>}.
+ */
 public class AuthConfig {
     /** The seed README's quick-start secret: accepted so its curl examples work, but warned about. */
     public static final String DEFAULT_SECRET = "change-me-in-production";
     static final int MIN_SECRET_BYTES = 16;
 
     @NotNull private String hmacSecret = DEFAULT_SECRET;
+    private String rpId;
+    @NotNull private String rpName = "bloop";
+    private List<String> origins = new ArrayList<>();
+    @NotNull @MinDuration(value = 1, unit = TimeUnit.MINUTES)
+    private Duration sessionTtl = Duration.days(7);
 
     @JsonProperty("hmac_secret")
     public String getHmacSecret() {
@@ -22,6 +39,82 @@ public class AuthConfig {
     @JsonProperty("hmac_secret")
     public void setHmacSecret(String hmacSecret) {
         this.hmacSecret = hmacSecret;
+    }
+
+    /** Empty means {@code localhost}. */
+    @JsonProperty("rp_id")
+    public String getRpId() {
+        return rpId;
+    }
+
+    @JsonProperty("rp_id")
+    public void setRpId(String rpId) {
+        this.rpId = rpId == null || rpId.isBlank() ? null : rpId.trim();
+    }
+
+    @JsonProperty("rp_name")
+    public String getRpName() {
+        return rpName;
+    }
+
+    @JsonProperty("rp_name")
+    public void setRpName(String rpName) {
+        this.rpName = rpName;
+    }
+
+    /** Allowed WebAuthn (and same-origin) origins such as {@code https://bloop.example.com}. */
+    @JsonProperty("origins")
+    public List<String> getOrigins() {
+        return origins;
+    }
+
+    /** A YAML list, or one comma-separated string (as an environment variable gives it). */
+    @JsonProperty("origins")
+    public void setOrigins(Object value) {
+        List<String> out = new ArrayList<>();
+        if (value instanceof String s) {
+            Arrays.stream(s.split(",")).map(String::trim).filter(o -> !o.isEmpty()).forEach(out::add);
+        } else if (value instanceof List<?> list) {
+            list.forEach(o -> out.add(String.valueOf(o).trim()));
+        } else if (value != null) {
+            throw new IllegalArgumentException("auth.origins must be a list of origins");
+        }
+        this.origins = out;
+    }
+
+    /** The original's single-origin key, kept so its configs keep working: added to {@code origins}. */
+    @JsonProperty("rp_origin")
+    public void setRpOrigin(String origin) {
+        if (origin != null && !origin.isBlank()) {
+            origins.add(origin.trim());
+        }
+    }
+
+    @JsonProperty("session_ttl")
+    public Duration getSessionTtl() {
+        return sessionTtl;
+    }
+
+    @JsonProperty("session_ttl")
+    public void setSessionTtl(Duration sessionTtl) {
+        this.sessionTtl = sessionTtl;
+    }
+
+    @JsonIgnore
+    @AssertTrue(message = "is false: every auth.origins entry must be scheme://host[:port], e.g. https://bloop.example.com")
+    public boolean isOriginsWellFormed() {
+        for (String o : origins) {
+            try {
+                URI u = new URI(o);
+                if (u.getScheme() == null || u.getHost() == null || !(u.getPath() == null || u.getPath().isEmpty())
+                        || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+                    return false;
+                }
+            } catch (java.net.URISyntaxException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @JsonIgnore

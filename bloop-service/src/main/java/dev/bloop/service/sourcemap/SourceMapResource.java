@@ -116,7 +116,7 @@ public final class SourceMapResource {
     }
 
     private Optional<Project> project(Caller caller, String slug) {
-        return projects.findBySlug(slug).filter(p -> p.id().equals(caller.project()));
+        return projects.findBySlug(slug).filter(p -> caller.canAccess(p.id()));
     }
 
     /** The name as given, without a leading slash: a frame matches it when its path ends with it. */

@@ -28,6 +28,10 @@ public enum Scope {
         return Arrays.stream(values()).filter(v -> v.wire.equals(s.trim())).findFirst();
     }
 
+    public static java.util.List<String> wireNames() {
+        return Arrays.stream(values()).map(Scope::wire).toList();
+    }
+
     @Override
     public String toString() {
         return wire;

@@ -95,6 +95,15 @@ public final class TokenService implements Managed {
         return revoked;
     }
 
+    /** Drops every cached lookup, e.g. after a project (and with it its tokens) was deleted. */
+    public void invalidateCache() {
+        byHash.invalidateAll();
+    }
+
+    public Optional<ApiToken> find(String id) {
+        return store.findById(id);
+    }
+
     /** Finishes pending last-use writes before the database closes. */
     @Override
     public void stop() throws InterruptedException {

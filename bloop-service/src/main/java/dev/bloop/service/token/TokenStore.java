@@ -41,6 +41,11 @@ final class TokenStore {
                 .findOne());
     }
 
+    Optional<ApiToken> findById(String id) {
+        return reader.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM api_tokens WHERE id = :id")
+                .bind("id", id).map((rs, ctx) -> map(rs)).findOne());
+    }
+
     Optional<String> hashOf(String id) {
         return reader.withHandle(h -> h.createQuery("SELECT token_hash FROM api_tokens WHERE id = :id")
                 .bind("id", id).mapTo(String.class).findOne());

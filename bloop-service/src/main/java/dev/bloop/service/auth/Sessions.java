@@ -1,0 +1,133 @@
+package dev.bloop.service.auth;
+
+import dev.bloop.service.store.Database;
+import io.dropwizard.lifecycle.Managed;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dashboard sessions: a random cookie value (32 bytes, base64url) of which only the SHA-256 is stored,
+ * a fixed lifetime, and an hourly sweep of expired rows. Each session also has a CSRF token for
+ * clients that cannot send an {@code Origin} header.
+ */
+public final class Sessions implements Managed {
+    public static final String COOKIE = "bloop_session";
+    private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A new session: the cookie value (never stored) and its CSRF token. */
+    public record Created(String token, String csrfToken, long expiresAt) {
+    }
+
+    /** A live session and its user. */
+    public record Active(User user, String csrfToken, long expiresAt) {
+    }
+
+    private final Jdbi writer;
+    private final Jdbi reader;
+    private final Duration ttl;
+    private ScheduledExecutorService sweeper;
+
+    public Sessions(Database db, Duration ttl) {
+        this.writer = db.writer();
+        this.reader = db.reader();
+        this.ttl = ttl;
+    }
+
+    public Duration ttl() {
+        return ttl;
+    }
+
+    public Created create(String userId) {
+        String token = random(32);
+        String csrf = random(24);
+        long now = System.currentTimeMillis();
+        long expires = now + ttl.toMillis();
+        writer.useHandle(h -> h.createUpdate("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, "
+                        + "expires_at) VALUES (:hash, :user, :csrf, :now, :exp)")
+                .bind("hash", sha256(token)).bind("user", userId).bind("csrf", csrf).bind("now", now)
+                .bind("exp", expires).execute());
+        return new Created(token, csrf, expires);
+    }
+
+    /** The live session for a cookie value, or empty (unknown, expired, or its user removed). */
+    public Optional<Active> find(String token) {
+        if (token == null || token.isEmpty() || token.length() > 128) {
+            return Optional.empty();
+        }
+        long now = System.currentTimeMillis();
+        return reader.withHandle(h -> h.createQuery("SELECT u.id, u.username, u.user_handle, u.is_admin, "
+                        + "u.created_at, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id "
+                        + "WHERE s.token_hash = :hash AND s.expires_at > :now")
+                .bind("hash", sha256(token)).bind("now", now)
+                .map((rs, ctx) -> new Active(new User(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getInt(4) == 1, rs.getLong(5)), rs.getString(6), rs.getLong(7)))
+                .findOne());
+    }
+
+    public void delete(String token) {
+        if (token != null && !token.isEmpty()) {
+            writer.useHandle(h -> h.createUpdate("DELETE FROM sessions WHERE token_hash = :hash")
+                    .bind("hash", sha256(token)).execute());
+        }
+    }
+
+    /** Deletes expired sessions; returns how many. */
+    public int sweep() {
+        return writer.withHandle(h -> h.createUpdate("DELETE FROM sessions WHERE expires_at <= :now")
+                .bind("now", System.currentTimeMillis()).execute());
+    }
+
+    @Override
+    public void start() {
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bloop-session-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                int n = sweep();
+                if (n > 0) {
+                    LOG.info("Removed {} expired sessions", n);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Could not remove expired sessions", e);
+            }
+        }, 1, 60, TimeUnit.MINUTES);
+    }
+
+    @Override
+    public void stop() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+        }
+    }
+
+    static String random(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static String sha256(String value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

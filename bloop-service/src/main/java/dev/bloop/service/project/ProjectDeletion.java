@@ -1,0 +1,55 @@
+package dev.bloop.service.project;
+
+import dev.bloop.service.store.Database;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Deletes a project and everything it holds. The project row goes first (its keys, tokens, source
+ * maps, alert rules, memberships and invites follow by foreign key), so nothing new arrives; then its
+ * events and aggregates are deleted in small transactions, so a large project never holds the write
+ * lock long enough to stall ingest of the others.
+ */
+public final class ProjectDeletion {
+    private static final int CHUNK = 5_000;
+    /** Tables keyed by project that have a rowid, deleted in chunks. */
+    private static final List<String> ROW_TABLES = List.of("raw_events", "group_samples", "status_history",
+            "error_groups");
+    /** Aggregate tables (WITHOUT ROWID, small per project): one statement each. */
+    private static final List<String> AGGREGATE_TABLES = List.of("group_counts", "group_env_counts", "route_counts",
+            "hourly_counts", "project_hourly_counts", "minute_counts");
+
+    private final Jdbi writer;
+
+    public ProjectDeletion(Database db) {
+        this.writer = db.writer();
+    }
+
+    /** Deletes the project; returns rows deleted per table, or null when there was no such project. */
+    public Map<String, Integer> delete(String projectId) {
+        int gone = writer.withHandle(h -> h.createUpdate("DELETE FROM projects WHERE id = :id")
+                .bind("id", projectId).execute());
+        if (gone == 0) {
+            return null;
+        }
+        Map<String, Integer> deleted = new LinkedHashMap<>();
+        for (String table : ROW_TABLES) {
+            int total = 0;
+            int n;
+            do {
+                n = writer.withHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE rowid IN (SELECT rowid FROM "
+                                + table + " WHERE project_id = :p LIMIT " + CHUNK + ")")
+                        .bind("p", projectId).execute());
+                total += n;
+            } while (n == CHUNK);
+            deleted.put(table, total);
+        }
+        for (String table : AGGREGATE_TABLES) {
+            deleted.put(table, writer.withHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE project_id = :p")
+                    .bind("p", projectId).execute()));
+        }
+        return deleted;
+    }
+}
