@@ -11,7 +11,6 @@ import dev.bloop.service.BloopTestApp;
 import dev.bloop.service.token.Scope;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -46,23 +45,11 @@ class SourceMapIT {
     }
 
     private static HttpResponse<String> upload(String token, String slug, String release, String fileName, byte[] content) {
-        String boundary = "bloop-test-boundary";
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        if (release != null) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"release\"\r\n\r\n" + release
-                    + "\r\n").getBytes(StandardCharsets.UTF_8));
-        }
-        if (content != null) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
-                    + "\"\r\nContent-Type: application/json\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-            body.writeBytes(content);
-            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
-        }
-        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        Multipart form = Multipart.sourceMap(release, fileName, content);
         return BloopTestApp.send(HttpRequest.newBuilder(URI.create(BLOOP.url("/v1/projects/" + slug + "/sourcemaps")))
                 .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+                .header("Content-Type", form.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build());
     }
 
     private static HttpResponse<String> get(String token, String path) {

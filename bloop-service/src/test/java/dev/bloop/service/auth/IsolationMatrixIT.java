@@ -1,0 +1,235 @@
+package dev.bloop.service.auth;
+
+import static dev.bloop.service.auth.WebSession.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bloop.api.Signatures;
+import dev.bloop.service.BloopConfiguration;
+import dev.bloop.service.BloopTestApp;
+import dev.bloop.service.ConsoleCapture;
+import dev.bloop.service.sourcemap.Multipart;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every project-scoped route, called by project A's token and by a session of A's member, aimed at
+ * project B's things (its fingerprint, alert rule, source map, token, slug, and project_id). None of
+ * them may read or change B: the answer is a 404 (or 403 for a token on a people-only route), no
+ * answer contains B's data, and afterwards B is exactly as it was.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class IsolationMatrixIT {
+    static {
+        ConsoleCapture.install();
+    }
+
+    private static final BloopTestApp BLOOP = new BloopTestApp();
+    static final DropwizardAppExtension<BloopConfiguration> APP = BLOOP.extension();
+    private static final String B_MESSAGE = "beta secret failure";
+
+    private static WebSession admin;
+    private static WebSession memberOfA;
+    private static String tokenOfA;
+    private static String tokenOfB;
+    private static String tokenOfBId;
+    private static String fpB;
+    private static long ruleB;
+    private static long mapB;
+
+    /** One way of calling the API: a token or a session. */
+    interface Client {
+        HttpResponse<String> call(String method, String path, String body, String contentType, byte[] raw);
+    }
+
+    @BeforeAll
+    static void seed() throws Exception {
+        admin = Ceremonies.registerFirstAdmin(BLOOP, "root", Ceremonies.passkey(BLOOP));
+        JsonNode a = json(admin.post("/v1/projects", "{\"name\":\"Alpha\",\"slug\":\"alpha\"}"));
+        JsonNode b = json(admin.post("/v1/projects", "{\"name\":\"Beta\",\"slug\":\"beta\"}"));
+        memberOfA = Ceremonies.join(BLOOP, Ceremonies.invite(admin, "alpha"), "alice", Ceremonies.passkey(BLOOP));
+
+        String all = "[\"errors:read\",\"errors:write\",\"alerts:read\",\"alerts:write\",\"sourcemaps:read\","
+                + "\"sourcemaps:write\",\"llm:read\",\"llm:write\"]";
+        tokenOfA = json(admin.post("/v1/tokens", "{\"name\":\"a\",\"project_id\":\"alpha\",\"scopes\":" + all + "}"))
+                .get("token").asText();
+        JsonNode tb = json(admin.post("/v1/tokens", "{\"name\":\"b\",\"project_id\":\"beta\",\"scopes\":" + all + "}"));
+        tokenOfB = tb.get("token").asText();
+        tokenOfBId = tb.get("id").asText();
+
+        ingest(a, "alpha failure");
+        ingest(b, B_MESSAGE);
+        BLOOP.awaitCount("SELECT count(*) FROM error_groups", 2);
+        fpB = json(bearer(tokenOfB).call("GET", "/v1/errors", null, null, null)).get(0).get("fingerprint").asText();
+        ruleB = json(bearer(tokenOfB).call("POST", "/v1/alerts",
+                "{\"name\":\"beta rule\",\"config\":{\"type\":\"new_issue\"}}", null, null)).get("id").asLong();
+        bearer(tokenOfB).call("POST", "/v1/alerts/" + ruleB + "/channels",
+                "{\"type\":\"webhook\",\"url\":\"https://hooks.example.com/beta\"}", null, null);
+        Multipart map = Multipart.sourceMap("1.0.0", "app.min.js", sourceMap());
+        HttpResponse<String> uploaded = bearer(tokenOfB).call("POST", "/v1/projects/beta/sourcemaps", null,
+                map.contentType(), map.body());
+        assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
+        mapB = json(uploaded).get("id").asLong();
+    }
+
+    @Test
+    void projectAsTokenNeverReachesProjectB() {
+        assertIsolated(bearer(tokenOfA), "");
+    }
+
+    @Test
+    void projectAsMemberNeverReachesProjectB() {
+        assertIsolated(session(memberOfA), "");
+    }
+
+    @Test
+    void projectAsMemberAskingForProjectBByIdOrSlugGets404Everywhere() {
+        String betaId = json(admin.get("/v1/projects/beta")).get("id").asText();
+        for (String selector : List.of("beta", betaId)) {
+            for (String path : List.of("/v1/errors", "/v1/errors/" + fpB, "/v1/trends", "/v1/stats", "/v1/alerts",
+                    "/v1/alerts/" + ruleB, "/v1/releases/1.0.0/errors", "/v1/tokens")) {
+                HttpResponse<String> r = memberOfA.get(path + "?project_id=" + selector);
+                assertThat(r.statusCode()).as(path + "?project_id=" + selector).isEqualTo(404);
+                assertThat(r.body()).doesNotContain(B_MESSAGE);
+            }
+            assertThat(memberOfA.post("/v1/errors/" + fpB + "/resolve?project_id=" + selector, null).statusCode())
+                    .isEqualTo(404);
+        }
+        assertThat(memberOfA.post("/v1/tokens", "{\"name\":\"x\",\"project_id\":\"beta\",\"scopes\":[\"errors:read\"]}")
+                .statusCode()).isEqualTo(404);
+        assertBUntouched();
+    }
+
+    @Test
+    void theAdminSeesBothProjects() {
+        assertThat(json(admin.get("/v1/errors?project_id=beta")).get(0).get("message").asText()).isEqualTo(B_MESSAGE);
+        assertThat(json(admin.get("/v1/projects"))).hasSize(3);
+    }
+
+    private static void assertIsolated(Client c, String suffix) {
+        List<String> failures = new ArrayList<>();
+        String fp = "/v1/errors/" + fpB;
+        Object[][] routes = {
+            {"GET", "/v1/errors", null, 200},
+            {"GET", fp, null, 404},
+            {"GET", fp + "/occurrences", null, 404},
+            {"GET", fp + "/trend", null, 404},
+            {"GET", fp + "/history", null, -1},
+            {"POST", fp + "/resolve", null, 404},
+            {"POST", fp + "/ignore", null, 404},
+            {"POST", fp + "/mute", null, 404},
+            {"POST", fp + "/unresolve", null, 404},
+            {"GET", "/v1/releases/1.0.0/errors", null, 200},
+            {"GET", "/v1/trends", null, 200},
+            {"GET", "/v1/stats", null, 200},
+            {"GET", "/v1/alerts", null, 200},
+            {"GET", "/v1/alerts/" + ruleB, null, 404},
+            {"PUT", "/v1/alerts/" + ruleB, "{\"name\":\"pwned\"}", 404},
+            {"GET", "/v1/alerts/" + ruleB + "/channels", null, 404},
+            {"POST", "/v1/alerts/" + ruleB + "/channels", "{\"type\":\"webhook\",\"url\":\"https://x.example/h\"}", 404},
+            {"POST", "/v1/alerts/" + ruleB + "/test", null, 404},
+            {"GET", "/v1/alerts/" + ruleB + "/deliveries", null, 404},
+            {"DELETE", "/v1/alerts/" + ruleB + "/channels/1", null, 404},
+            {"DELETE", "/v1/alerts/" + ruleB, null, 404},
+            {"GET", "/v1/projects/beta/sourcemaps", null, 404},
+            {"DELETE", "/v1/projects/beta/sourcemaps/" + mapB, null, 404},
+            {"DELETE", "/v1/projects/alpha/sourcemaps/" + mapB, null, 404},
+            {"GET", "/v1/projects/beta", null, -2},
+            {"PUT", "/v1/projects/beta", "{\"name\":\"pwned\"}", -2},
+            {"POST", "/v1/projects/beta/rotate-key", null, -2},
+            {"GET", "/v1/projects/beta/members", null, -2},
+            {"DELETE", "/v1/projects/beta", null, -2},
+            {"GET", "/v1/tokens?project_id=beta", null, -2},
+            {"DELETE", "/v1/tokens/" + tokenOfBId, null, -2},
+        };
+        for (Object[] route : routes) {
+            String method = (String) route[0];
+            String path = route[1] + suffix;
+            HttpResponse<String> r = c.call(method, path, (String) route[2], null, null);
+            int expected = (Integer) route[3];
+            boolean ok = switch (expected) {
+                case -1 -> r.statusCode() == 404 || (r.statusCode() == 200 && r.body().equals("[]"));
+                // people-only routes: 404 for a member of another project, 403 for any token
+                case -2 -> r.statusCode() == 404 || r.statusCode() == 403;
+                default -> r.statusCode() == expected;
+            };
+            if (!ok || r.body().contains(B_MESSAGE) || r.body().contains("beta rule") || r.body().contains(fpB)
+                    && expected == 200) {
+                failures.add(method + " " + path + " -> " + r.statusCode() + " " + r.body());
+            }
+        }
+        Multipart map = Multipart.sourceMap("1.0.0", "app.min.js", sourceMap());
+        HttpResponse<String> upload = c.call("POST", "/v1/projects/beta/sourcemaps", null, map.contentType(), map.body());
+        if (upload.statusCode() != 404) {
+            failures.add("POST /v1/projects/beta/sourcemaps -> " + upload.statusCode());
+        }
+        assertThat(failures).isEmpty();
+        assertBUntouched();
+    }
+
+    private static void assertBUntouched() {
+        Client b = bearer(tokenOfB);
+        JsonNode group = json(b.call("GET", "/v1/errors/" + fpB, null, null, null));
+        assertThat(group.get("status").asText()).isEqualTo("unresolved");
+        assertThat(json(b.call("GET", "/v1/errors/" + fpB + "/history", null, null, null))).isEmpty();
+        assertThat(json(b.call("GET", "/v1/alerts/" + ruleB, null, null, null)).get("name").asText())
+                .isEqualTo("beta rule");
+        assertThat(json(b.call("GET", "/v1/alerts/" + ruleB + "/channels", null, null, null))).hasSize(1);
+        assertThat(json(b.call("GET", "/v1/projects/beta/sourcemaps", null, null, null))).hasSize(1);
+        JsonNode beta = json(admin.get("/v1/projects/beta"));
+        assertThat(beta.get("name").asText()).isEqualTo("Beta");
+        assertThat(BLOOP.count("SELECT count(*) FROM api_tokens WHERE id = '" + tokenOfBId + "' AND revoked_at IS NULL"))
+                .isEqualTo(1);
+    }
+
+    private static void ingest(JsonNode project, String message) {
+        String body = BloopTestApp.event(message);
+        HttpResponse<String> r = BLOOP.post("/v1/ingest", body, Map.of("Content-Type", "application/json",
+                "X-Project-Key", project.get("ingest_key").asText(),
+                "X-Signature", Signatures.sign(project.get("ingest_secret").asText(), body)));
+        assertThat(r.statusCode()).isEqualTo(200);
+    }
+
+    private static Client bearer(String token) {
+        return (method, path, body, contentType, raw) -> BloopTestApp.send(request(method, path, body, contentType, raw)
+                .header("Authorization", "Bearer " + token).build());
+    }
+
+    private static Client session(WebSession s) {
+        return (method, path, body, contentType, raw) -> BloopTestApp.send(request(method, path, body, contentType, raw)
+                .header("Cookie", "bloop_session=" + s.cookie()).header("Origin", s.origin()).build());
+    }
+
+    private static HttpRequest.Builder request(String method, String path, String body, String contentType,
+                                               byte[] raw) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(BLOOP.url(path)));
+        if (raw != null) {
+            b.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(raw));
+        } else if (body != null) {
+            b.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return b;
+    }
+
+    private static byte[] sourceMap() {
+        try (InputStream in = IsolationMatrixIT.class.getResourceAsStream("/sourcemaps/app.min.js.map")) {
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
