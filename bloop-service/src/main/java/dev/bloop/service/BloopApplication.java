@@ -24,8 +24,10 @@ import dev.bloop.service.store.Database;
 import dev.bloop.service.store.StoreMaintenance;
 import dev.bloop.service.token.TokenService;
 import dev.bloop.service.token.TokensResource;
+import dev.bloop.service.web.DashboardPage;
 import dev.bloop.service.web.JsonErrorMappers;
 import dev.bloop.service.web.JsonJettyErrors;
+import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.core.Application;
 import io.dropwizard.forms.MultiPartBundle;
 import io.dropwizard.core.setup.Bootstrap;
@@ -54,6 +56,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
         bootstrap.addCommand(new MigrateCommand());
         bootstrap.addCommand(new CreateTokenCommand());
         bootstrap.addBundle(new MultiPartBundle());
+        bootstrap.addBundle(new AssetsBundle("/web/", "/ui/", "index.html", "ui"));
     }
 
     @Override
@@ -105,6 +108,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.jersey().register(new TokensResource(tokens, projects));
         env.jersey().register(new ErrorsResource(db, env.getObjectMapper(), symbolicator));
         env.jersey().register(new SourceMapResource(projects, symbolicator, config.getSourcemaps()));
+        env.jersey().register(new DashboardPage());
         env.jersey().register(new HealthResource(db, queue, writer, warnings));
         env.healthChecks().register("database", new DatabaseHealthCheck(db));
         env.healthChecks().register("pipeline", new PipelineHealthCheck(queue, writer));
