@@ -2,7 +2,9 @@ package dev.bloop.service;
 
 import dev.bloop.service.alert.Alerting;
 import dev.bloop.service.auth.Authentication;
+import dev.bloop.service.cli.BackupCommand;
 import dev.bloop.service.cli.CreateTokenCommand;
+import dev.bloop.service.cli.PurgeCommand;
 import dev.bloop.service.cli.MigrateCommand;
 import dev.bloop.service.errors.BadParameterException;
 import dev.bloop.service.errors.ErrorsResource;
@@ -18,6 +20,9 @@ import dev.bloop.service.project.ProjectDeletion;
 import dev.bloop.service.project.ProjectKeys;
 import dev.bloop.service.project.ProjectsResource;
 import dev.bloop.service.project.ProjectStore;
+import dev.bloop.service.retention.PurgeService;
+import dev.bloop.service.retention.RetentionResource;
+import dev.bloop.service.retention.RetentionScheduler;
 import dev.bloop.service.sourcemap.SourceMapResource;
 import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;
@@ -55,6 +60,8 @@ public class BloopApplication extends Application<BloopConfiguration> {
         bootstrap.setConfigurationSourceProvider(BloopConfigSource.fromProcess());
         bootstrap.addCommand(new MigrateCommand());
         bootstrap.addCommand(new CreateTokenCommand());
+        bootstrap.addCommand(new PurgeCommand());
+        bootstrap.addCommand(new BackupCommand());
         bootstrap.addBundle(new MultiPartBundle());
         bootstrap.addBundle(new AssetsBundle("/web/", "/ui/", "index.html", "ui"));
     }
@@ -106,6 +113,9 @@ public class BloopApplication extends Application<BloopConfiguration> {
         authentication.register(env, tokens, projects);
         env.jersey().register(new ProjectsResource(projects, projectKeys, new ProjectDeletion(db), tokens));
         env.jersey().register(new TokensResource(tokens, projects));
+        PurgeService purge = new PurgeService(db, projects, config.getRetention());
+        env.lifecycle().manage(new RetentionScheduler(purge));
+        env.jersey().register(new RetentionResource(purge, projects));
         env.jersey().register(new ErrorsResource(db, env.getObjectMapper(), symbolicator));
         env.jersey().register(new SourceMapResource(projects, symbolicator, config.getSourcemaps()));
         env.jersey().register(new DashboardPage());

@@ -6,6 +6,7 @@ import dev.bloop.service.alert.SmtpConfig;
 import dev.bloop.service.auth.AuthConfig;
 import dev.bloop.service.ingest.IngestConfig;
 import dev.bloop.service.pipeline.PipelineConfig;
+import dev.bloop.service.retention.RetentionConfig;
 import dev.bloop.service.sourcemap.SourceMapConfig;
 import dev.bloop.service.store.DatabaseConfig;
 import io.dropwizard.core.Configuration;
@@ -21,6 +22,17 @@ public class BloopConfiguration extends Configuration {
     @Valid @NotNull private SourceMapConfig sourcemaps = new SourceMapConfig();
     @Valid @NotNull private AlertConfig alerting = new AlertConfig();
     @Valid @NotNull private SmtpConfig smtp = new SmtpConfig();
+    @Valid @NotNull private RetentionConfig retention = new RetentionConfig();
+
+    @JsonProperty("retention")
+    public RetentionConfig getRetention() {
+        return retention;
+    }
+
+    @JsonProperty("retention")
+    public void setRetention(RetentionConfig retention) {
+        this.retention = retention;
+    }
 
     @JsonProperty("alerting")
     public AlertConfig getAlerting() {

@@ -7,8 +7,6 @@ import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.store.Database;
 import dev.bloop.service.token.Scope;
 import dev.bloop.service.token.TokenService;
-import io.dropwizard.core.cli.Cli;
-import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -23,7 +21,7 @@ import net.sourceforge.argparse4j.inf.Subparser;
  * {@code bloop create-token config.yml --name N --project SLUG --scopes a,b [--expires-days D]}:
  * creates an API token and prints it once (only its hash is stored).
  */
-public final class CreateTokenCommand extends ConfiguredCommand<BloopConfiguration> {
+public final class CreateTokenCommand extends OperatorCommand {
     static final int MAX_NAME_LENGTH = 100;
     static final int MAX_EXPIRY_DAYS = 3650;
 
@@ -89,24 +87,6 @@ public final class CreateTokenCommand extends ConfiguredCommand<BloopConfigurati
                     + ". It is shown only this once.");
         } finally {
             db.stop();
-        }
-    }
-
-    /** Bad arguments: printed as one line, no stack trace. */
-    static final class UsageException extends IllegalArgumentException {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
-    @Override
-    public void onError(Cli cli, Namespace namespace, Throwable e) {
-        if (e instanceof UsageException) {
-            cli.getStdErr().println("create-token: " + e.getMessage());
-        } else {
-            super.onError(cli, namespace, e);
         }
     }
 }

@@ -4,14 +4,11 @@ import com.codahale.metrics.MetricRegistry;
 import dev.bloop.service.BloopConfiguration;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.store.Database;
-import dev.bloop.service.store.Migrator;
-import io.dropwizard.core.cli.Cli;
-import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import net.sourceforge.argparse4j.inf.Namespace;
 
 /** {@code bloop migrate config.yml}: brings the schema up to date and prints the version reached. */
-public final class MigrateCommand extends ConfiguredCommand<BloopConfiguration> {
+public final class MigrateCommand extends OperatorCommand {
     public MigrateCommand() {
         super("migrate", "Create or upgrade the database schema and print the version reached");
     }
@@ -26,16 +23,6 @@ public final class MigrateCommand extends ConfiguredCommand<BloopConfiguration> 
             System.out.println("Database " + db.file() + " is at schema version " + version);
         } finally {
             db.stop();
-        }
-    }
-
-    /** A too-new schema is an operator's situation, not a crash: say it plainly, no stack trace. */
-    @Override
-    public void onError(Cli cli, Namespace namespace, Throwable e) {
-        if (e instanceof Migrator.SchemaTooNewException) {
-            cli.getStdErr().println(e.getMessage());
-        } else {
-            super.onError(cli, namespace, e);
         }
     }
 }

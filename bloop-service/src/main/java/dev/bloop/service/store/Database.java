@@ -85,7 +85,7 @@ public final class Database implements Managed {
 
     /** Applies pending migrations; returns the schema version reached. */
     public int migrate() {
-        return new Migrator().migrate(writer);
+        return new Migrator().migrate(writer, file);
     }
 
     public Jdbi writer() {

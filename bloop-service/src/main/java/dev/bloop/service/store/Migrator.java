@@ -37,15 +37,34 @@ public final class Migrator {
 
     /** Brings the schema up to date and returns the version reached. */
     public int migrate(Jdbi jdbi) {
+        return migrate(jdbi, null);
+    }
+
+    /**
+     * Brings the schema up to date; when an existing schema is about to change, first writes a backup
+     * next to {@code file} ({@code <file>.pre-v<N>-<time>.bak}) so an upgrade can be undone.
+     */
+    public int migrate(Jdbi jdbi, java.nio.file.Path file) {
         return jdbi.withHandle(handle -> {
             int current = currentVersion(handle);
             if (current > latestVersion()) {
                 throw new SchemaTooNewException(current, latestVersion());
             }
+            if (current > 0 && current < latestVersion() && file != null) {
+                java.nio.file.Path backup = file.resolveSibling(file.getFileName() + ".pre-v" + latestVersion() + "-"
+                        + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                        .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()) + ".bak");
+                long size = Backup.into(handle, backup);
+                LOG.info("Schema {} -> {}: backed up the database first to {} ({} bytes)", current, latestVersion(),
+                        backup, size);
+            }
             if (current == 0) {
                 // Only an empty database can take this: it lets retention give space back with
                 // PRAGMA incremental_vacuum in small steps instead of a full VACUUM that stops writes.
+                // The connection is already in WAL mode, where the setting only takes effect through a
+                // VACUUM (instant on an empty file).
                 handle.execute("PRAGMA auto_vacuum = INCREMENTAL");
+                handle.execute("VACUUM");
             }
             for (Migration m : migrations) {
                 if (m.version() <= current) {

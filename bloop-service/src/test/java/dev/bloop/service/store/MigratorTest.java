@@ -36,4 +36,38 @@ class MigratorTest {
         assertThatThrownBy(() -> test.read(h -> h.execute("DELETE FROM projects")))
                 .hasMessageContaining("readonly");
     }
+
+    @Test
+    void anExistingSchemaIsBackedUpBeforeItChanges() throws Exception {
+        int latest = new Migrator().latestVersion();
+        test.write(h -> h.execute("INSERT INTO projects (id, slug, name, ingest_key, ingest_secret, created_at) "
+                + "VALUES ('p1', 'kept', 'Kept', 'k1', 's1', 0)"));
+        // Roll the file back to the previous version, as a database of the previous release is.
+        test.write(h -> {
+            h.execute("DROP TABLE retention_settings");
+            h.execute("DROP TABLE project_retention");
+            h.execute("DROP TABLE purge_runs");
+            h.execute("DROP INDEX hourly_counts_by_bucket");
+            h.execute("PRAGMA user_version = " + (latest - 1));
+        });
+        assertThat(test.db().migrate()).isEqualTo(latest);
+
+        java.nio.file.Path backup;
+        try (var files = java.nio.file.Files.list(test.file().getParent())) {
+            backup = files.filter(f -> f.getFileName().toString().matches("bloop\\.db\\.pre-v" + latest + "-\\d{8}-\\d{6}\\.bak"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no backup written"));
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + backup);
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT (SELECT user_version FROM pragma_user_version), "
+                     + "(SELECT name FROM projects WHERE id = 'p1')")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt(1)).as("the backup holds the old schema").isEqualTo(latest - 1);
+            assertThat(rs.getString(2)).isEqualTo("Kept");
+        }
+    }
+
+    @Test
+    void newDatabasesGiveSpaceBackInSteps() {
+        assertThat(test.<Integer>read(h -> h.createQuery("PRAGMA auto_vacuum").mapTo(Integer.class).one())).isEqualTo(2);
+    }
 }
