@@ -18,6 +18,17 @@ function descriptors(list) {
   return (list || []).map((d) => ({ ...d, id: toBytes(d.id) }));
 }
 
+function asJson(cred, response) {
+  return {
+    id: cred.id,
+    rawId: toB64url(cred.rawId),
+    type: cred.type,
+    authenticatorAttachment: cred.authenticatorAttachment,
+    clientExtensionResults: cred.getClientExtensionResults(),
+    response: { clientDataJSON: toB64url(cred.response.clientDataJSON), ...response },
+  };
+}
+
 export async function createPasskey(options) {
   const publicKey = {
     ...options,
@@ -26,18 +37,10 @@ export async function createPasskey(options) {
     excludeCredentials: descriptors(options.excludeCredentials),
   };
   const cred = await navigator.credentials.create({ publicKey });
-  return {
-    id: cred.id,
-    rawId: toB64url(cred.rawId),
-    type: cred.type,
-    authenticatorAttachment: cred.authenticatorAttachment,
-    clientExtensionResults: cred.getClientExtensionResults(),
-    response: {
-      clientDataJSON: toB64url(cred.response.clientDataJSON),
-      attestationObject: toB64url(cred.response.attestationObject),
-      transports: cred.response.getTransports ? cred.response.getTransports() : [],
-    },
-  };
+  return asJson(cred, {
+    attestationObject: toB64url(cred.response.attestationObject),
+    transports: cred.response.getTransports ? cred.response.getTransports() : [],
+  });
 }
 
 export async function getPasskey(options) {
@@ -47,17 +50,9 @@ export async function getPasskey(options) {
     allowCredentials: descriptors(options.allowCredentials),
   };
   const cred = await navigator.credentials.get({ publicKey });
-  return {
-    id: cred.id,
-    rawId: toB64url(cred.rawId),
-    type: cred.type,
-    authenticatorAttachment: cred.authenticatorAttachment,
-    clientExtensionResults: cred.getClientExtensionResults(),
-    response: {
-      clientDataJSON: toB64url(cred.response.clientDataJSON),
-      authenticatorData: toB64url(cred.response.authenticatorData),
-      signature: toB64url(cred.response.signature),
-      userHandle: cred.response.userHandle ? toB64url(cred.response.userHandle) : null,
-    },
-  };
+  return asJson(cred, {
+    authenticatorData: toB64url(cred.response.authenticatorData),
+    signature: toB64url(cred.response.signature),
+    userHandle: cred.response.userHandle ? toB64url(cred.response.userHandle) : null,
+  });
 }

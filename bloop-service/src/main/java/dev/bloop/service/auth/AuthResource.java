@@ -1,12 +1,14 @@
 package dev.bloop.service.auth;
 
+import static dev.bloop.service.web.JsonBodies.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bloop.service.web.ApiProblem;
-import static dev.bloop.service.web.JsonBodies.text;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,7 +22,9 @@ import java.util.Optional;
 /**
  * The public passkey routes under {@code /auth}. Start routes answer {@code {"challenge_id", "publicKey"}};
  * finish routes take {@code {"challenge_id", "credential"}} (the browser's PublicKeyCredential as JSON)
- * and answer with the signed-in user, setting the {@code bloop_session} cookie.
+ * and answer with the signed-in user, setting the {@code bloop_session} cookie. The first admin's
+ * start also needs the setup code: {@code "setup_code"} (or {@code "code"}) in the body, or the
+ * {@code X-Setup-Code} header.
  */
 @Path("/auth")
 @Produces(MediaType.APPLICATION_JSON)
@@ -57,8 +61,12 @@ public final class AuthResource {
 
     @POST
     @Path("/register/start")
-    public PasskeyAuth.Started registerStart(JsonNode body) {
-        return auth.startFirstAdmin(text(body, "username"), text(body, "setup_code"));
+    public PasskeyAuth.Started registerStart(JsonNode body, @HeaderParam("X-Setup-Code") String codeHeader) {
+        String code = text(body, "setup_code");
+        if (code == null) {
+            code = text(body, "code");
+        }
+        return auth.startFirstAdmin(text(body, "username"), code != null ? code : codeHeader);
     }
 
     @POST

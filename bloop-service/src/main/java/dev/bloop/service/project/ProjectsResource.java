@@ -1,11 +1,12 @@
 package dev.bloop.service.project;
 
+import static dev.bloop.service.web.JsonBodies.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bloop.service.auth.Caller;
 import dev.bloop.service.auth.User;
 import dev.bloop.service.token.TokenService;
 import dev.bloop.service.web.ApiProblem;
-import static dev.bloop.service.web.JsonBodies.text;
 import io.dropwizard.auth.Auth;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;

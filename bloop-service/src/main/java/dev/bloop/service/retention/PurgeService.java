@@ -22,7 +22,12 @@ import org.slf4j.LoggerFactory;
 public final class PurgeService {
     private static final Logger LOG = LoggerFactory.getLogger(PurgeService.class);
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
-    private static final int VACUUM_STEP_PAGES = 2_000;
+    /** Each incremental_vacuum step holds the write lock: steps are sized to take about this long. */
+    private static final long VACUUM_STEP_TARGET_MS = 50;
+    private static final int VACUUM_STEP_MIN_PAGES = 64;
+    private static final int VACUUM_STEP_MAX_PAGES = 8_192;
+    /** Space is returned for at most this long per purge; the rest waits for the next one (SQLite reuses free pages meanwhile). */
+    private static final long VACUUM_BUDGET_MS = 30_000;
     private static final long PROGRESS_EVERY = 100_000;
 
     /**
@@ -153,7 +158,11 @@ public final class PurgeService {
         return total;
     }
 
-    /** Returns free pages to the file system a few MB at a time (only files created with auto_vacuum). */
+    /**
+     * Returns free pages to the file system in steps sized to hold the write lock about
+     * {@link #VACUUM_STEP_TARGET_MS}, for at most {@link #VACUUM_BUDGET_MS} per purge (only files created
+     * with auto_vacuum). A fixed large step held the lock for seconds under concurrent ingest.
+     */
     private long reclaimSpace(Consumer<String> progress) {
         long pageSize = reader.withHandle(h -> h.createQuery("PRAGMA page_size").mapTo(Long.class).one());
         int autoVacuum = reader.withHandle(h -> h.createQuery("PRAGMA auto_vacuum").mapTo(Integer.class).one());
@@ -162,12 +171,20 @@ public final class PurgeService {
             return 0;
         }
         long freed = 0;
-        while (true) {
+        long deadline = System.currentTimeMillis() + VACUUM_BUDGET_MS;
+        int step = VACUUM_STEP_MIN_PAGES;
+        while (System.currentTimeMillis() < deadline) {
             long free = writer.withHandle(h -> h.createQuery("PRAGMA freelist_count").mapTo(Long.class).one());
             if (free == 0) {
                 break;
             }
-            writer.useHandle(h -> h.execute("PRAGMA incremental_vacuum(" + VACUUM_STEP_PAGES + ")"));
+            int pages = step;
+            long t0 = System.nanoTime();
+            writer.useHandle(h -> h.execute("PRAGMA incremental_vacuum(" + pages + ")"));
+            long tookMs = (System.nanoTime() - t0) / 1_000_000;
+            // Grow while a step is quick, shrink when one held the lock too long (e.g. waiting on ingest).
+            step = tookMs < VACUUM_STEP_TARGET_MS / 2 ? Math.min(step * 2, VACUUM_STEP_MAX_PAGES)
+                    : tookMs > VACUUM_STEP_TARGET_MS * 2 ? Math.max(step / 2, VACUUM_STEP_MIN_PAGES) : step;
             long after = writer.withHandle(h -> h.createQuery("PRAGMA freelist_count").mapTo(Long.class).one());
             if (after >= free) {
                 break;
