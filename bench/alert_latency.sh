@@ -9,23 +9,16 @@ COUNT=${COUNT:-100}
 PORT=${PORT:-5396}
 ADMIN_PORT=${ADMIN_PORT:-5397}
 SECRET="bench-secret-0123456789abcdef"
-command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
+source "$root/bench/lib.sh"
+require_wrk
 
 work="$(mktemp -d /tmp/bloop-abench.XXXXXX)"
 echo "# scratch: $work"
 python3 "$root/bench/gen_requests.py" "$SECRET" batch 2000 "$work/batch.txt"
 # The receiver listens on loopback, which alerting refuses by default.
-export BLOOP__SERVER__HOST=127.0.0.1 BLOOP__SERVER__PORT=$PORT BLOOP__SERVER__ADMIN_PORT=$ADMIN_PORT \
-  BLOOP__DATABASE__PATH="$work/bench.db" BLOOP__AUTH__HMAC_SECRET="$SECRET" BLOOP__ALERTING__ALLOW_PRIVATE_TARGETS=true
-"$root/bin/bloop" server "$root/config.yml" >"$work/server.log" 2>&1 &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
-until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null; do
-  kill -0 $pid 2>/dev/null || { tail -20 "$work/server.log"; exit 1; }
-  sleep 0.1
-done
+export BLOOP__ALERTING__ALLOW_PRIVATE_TARGETS=true
+start_bloop
 TOKEN=$("$root/bin/bloop" create-token "$root/config.yml" --name bench --scopes alerts:read,alerts:write 2>/dev/null)
-committed() { curl -s "http://127.0.0.1:$ADMIN_PORT/prometheus" | awk '/^pipeline_events_committed_total/{print int($2)}'; }
 
 before=$(committed); tb=$(date +%s%N)
 BLOOP_DELAY_MS=48 BLOOP_REQUESTS="$work/batch.txt" wrk -t1 -c2 -d600s -s "$root/bench/signed.lua" \

@@ -9,27 +9,19 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SEED_EVENTS=${SEED_EVENTS:-1000000}
 RATE_DELAY_MS=${RATE_DELAY_MS:-4}
-PORT=${PORT:-5396}
-ADMIN_PORT=${ADMIN_PORT:-5397}
+PORT=${PORT:-5398}
+ADMIN_PORT=${ADMIN_PORT:-5399}
 SECRET="bench-secret-0123456789abcdef"
-command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
+source "$root/bench/lib.sh"
+require_wrk
 
 work="$(mktemp -d /tmp/bloop-pbench.XXXXXX)"
 echo "# scratch: $work"
 python3 "$root/bench/gen_requests.py" "$SECRET" batch 4000 "$work/batch.txt" 10000
 python3 "$root/bench/gen_requests.py" "$SECRET" single 20000 "$work/single.txt" 10000
 
-export BLOOP__SERVER__HOST=127.0.0.1 BLOOP__SERVER__PORT=$PORT BLOOP__SERVER__ADMIN_PORT=$ADMIN_PORT \
-  BLOOP__DATABASE__PATH="$work/bench.db" BLOOP__AUTH__HMAC_SECRET="$SECRET" BLOOP__RETENTION__ENABLED=false
-"$root/bin/bloop" server "$root/config.yml" >"$work/server.log" 2>&1 &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
-until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null; do
-  kill -0 $pid 2>/dev/null || { tail -20 "$work/server.log"; exit 1; }
-  sleep 0.1
-done
-committed() { curl -s "http://127.0.0.1:$ADMIN_PORT/prometheus" | awk '/^pipeline_events_committed_total/{print int($2)}'; }
-drained() { until [ "$(curl -s "http://127.0.0.1:$PORT/health" | sed -E 's/.*"queue_depth":([0-9]+).*/\1/')" = 0 ]; do sleep 0.2; done; }
+export BLOOP__RETENTION__ENABLED=false
+start_bloop
 db_bytes() { python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('pragma page_count').fetchone()[0]*c.execute('pragma page_size').fetchone()[0])" "$work/bench.db"; }
 
 t0=$(date +%s)

@@ -11,30 +11,22 @@ REQUESTS=${REQUESTS:-300}
 PORT=${PORT:-5394}
 ADMIN_PORT=${ADMIN_PORT:-5395}
 SECRET="bench-secret-0123456789abcdef"
-command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 1; }
+source "$root/bench/lib.sh"
+require_wrk
 
 work="$(mktemp -d /tmp/bloop-qbench.XXXXXX)"
 echo "# scratch: $work"
 python3 "$root/bench/gen_requests.py" "$SECRET" batch 4000 "$work/batch.txt" 10000
 
-export BLOOP__SERVER__HOST=127.0.0.1 BLOOP__SERVER__PORT=$PORT BLOOP__SERVER__ADMIN_PORT=$ADMIN_PORT \
-  BLOOP__DATABASE__PATH="$work/bench.db" BLOOP__AUTH__HMAC_SECRET="$SECRET"
-"$root/bin/bloop" server "$root/config.yml" >"$work/server.log" 2>&1 &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
-until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null; do
-  kill -0 $pid 2>/dev/null || { tail -20 "$work/server.log"; exit 1; }
-  sleep 0.1
-done
+start_bloop
 TOKEN=$("$root/bin/bloop" create-token "$root/config.yml" --name bench --scopes errors:read 2>/dev/null)
-committed() { curl -s "http://127.0.0.1:$ADMIN_PORT/prometheus" | awk '/^pipeline_events_committed_total/{print int($2)}'; }
 
 t0=$(date +%s)
 while [ "$(committed)" -lt "$SEED_EVENTS" ]; do
   BLOOP_REQUESTS="$work/batch.txt" wrk -t1 -c4 -d10s -s "$root/bench/signed.lua" \
     "http://127.0.0.1:$PORT/v1/ingest/batch" >/dev/null 2>&1
 done
-until [ "$(curl -s "http://127.0.0.1:$PORT/health" | sed -E 's/.*"queue_depth":([0-9]+).*/\1/')" = 0 ]; do sleep 0.2; done
+drained
 seeded=$(committed)
 echo "seeded_events=$seeded in $(( $(date +%s) - t0 ))s; groups=$(python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print(c.execute('select count(*) from error_groups').fetchone()[0], 'releases=', c.execute('select count(distinct release) from group_counts').fetchone()[0])" "$work/bench.db")"
 
