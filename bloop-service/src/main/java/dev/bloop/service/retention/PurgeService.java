@@ -180,7 +180,15 @@ public final class PurgeService {
             }
             int pages = step;
             long t0 = System.nanoTime();
-            writer.useHandle(h -> h.execute("PRAGMA incremental_vacuum(" + pages + ")"));
+            writer.useHandle(h -> {
+                // executeUpdate steps the pragma to the end; a plain execute() returns after its first
+                // row, which frees one page only.
+                try (java.sql.Statement st = h.getConnection().createStatement()) {
+                    st.executeUpdate("PRAGMA incremental_vacuum(" + pages + ")");
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException("incremental vacuum failed: " + e.getMessage(), e);
+                }
+            });
             long tookMs = (System.nanoTime() - t0) / 1_000_000;
             // Grow while a step is quick, shrink when one held the lock too long (e.g. waiting on ingest).
             step = tookMs < VACUUM_STEP_TARGET_MS / 2 ? Math.min(step * 2, VACUUM_STEP_MAX_PAGES)
