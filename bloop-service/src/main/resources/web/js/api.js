@@ -38,3 +38,23 @@ export async function api(method, path, body) {
   }
   return data;
 }
+
+// The project the dashboard is looking at; project-scoped calls carry it as project_id.
+let currentProject = null;
+
+export function setProject(id) {
+  currentProject = id;
+}
+
+export function scoped(path) {
+  if (!currentProject) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}project_id=${encodeURIComponent(currentProject)}`;
+}
+
+// GET returning the body and the X-Total-Count header, for paginated lists.
+export async function page(path) {
+  const res = await fetch(path, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, (data && data.error) || `request failed (${res.status})`, data && data.field);
+  return { rows: data, total: Number(res.headers.get('X-Total-Count') || data.length) };
+}

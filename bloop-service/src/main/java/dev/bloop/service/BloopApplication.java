@@ -64,6 +64,8 @@ public class BloopApplication extends Application<BloopConfiguration> {
         bootstrap.addCommand(new BackupCommand());
         bootstrap.addBundle(new MultiPartBundle());
         bootstrap.addBundle(new AssetsBundle("/web/", "/ui/", "index.html", "ui"));
+        bootstrap.addBundle(new AssetsBundle("/META-INF/resources/webjars/", "/webjars/", null, "webjars"));
+        bootstrap.addBundle(new AssetsBundle("/META-INF/resources/_static/", "/vendor/", null, "vendor"));
     }
 
     @Override

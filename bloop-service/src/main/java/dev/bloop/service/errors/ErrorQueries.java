@@ -358,4 +358,21 @@ final class ErrorQueries {
             return json.getNodeFactory().textNode(stored);
         }
     }
+
+    /** Releases of a project, newest activity first: events, distinct groups, first and last seen. */
+    List<java.util.Map<String, Object>> releases(String projectId, int limit) {
+        return reader.withHandle(h -> h.createQuery("SELECT release, sum(count), count(DISTINCT fingerprint), "
+                        + "min(first_seen), max(last_seen) FROM group_counts WHERE project_id = :p GROUP BY release "
+                        + "ORDER BY max(last_seen) DESC LIMIT :n")
+                .bind("p", projectId).bind("n", limit)
+                .map((rs, ctx) -> {
+                    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                    m.put("release", rs.getString(1));
+                    m.put("events", rs.getLong(2));
+                    m.put("groups", rs.getLong(3));
+                    m.put("first_seen", rs.getLong(4));
+                    m.put("last_seen", rs.getLong(5));
+                    return m;
+                }).list());
+    }
 }

@@ -113,6 +113,14 @@ public final class ErrorsResource {
         return Response.ok(queries.trend(caller.project(), fp, h, System.currentTimeMillis())).build();
     }
 
+    /** Releases seen in the project, most recently active first (at most {@code limit}, default 50, max 200). */
+    @GET
+    @Path("/releases")
+    public Response releases(@Auth Caller caller, @QueryParam("limit") String limit) {
+        caller.require(Scope.ERRORS_READ);
+        return Response.ok(queries.releases(caller.project(), limit(limit))).build();
+    }
+
     @GET
     @Path("/trends")
     public List<HourlyCount> trends(@Auth Caller caller, @QueryParam("hours") String hours) {

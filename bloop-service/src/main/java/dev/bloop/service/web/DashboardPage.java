@@ -8,17 +8,25 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The dashboard's HTML shell at {@code /}, with a strict Content-Security-Policy: scripts and styles
- * only from this server, no inline script, no framing. Its scripts and styles are static files
- * under {@code /ui/} (Dropwizard's assets servlet).
+ * The dashboard's HTML shell, at {@code /} and at every dashboard path (so a reloaded deep link such
+ * as {@code /issues/<fingerprint>} opens that page), with a strict Content-Security-Policy: scripts
+ * and styles only from this server, no inline script except the import map, allowed by its hash, and
+ * no framing. Scripts and styles are static files under {@code /ui/}, libraries under
+ * {@code /webjars/} and {@code /vendor/} (Dropwizard's assets servlet).
  */
 @Path("/")
 public final class DashboardPage {
-    static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    private static final Pattern IMPORT_MAP = Pattern.compile("<script type=\"importmap\">(.*?)</script>", Pattern.DOTALL);
     private final byte[] shell;
+    private final String csp;
 
     public DashboardPage() {
         try (InputStream in = DashboardPage.class.getResourceAsStream("/web/index.html")) {
@@ -29,17 +37,45 @@ public final class DashboardPage {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        this.csp = "default-src 'self'; script-src 'self'" + importMapHash(new String(shell, StandardCharsets.UTF_8))
+                + "; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+                + "form-action 'self'; frame-ancestors 'none'";
+    }
+
+    static String importMapHash(String html) {
+        Matcher m = IMPORT_MAP.matcher(html);
+        if (!m.find()) {
+            return "";
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(m.group(1).getBytes(StandardCharsets.UTF_8));
+            return " 'sha256-" + Base64.getEncoder().encodeToString(digest) + "'";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String csp() {
+        return csp;
     }
 
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Response shell() {
         return Response.ok(shell, MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
-                .header("Content-Security-Policy", CSP)
+                .header("Content-Security-Policy", csp)
                 .header("X-Content-Type-Options", "nosniff")
                 .header("X-Frame-Options", "DENY")
                 .header("Referrer-Policy", "same-origin")
                 .header("Cache-Control", "no-store")
                 .build();
+    }
+
+    /** Dashboard routes: the same shell; the script reads the path. */
+    @GET
+    @Path("{page: (issues|overview|releases|alerts|projects|tokens|admin|login|setup)(/.*)?}")
+    @Produces(MediaType.TEXT_HTML)
+    public Response page() {
+        return shell();
     }
 }

@@ -48,48 +48,54 @@ class PasskeyBrowserIT {
         String home = "http://localhost:" + APP.getLocalPort() + "/";
         Tab ann = chromium.newTab();
         ann.open(home);
-        ann.waitFor("!document.getElementById('setup').hidden");
+        ann.waitFor("document.getElementById('setup')");
         ann.screenshot(SCREENSHOTS.resolve("auth-setup.png"));
 
         ann.fill("#setup-username", "ann");
         ann.fill("#setup-code", Ceremonies.setupCode(BLOOP));
         ann.click("#setup-submit");
-        ann.waitFor("document.getElementById('whoami').textContent.includes('ann')");
+        ann.waitFor("document.getElementById('whoami') && document.getElementById('whoami').textContent.includes('ann')");
         assertThat(ann.text("#whoami")).isEqualTo("ann (admin)");
         assertThat(BLOOP.count("SELECT count(*) FROM passkeys")).isEqualTo(1);
 
         ann.click("#logout");
-        ann.waitFor("!document.getElementById('login').hidden");
+        ann.waitFor("document.getElementById('login')");
         assertThat(ann.eval("fetch('/v1/projects').then(r => r.status)").asInt()).isEqualTo(401);
         ann.screenshot(SCREENSHOTS.resolve("auth-login.png"));
         ann.click("#login-submit");
-        ann.waitFor("document.getElementById('whoami').textContent.includes('ann')");
+        ann.waitFor("document.getElementById('whoami') && document.getElementById('whoami').textContent.includes('ann')");
 
+        ann.click("#nav-projects");
         ann.fill("#project-name", "Mobile");
         ann.fill("#project-slug", "mobile");
         ann.click("#project-create");
         ann.waitFor("document.querySelector('#project-list li[data-slug=mobile]')");
-        ann.eval("document.getElementById('invite-project').value = 'mobile', true");
+        ann.click("#nav-admin");
+        ann.waitFor("document.querySelector('#invite-project option[value=mobile]')");
+        ann.select("#invite-project", "mobile");
         ann.click("#invite-create");
         ann.waitFor("document.getElementById('invite-url').value.includes('invite=')");
         String inviteUrl = ann.eval("document.getElementById('invite-url').value").asText();
         assertThat(inviteUrl).startsWith(home + "?invite=bloop_inv_");
-        ann.screenshot(SCREENSHOTS.resolve("auth-admin-home.png"));
+        ann.screenshot(SCREENSHOTS.resolve("auth-admin-invite.png"));
 
         Tab bob = chromium.newTab(); // its own cookies and its own authenticator
         bob.open(inviteUrl);
-        bob.waitFor("!document.getElementById('invite').hidden");
+        bob.waitFor("document.getElementById('invite')");
         bob.fill("#invite-username", "bob");
         bob.click("#invite-submit");
-        bob.waitFor("document.getElementById('whoami').textContent.includes('bob')");
+        bob.waitFor("document.getElementById('whoami') && document.getElementById('whoami').textContent.includes('bob')");
         assertThat(bob.text("#whoami")).isEqualTo("bob");
+        bob.click("#nav-projects");
         bob.waitFor("document.querySelectorAll('#project-list li').length > 0");
         assertThat(bob.eval("[...document.querySelectorAll('#project-list li')].map(li => li.dataset.slug).join()")
                 .asText()).isEqualTo("mobile");
+        assertThat(bob.eval("[...document.querySelectorAll('#project-select option')].map(o => o.textContent).join()")
+                .asText()).isEqualTo("Mobile");
         assertThat(bob.eval("fetch('/v1/errors?project_id=default').then(r => r.status)").asInt()).isEqualTo(404);
         assertThat(bob.eval("fetch('/v1/admin/users').then(r => r.status)").asInt()).isEqualTo(403);
-        assertThat(bob.eval("document.getElementById('admin').hidden").asBoolean()).isTrue();
-        bob.screenshot(SCREENSHOTS.resolve("auth-member-home.png"));
+        assertThat(bob.eval("document.getElementById('nav-admin') === null").asBoolean()).isTrue();
+        bob.screenshot(SCREENSHOTS.resolve("auth-member-projects.png"));
 
         assertThat(BLOOP.count("SELECT count(*) FROM users")).isEqualTo(2);
         assertThat(BLOOP.count("SELECT count(*) FROM users WHERE username = 'bob' AND is_admin = 0")).isEqualTo(1);

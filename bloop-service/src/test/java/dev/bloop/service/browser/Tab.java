@@ -65,8 +65,21 @@ public final class Tab {
 
     /** Types into an input as a user would (value set, input event fired). */
     public void fill(String selector, String value) {
+        waitFor("document.querySelector(" + quote(selector) + ")");
         eval("(() => { const e = document.querySelector(" + quote(selector) + "); e.focus(); e.value = " + quote(value)
                 + "; e.dispatchEvent(new Event('input', {bubbles: true})); return true; })()");
+    }
+
+    /** Chooses an option of a select, as a user would (change event fired). */
+    public void select(String selector, String value) {
+        waitFor("document.querySelector(" + quote(selector) + ")");
+        eval("(() => { const e = document.querySelector(" + quote(selector) + "); e.value = " + quote(value)
+                + "; e.dispatchEvent(new Event('change', {bubbles: true})); return true; })()");
+    }
+
+    /** Where the tab is. */
+    public String url() {
+        return eval("window.location.href").asText();
     }
 
     public void click(String selector) {
