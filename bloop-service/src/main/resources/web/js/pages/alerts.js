@@ -81,10 +81,37 @@ function Channels({ rule }) {
   </div>`;
 }
 
+function RuleEditor({ rule, onSaved }) {
+  const [form, setForm] = useState({ name: rule.name, cooldown_secs: String(rule.cooldown_secs),
+    environment_filter: rule.environment_filter || '', source_filter: rule.source_filter || '' });
+  const [problem, setProblem] = useState(null);
+  const set = (k) => (e) => setForm({ ...form, [k]: e.target.value });
+  const save = async (e) => {
+    e.preventDefault();
+    setProblem(null);
+    try {
+      await api('PUT', scoped(`/v1/alerts/${rule.id}`), { name: form.name, cooldown_secs: Number(form.cooldown_secs),
+        environment_filter: form.environment_filter || null, source_filter: form.source_filter || null });
+      onSaved();
+    } catch (err) {
+      setProblem(err);
+    }
+  };
+  return html`<form class="inline rule-edit" onSubmit=${save}>
+    <${Problem} error=${problem} />
+    <label>Name <input required value=${form.name} onInput=${set('name')} /></label>
+    <label>Cooldown (s) <input type="number" min="0" value=${form.cooldown_secs} onInput=${set('cooldown_secs')} /></label>
+    <label>Environment <input value=${form.environment_filter} onInput=${set('environment_filter')} /></label>
+    <label>Source <input value=${form.source_filter} onInput=${set('source_filter')} /></label>
+    <button type="submit">Save</button>
+  </form>`;
+}
+
 export function Alerts({ project }) {
   const pid = project && project.id;
   const [rules, error, reload] = useLoad(() => api('GET', scoped('/v1/alerts')), [pid]);
   const [open, setOpen] = useState(null);
+  const [editing, setEditing] = useState(null);
   const [form, setForm] = useState({ name: '', type: 'new_issue', threshold: '100', window_secs: '300', multiplier: '3', environment_filter: '' });
   const [problem, setProblem] = useState(null);
   const create = async (e) => {
@@ -130,8 +157,10 @@ export function Alerts({ project }) {
       <strong>${r.name}</strong> <span class="muted">when ${describe(r.config)}${r.environment_filter ? ` in ${r.environment_filter}` : ''}
       · cooldown ${r.cooldown_secs} s · ${r.enabled ? 'on' : 'off'} · updated ${ago(r.updated_at)}</span>
       <button onClick=${() => toggle(r)}>${r.enabled ? 'Disable' : 'Enable'}</button>
+      <button class="edit" onClick=${() => setEditing(editing === r.id ? null : r.id)}>Edit</button>
       <button onClick=${() => setOpen(open === r.id ? null : r.id)}>${open === r.id ? 'Close' : 'Channels and deliveries'}</button>
       <button class="danger" onClick=${() => remove(r)}>Delete</button>
+      ${editing === r.id ? html`<${RuleEditor} rule=${r} onSaved=${() => { setEditing(null); reload(); }} />` : null}
       ${open === r.id ? html`<${Channels} rule=${r} />` : null}
     </li>`)}</ul>` : null}
     <form class="card" onSubmit=${create}>

@@ -164,8 +164,13 @@ class DashboardBrowserIT {
         tab.fill("#rule-name", "new issues in prod");
         tab.click("#rule-create");
         tab.waitFor("document.querySelector('#alerts li[data-rule]')");
-        tab.screenshot(SCREENSHOTS.resolve("dashboard-alerts.png"));
         assertThat(BLOOP.count("SELECT count(*) FROM alert_rules WHERE name = 'new issues in prod'")).isEqualTo(1);
+        tab.click("#alerts li[data-rule] button.edit");
+        tab.fill(".rule-edit input", "prod: new issues");
+        tab.click(".rule-edit button[type=submit]");
+        tab.waitFor("document.getElementById('alerts').textContent.includes('prod: new issues')");
+        assertThat(BLOOP.count("SELECT count(*) FROM alert_rules WHERE name = 'prod: new issues'")).isEqualTo(1);
+        tab.screenshot(SCREENSHOTS.resolve("dashboard-alerts.png"));
 
         tab.click("#nav-tokens");
         tab.fill("#token-name", "ci");
@@ -192,5 +197,21 @@ class DashboardBrowserIT {
         tab.open(home() + "issues/00000000deadbeef");
         tab.waitFor("document.querySelector('.problem')");
         assertThat(tab.text(".problem")).contains("does not exist");
+    }
+
+    @Test
+    @Order(7)
+    void everyDashboardPathServesTheShellUnderAStrictPolicy() {
+        java.net.http.HttpResponse<String> r = BLOOP.get(BLOOP.url("/issues/0123456789abcdef"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
+        assertThat(csp).contains("script-src 'self' 'sha256-").contains("frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline").doesNotContain("unsafe-eval");
+        assertThat(r.body()).contains("<script type=\"importmap\">");
+        assertThat(BLOOP.get(BLOOP.url("/releases/1.0.0")).statusCode()).isEqualTo(200);
+        assertThat(BLOOP.get(BLOOP.url("/ui/js/app.js")).statusCode()).isEqualTo(200);
+        assertThat(BLOOP.get(BLOOP.url("/webjars/preact/10.25.4/dist/preact.module.js")).statusCode()).isEqualTo(200);
+        assertThat(BLOOP.get(BLOOP.url("/not-a-page")).statusCode()).isEqualTo(404);
     }
 }
