@@ -28,6 +28,7 @@ public class AuthConfig {
     private String rpId;
     @NotNull private String rpName = "bloop";
     private List<String> origins = new ArrayList<>();
+    private String rpOrigin;
     @NotNull @MinDuration(value = 1, unit = TimeUnit.MINUTES)
     private Duration sessionTtl = Duration.days(7);
 
@@ -65,7 +66,11 @@ public class AuthConfig {
     /** Allowed WebAuthn (and same-origin) origins such as {@code https://bloop.example.com}. */
     @JsonProperty("origins")
     public List<String> getOrigins() {
-        return origins;
+        List<String> all = new ArrayList<>(origins);
+        if (rpOrigin != null && !all.contains(rpOrigin)) {
+            all.add(rpOrigin);
+        }
+        return all;
     }
 
     /** A YAML list, or one comma-separated string (as an environment variable gives it). */
@@ -85,9 +90,7 @@ public class AuthConfig {
     /** The original's single-origin key, kept so its configs keep working: added to {@code origins}. */
     @JsonProperty("rp_origin")
     public void setRpOrigin(String origin) {
-        if (origin != null && !origin.isBlank()) {
-            origins.add(origin.trim());
-        }
+        this.rpOrigin = origin == null || origin.isBlank() ? null : origin.trim();
     }
 
     @JsonProperty("session_ttl")
@@ -103,7 +106,7 @@ public class AuthConfig {
     @JsonIgnore
     @AssertTrue(message = "is false: every auth.origins entry must be scheme://host[:port], e.g. https://bloop.example.com")
     public boolean isOriginsWellFormed() {
-        for (String o : origins) {
+        for (String o : getOrigins()) {
             try {
                 URI u = new URI(o);
                 if (u.getScheme() == null || u.getHost() == null || !(u.getPath() == null || u.getPath().isEmpty())

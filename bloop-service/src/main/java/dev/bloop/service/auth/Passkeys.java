@@ -38,7 +38,6 @@ public final class Passkeys {
     static final long TIMEOUT_MS = 120_000;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
     /** Why a ceremony was refused, in words fit for the person at the browser. */
     public static final class CeremonyFailed extends Exception {
@@ -159,15 +158,6 @@ public final class Passkeys {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         return B64.encodeToString(b);
-    }
-
-    static boolean isBase64Url(String s) {
-        try {
-            B64D.decode(s);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private ServerProperty serverProperty(byte[] challenge) {

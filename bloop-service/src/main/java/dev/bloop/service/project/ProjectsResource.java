@@ -51,7 +51,7 @@ public final class ProjectsResource {
     public List<Map<String, Object>> list(@Auth Caller caller) {
         User user = caller.requireSession();
         List<Project> visible = user.admin() ? projects.list() : projects.listForMember(user.id());
-        return visible.stream().map(p -> summary(p)).toList();
+        return visible.stream().map(ProjectsResource::summary).toList();
     }
 
     /** Body {@code {"name": "...", "slug": "..."}}; the creator becomes a member. 201 with the keys. */

@@ -107,7 +107,10 @@ public final class RetentionResource {
             store.setGlobal(RetentionStore.HOURLY_COUNTS_DAYS, hourly);
         }
         perProject.forEach(store::setProject);
-        return get(caller);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", "ok");
+        out.putAll(get(caller));
+        return out;
     }
 
     /** Body {@code {"confirm": true, "dry_run"?: false}}: purge now by the policy and report. */

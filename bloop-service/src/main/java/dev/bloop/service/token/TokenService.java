@@ -129,7 +129,8 @@ public final class TokenService implements Managed {
         });
     }
 
-    static String sha256(String token) {
+    /** Hex SHA-256 of a secret: how tokens, sessions and invites are stored. */
+    public static String sha256(String token) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);

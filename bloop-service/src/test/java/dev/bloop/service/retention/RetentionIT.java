@@ -88,6 +88,7 @@ class RetentionIT {
                 "{\"raw_events_days\":30,\"hourly_counts_days\":60,\"per_project\":[{\"project_id\":\"default\",\"raw_events_days\":10}]}");
         assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
         JsonNode settings = json(put);
+        assertThat(settings.get("status").asText()).isEqualTo("ok");
         assertThat(settings.get("global").get("raw_events_days").asInt()).isEqualTo(30);
         assertThat(settings.get("per_project").get(0).get("raw_events_days").asInt()).isEqualTo(10);
 
