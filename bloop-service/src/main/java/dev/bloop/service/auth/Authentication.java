@@ -35,8 +35,4 @@ public final class Authentication {
             }
         });
     }
-
-    public RelyingParty relyingParty() {
-        return rp;
-    }
 }

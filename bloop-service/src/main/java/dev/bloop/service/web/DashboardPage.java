@@ -29,9 +29,9 @@ public final class DashboardPage {
     private final String csp;
 
     public DashboardPage() {
-        try (InputStream in = DashboardPage.class.getResourceAsStream("/web/index.html")) {
+        try (InputStream in = DashboardPage.class.getResourceAsStream("/dashboard/index.html")) {
             if (in == null) {
-                throw new IllegalStateException("web/index.html missing from the jar");
+                throw new IllegalStateException("dashboard/index.html missing from the jar");
             }
             this.shell = in.readAllBytes();
         } catch (IOException e) {

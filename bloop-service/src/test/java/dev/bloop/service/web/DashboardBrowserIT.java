@@ -213,5 +213,6 @@ class DashboardBrowserIT {
         assertThat(BLOOP.get(BLOOP.url("/ui/js/app.js")).statusCode()).isEqualTo(200);
         assertThat(BLOOP.get(BLOOP.url("/webjars/preact/10.25.4/dist/preact.module.js")).statusCode()).isEqualTo(200);
         assertThat(BLOOP.get(BLOOP.url("/not-a-page")).statusCode()).isEqualTo(404);
+        assertThat(BLOOP.get(BLOOP.url("/ui/")).statusCode()).as("the shell only with its policy").isEqualTo(404);
     }
 }
