@@ -83,7 +83,7 @@ export function TrendChart({ points, height = 160 }) {
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
       axes: [{}, { size: 50 }],
-      series: [{}, { label: 'events', stroke: '#3b5bdb', fill: 'rgba(59,91,219,0.25)', paths: uPlot.paths.bars({ size: [0.8, 20] }) }],
+      series: [{}, { label: 'events', stroke: '#3b5bdb', fill: 'rgba(59,91,219,0.35)', points: { show: false }, paths: uPlot.paths.bars({ size: [0.8, 24] }) }],
     }, [xs, ys], ref.current);
     return () => chart.destroy();
   }, [points]);
