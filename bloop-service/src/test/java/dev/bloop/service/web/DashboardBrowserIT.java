@@ -215,4 +215,36 @@ class DashboardBrowserIT {
         assertThat(BLOOP.get(BLOOP.url("/not-a-page")).statusCode()).isEqualTo(404);
         assertThat(BLOOP.get(BLOOP.url("/ui/")).statusCode()).as("the shell only with its policy").isEqualTo(404);
     }
+
+    @Test
+    @Order(8)
+    void aJavaScriptStackIsShownSourceMapped() throws Exception {
+        String token = BLOOP.token("ci", "default", dev.bloop.service.token.Scope.SOURCEMAPS_WRITE);
+        byte[] map;
+        String stack;
+        try (var in = DashboardBrowserIT.class.getResourceAsStream("/sourcemaps/app.min.js.map");
+             var st = DashboardBrowserIT.class.getResourceAsStream("/sourcemaps/v8-stack.txt")) {
+            map = in.readAllBytes();
+            stack = new String(st.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        dev.bloop.service.sourcemap.Multipart form = dev.bloop.service.sourcemap.Multipart.sourceMap("3.0.0",
+                "app.min.js.map", map);
+        assertThat(BloopTestApp.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        BLOOP.url("/v1/projects/default/sourcemaps")))
+                .header("Authorization", "Bearer " + token).header("Content-Type", form.contentType())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(form.body())).build()).statusCode())
+                .isEqualTo(201);
+        String body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode()
+                .put("timestamp", 1700000000000L).put("source", "web").put("environment", "prod").put("release", "3.0.0")
+                .put("error_type", "PricingError").put("message", "Cannot price sku").put("stack", stack).toString();
+        assertThat(BLOOP.ingest("/v1/ingest", body).statusCode()).isEqualTo(200);
+        BLOOP.awaitCount("SELECT count(*) FROM error_groups WHERE error_type = 'PricingError'", 1);
+
+        tab.open(home() + "issues?status=&q=PricingError");
+        tab.waitFor(ONE_ROW_WITH + "'PricingError')");
+        tab.click("#issue-list tbody tr a");
+        tab.waitFor("document.querySelector('ol.frames')");
+        assertThat(tab.text("ol.frames")).contains("priceOf").contains("src/pricing.ts").contains("at c (app.min.js:1:532)");
+        tab.screenshot(SCREENSHOTS.resolve("dashboard-issue-sourcemapped.png"));
+    }
 }
