@@ -160,7 +160,7 @@ export function IssuePage({ fingerprint, navigate }) {
     <p><a href="/issues" onClick=${(e) => { e.preventDefault(); navigate('/issues'); }}>← Issues</a></p>
     <h2 id="issue-title"><span class="type">${detail.error_type}</span> <span class="message">${detail.message}</span></h2>
     <p><${Status} status=${detail.status} /> <span class="muted">${detail.source} · ${detail.route_or_procedure || detail.screen || '—'}
-      · ${count(detail.total_count)} events · first seen ${ago(detail.first_seen)} · last seen ${ago(detail.last_seen)}
+      · ${count(detail.total_count)} ${detail.total_count === 1 ? 'event' : 'events'} · first seen ${ago(detail.first_seen)} · last seen ${ago(detail.last_seen)}
       · last release ${detail.last_release}</span></p>
     <div class="actions">
       ${['resolve', 'ignore', 'mute', 'unresolve'].map((a) => html`<button id=${`action-${a}`} onClick=${() => change(a)}>${a}</button>`)}
