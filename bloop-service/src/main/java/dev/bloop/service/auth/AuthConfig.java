@@ -31,6 +31,7 @@ public class AuthConfig {
     private String rpOrigin;
     @NotNull @MinDuration(value = 1, unit = TimeUnit.MINUTES)
     private Duration sessionTtl = Duration.days(7);
+    @jakarta.validation.constraints.Min(1) private int rateLimitPerMinute = 60;
 
     @JsonProperty("hmac_secret")
     public String getHmacSecret() {
@@ -101,6 +102,17 @@ public class AuthConfig {
     @JsonProperty("session_ttl")
     public void setSessionTtl(Duration sessionTtl) {
         this.sessionTtl = sessionTtl;
+    }
+
+    /** Sign-in and sign-up calls ({@code POST /auth/...}) allowed per client address and minute. */
+    @JsonProperty("rate_limit_per_minute")
+    public int getRateLimitPerMinute() {
+        return rateLimitPerMinute;
+    }
+
+    @JsonProperty("rate_limit_per_minute")
+    public void setRateLimitPerMinute(int rateLimitPerMinute) {
+        this.rateLimitPerMinute = rateLimitPerMinute;
     }
 
     @JsonIgnore

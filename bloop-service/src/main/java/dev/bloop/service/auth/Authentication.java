@@ -13,6 +13,7 @@ public final class Authentication {
     private final UserStore users;
     private final Invites invites;
     private final PasskeyAuth passkeyAuth;
+    private final int rateLimitPerMinute;
 
     public Authentication(Database db, AuthConfig config) {
         this.rp = new RelyingParty(config);
@@ -20,12 +21,15 @@ public final class Authentication {
         this.users = new UserStore(db);
         this.invites = new Invites(db);
         this.passkeyAuth = new PasskeyAuth(users, invites, sessions, new Passkeys(rp), new SetupCode());
+        this.rateLimitPerMinute = config.getRateLimitPerMinute();
     }
 
     public void register(Environment env, TokenService tokens, ProjectStore projects) {
         env.lifecycle().manage(sessions);
         ApiAuth.register(env, tokens, sessions, projects, rp);
         env.jersey().register(new AuthResource(passkeyAuth, sessions, rp, env.getObjectMapper()));
+        env.servlets().addFilter("auth-rate-limit", new AuthRateLimit(rateLimitPerMinute, env.getObjectMapper()))
+                .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/auth/*");
         env.jersey().register(new AdminResource(users, invites, projects, rp));
         env.lifecycle().addServerLifecycleListener(new ServerLifecycleListener() {
             @Override
