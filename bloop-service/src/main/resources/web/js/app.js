@@ -4,7 +4,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, setCsrfToken, setProject } from './api.js';
-import { html, Loading, Problem } from './ui.js';
+import { html, Link, Loading, Problem } from './ui.js';
 import { Join, Login, Setup } from './pages/account.js';
 import { IssuePage, IssueStream } from './pages/issues.js';
 import { Overview, Releases } from './pages/overview.js';
@@ -107,12 +107,11 @@ function App() {
   };
   const here = path.split('?')[0];
   return html`<header>
-      <h1><a href="/issues" onClick=${(e) => { e.preventDefault(); navigate('/issues'); }}>bloop</a></h1>
+      <h1><${Link} to="/issues" navigate=${navigate}>bloop</${Link}></h1>
       ${projects && projects.length ? html`<select id="project-select" aria-label="Project" value=${project ? project.id : ''}
         onChange=${(e) => choose(e.target.value)}>${projects.map((p) => html`<option value=${p.id}>${p.name}</option>`)}</select>` : null}
-      <nav>${[...NAV, ...(status.user.is_admin ? [['/admin', 'Admin']] : [])].map(([href, label]) => html`<a href=${href}
-        id=${`nav-${href.slice(1)}`} class=${here.startsWith(href) ? 'active' : ''}
-        onClick=${(e) => { e.preventDefault(); navigate(href); }}>${label}</a>`)}</nav>
+      <nav>${[...NAV, ...(status.user.is_admin ? [['/admin', 'Admin']] : [])].map(([href, label]) => html`<${Link} to=${href}
+        navigate=${navigate} id=${`nav-${href.slice(1)}`} class=${here.startsWith(href) ? 'active' : ''}>${label}</${Link}>`)}</nav>
       <span id="whoami">${status.user.username}${status.user.is_admin ? ' (admin)' : ''}</span>
       <button id="logout" type="button" onClick=${logout}>Sign out</button>
     </header>

@@ -24,6 +24,11 @@ export function count(n) {
   return n == null ? '—' : Number(n).toLocaleString();
 }
 
+// An in-app link: a real href (open in a new tab works), navigated without a page load.
+export function Link({ to, navigate, children, ...rest }) {
+  return html`<a href=${to} ...${rest} onClick=${(e) => { e.preventDefault(); navigate(to); }}>${children}</a>`;
+}
+
 export function Status({ status }) {
   return html`<span class=${`status status-${status}`}>${status}</span>`;
 }

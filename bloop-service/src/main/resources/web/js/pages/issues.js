@@ -1,7 +1,7 @@
 // The issue stream (filters, sorts, pages, live counts) and the issue page.
 import { useEffect, useState } from 'preact/hooks';
 import { api, page, scoped } from '../api.js';
-import { ago, count, Empty, html, Loading, Problem, Status, TrendChart, useLoad, when } from '../ui.js';
+import { ago, count, Empty, html, Link, Loading, Problem, Status, TrendChart, useLoad, when } from '../ui.js';
 import { FirstEvent } from './projects.js';
 
 const PAGE = 50;
@@ -85,8 +85,8 @@ export function IssueStream({ navigate, project }) {
       <table class="issues" id="issue-list">
         <thead><tr><th>Issue</th><th>Status</th><th class="num">Events</th><th>Last seen</th><th>First seen</th><th>Release</th></tr></thead>
         <tbody>${result.rows.map((g) => html`<tr data-fingerprint=${g.fingerprint}>
-          <td><a href=${`/issues/${g.fingerprint}`} onClick=${(e) => { e.preventDefault(); navigate(`/issues/${g.fingerprint}`); }}>
-            <strong>${g.error_type}</strong> <span class="message">${g.message}</span></a>
+          <td><${Link} to=${`/issues/${g.fingerprint}`} navigate=${navigate}>
+            <strong>${g.error_type}</strong> <span class="message">${g.message}</span></${Link}>
             <div class="muted small">${g.source} · ${g.route_or_procedure || g.screen || '—'} · ${(g.environments || []).join(', ')}</div></td>
           <td><${Status} status=${g.status} /></td>
           <td class="num count">${count(g.total_count)}</td>
@@ -152,12 +152,12 @@ export function IssuePage({ fingerprint, navigate }) {
   if (error) {
     return html`<section><${Problem} error=${error.status === 404
       ? new Error('This issue does not exist in the selected project (or you cannot see it).') : error} />
-      <a href="/issues" onClick=${(e) => { e.preventDefault(); navigate('/issues'); }}>Back to issues</a></section>`;
+      <${Link} to="/issues" navigate=${navigate}>Back to issues</${Link}></section>`;
   }
   if (!detail) return html`<${Loading} />`;
   const g = detail.grouping || {};
   return html`<section id="issue">
-    <p><a href="/issues" onClick=${(e) => { e.preventDefault(); navigate('/issues'); }}>← Issues</a></p>
+    <p><${Link} to="/issues" navigate=${navigate}>← Issues</${Link}></p>
     <h2 id="issue-title"><span class="type">${detail.error_type}</span> <span class="message">${detail.message}</span></h2>
     <p><${Status} status=${detail.status} /> <span class="muted">${detail.source} · ${detail.route_or_procedure || detail.screen || '—'}
       · ${count(detail.total_count)} ${detail.total_count === 1 ? 'event' : 'events'} · first seen ${ago(detail.first_seen)} · last seen ${ago(detail.last_seen)}

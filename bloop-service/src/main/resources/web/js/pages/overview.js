@@ -1,10 +1,10 @@
 // The overview (totals, the project's hourly trend, top routes and issues) and the releases view.
 import { api, page, scoped } from '../api.js';
-import { ago, count, Empty, html, Loading, Problem, Status, TrendChart, useLoad, when } from '../ui.js';
+import { ago, count, Empty, html, Link, Loading, Problem, Status, TrendChart, useLoad, when } from '../ui.js';
 
 function IssueLink({ g, navigate }) {
-  return html`<a href=${`/issues/${g.fingerprint}`} onClick=${(e) => { e.preventDefault(); navigate(`/issues/${g.fingerprint}`); }}>
-    <strong>${g.error_type}</strong> <span class="message">${g.message}</span></a>`;
+  return html`<${Link} to=${`/issues/${g.fingerprint}`} navigate=${navigate}>
+    <strong>${g.error_type}</strong> <span class="message">${g.message}</span></${Link}>`;
 }
 
 export function Overview({ navigate, project }) {
@@ -31,8 +31,7 @@ export function Overview({ navigate, project }) {
           html`<li><${IssueLink} g=${g} navigate=${navigate} /> <span class="muted small">${ago(g.first_seen)}</span></li>`)}</ul>`}</div>
       <div class="card"><h3>Top routes</h3>
         ${stats.top_routes.length === 0 ? html`<p class="muted">No routes yet.</p>` : html`<table><tbody>${stats.top_routes.map((r) =>
-          html`<tr><td><a href=${`/issues?status=&route=${encodeURIComponent(r.route)}`}
-            onClick=${(e) => { e.preventDefault(); navigate(`/issues?status=&route=${encodeURIComponent(r.route)}`); }}>${r.route}</a></td>
+          html`<tr><td><${Link} to=${`/issues?status=&route=${encodeURIComponent(r.route)}`} navigate=${navigate}>${r.route}</${Link}></td>
             <td class="num">${count(r.count)}</td></tr>`)}</tbody></table>`}</div>
     </div>
     <div class="card"><h3>Most frequent, last 24 hours</h3>
@@ -53,8 +52,7 @@ export function Releases({ navigate, project, release }) {
     <h2>Releases</h2>
     ${releases.length === 0 ? html`<${Empty} title="No releases yet">Events carry a <code>release</code>; they appear here once received.</${Empty}>` : html`
     <table><thead><tr><th>Release</th><th class="num">Events</th><th class="num">Issues</th><th>First seen</th><th>Last seen</th></tr></thead>
-      <tbody>${releases.map((r) => html`<tr data-release=${r.release}><td><a href=${`/releases/${encodeURIComponent(r.release)}`}
-        onClick=${(e) => { e.preventDefault(); navigate(`/releases/${encodeURIComponent(r.release)}`); }}>${r.release}</a></td>
+      <tbody>${releases.map((r) => html`<tr data-release=${r.release}><td><${Link} to=${`/releases/${encodeURIComponent(r.release)}`} navigate=${navigate}>${r.release}</${Link}></td>
         <td class="num">${count(r.events)}</td><td class="num">${count(r.groups)}</td><td>${when(r.first_seen)}</td><td>${ago(r.last_seen)}</td></tr>`)}
       </tbody></table>`}
     ${release ? html`<div class="card"><h3>Issues in ${release}</h3><${Problem} error=${issuesError} />

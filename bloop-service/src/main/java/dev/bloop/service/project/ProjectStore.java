@@ -89,6 +89,11 @@ public final class ProjectStore {
                 .map(ROW).list());
     }
 
+    /** What a user may see: every project for an admin, else the ones they belong to; oldest first. */
+    public List<Project> visibleTo(String userId, boolean admin) {
+        return admin ? list() : listForMember(userId);
+    }
+
     /** The projects a user belongs to, oldest first. */
     public List<Project> listForMember(String userId) {
         return reader.withHandle(h -> h.createQuery("SELECT p.id, p.slug, p.name, p.ingest_key, p.ingest_secret, "

@@ -50,7 +50,7 @@ public final class ProjectsResource {
     @GET
     public List<Map<String, Object>> list(@Auth Caller caller) {
         User user = caller.requireSession();
-        List<Project> visible = user.admin() ? projects.list() : projects.listForMember(user.id());
+        List<Project> visible = projects.visibleTo(user.id(), user.admin());
         return visible.stream().map(ProjectsResource::summary).toList();
     }
 
@@ -58,7 +58,7 @@ public final class ProjectsResource {
     @POST
     public Response create(@Auth Caller caller, JsonNode body) {
         User user = caller.requireSession();
-        String name = name(body, true);
+        String name = name(body);
         String slug = text(body, "slug");
         if (slug == null || slug.isEmpty()) {
             throw ApiProblem.badRequest("slug is required", "slug");
@@ -82,7 +82,7 @@ public final class ProjectsResource {
     @Path("/{slug}")
     public Map<String, Object> rename(@Auth Caller caller, @PathParam("slug") String slug, JsonNode body) {
         Project p = visible(caller, slug);
-        String name = name(body, true);
+        String name = name(body);
         projects.rename(p.id(), name);
         return details(projects.findById(p.id()).orElseThrow(() -> notFound(slug)));
     }
@@ -181,13 +181,13 @@ public final class ProjectsResource {
         return out;
     }
 
-    private static String name(JsonNode body, boolean required) {
+    private static String name(JsonNode body) {
         String name = text(body, "name");
         name = name == null ? null : name.trim();
-        if (required && (name == null || name.isEmpty())) {
+        if (name == null || name.isEmpty()) {
             throw ApiProblem.badRequest("name is required", "name");
         }
-        if (name != null && name.length() > MAX_NAME) {
+        if (name.length() > MAX_NAME) {
             throw ApiProblem.badRequest("name must be at most " + MAX_NAME + " characters", "name");
         }
         return name;

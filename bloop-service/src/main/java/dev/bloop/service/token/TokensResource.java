@@ -73,7 +73,7 @@ public final class TokensResource {
         if (projectId != null && !projectId.isBlank()) {
             out.addAll(tokens.list(caller.project()));
         } else {
-            List<Project> visible = user.admin() ? projects.list() : projects.listForMember(user.id());
+            List<Project> visible = projects.visibleTo(user.id(), user.admin());
             visible.forEach(p -> out.addAll(tokens.list(p.id())));
             out.sort(Comparator.comparingLong(ApiToken::createdAt).reversed());
         }
