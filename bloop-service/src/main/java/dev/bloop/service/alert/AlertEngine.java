@@ -5,12 +5,15 @@ import dev.bloop.api.IngestEvent;
 import dev.bloop.service.pipeline.FlushListener;
 import dev.bloop.service.pipeline.FlushOutcome;
 import io.dropwizard.lifecycle.Managed;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,6 +39,7 @@ public final class AlertEngine implements FlushListener, Managed {
     private final AlertService service;
     private final String baseUrl;
     private final long evaluationMs;
+    private final Map<String, String> slugs = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor facts = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(10_000), r -> {
                 Thread t = new Thread(r, "bloop-alert-facts");
@@ -148,8 +152,17 @@ public final class AlertEngine implements FlushListener, Managed {
         }
         Notification n = new Notification(new Notification.RuleRef(rule.id(), rule.name(), rule.type()), rule.projectId(),
                 fingerprint, errorType, message, release, environment, count, reason,
-                baseUrl + "/#/errors/" + fingerprint + "?project_id=" + rule.projectId(), now, "bloop");
+                issueLink(rule.projectId(), fingerprint), now, "bloop");
         dispatcher.dispatch(rule.id(), service.targets(rule.id()), n);
+    }
+
+    /**
+     * The issue page in the dashboard, which routes {@code /issues/<fingerprint>} by path and takes
+     * the project from {@code ?project=<slug>} (slugs never change, so the cache never goes stale).
+     */
+    String issueLink(String projectId, String fingerprint) {
+        String slug = slugs.computeIfAbsent(projectId, id -> store.projectSlug(id).orElse(id));
+        return baseUrl + "/issues/" + fingerprint + "?project=" + URLEncoder.encode(slug, StandardCharsets.UTF_8);
     }
 
     private static boolean passesFilters(AlertStore.Rule rule, String environment, String source) {

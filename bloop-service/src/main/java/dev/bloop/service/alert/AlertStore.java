@@ -204,6 +204,12 @@ final class AlertStore {
         });
     }
 
+    /** A project's slug (the name in dashboard links), empty when the project is gone. */
+    Optional<String> projectSlug(String projectId) {
+        return reader.withHandle(h -> h.createQuery("SELECT slug FROM projects WHERE id = :p").bind("p", projectId)
+                .mapTo(String.class).findOne());
+    }
+
     private Rule rule(ResultSet rs) throws SQLException {
         return new Rule(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 node(rs.getString(6)), rs.getInt(7) == 1, rs.getLong(8), rs.getString(9), rs.getString(10),

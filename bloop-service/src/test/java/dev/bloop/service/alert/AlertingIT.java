@@ -126,12 +126,14 @@ class AlertingIT {
         assertThat(body.get("environment").asText()).isEqualTo("t-new");
         assertThat(body.get("release").asText()).isEqualTo("9.9.9");
         assertThat(body.get("count").asLong()).isEqualTo(1);
-        assertThat(body.get("url").asText()).startsWith("https://bloop.example.com/").contains(fp);
+        String link = "https://bloop.example.com/issues/" + fp + "?project=default";
+        assertThat(body.get("url").asText()).isEqualTo(link);
         assertThat(hook.headers().get("x-bloop-signature")).isEqualTo(Signatures.sign("s3cret-value", hook.body()));
 
         Receiver.Received slack = receiver.nextFor("/slack-new", 5000);
         assertThat(slack).isNotNull();
-        assertThat(JSON.readTree(slack.body()).get("text").asText()).contains("CheckoutError").contains(fp).contains("New issue");
+        assertThat(JSON.readTree(slack.body()).get("text").asText()).contains("CheckoutError").contains("New issue")
+                .contains("<" + link + "|Open in bloop>");
 
         long deadline = System.currentTimeMillis() + 5000;
         while (MAIL.getReceivedMessages().length < 2 && System.currentTimeMillis() < deadline) {
@@ -141,6 +143,7 @@ class AlertingIT {
         assertThat(mails).hasSize(2); // one message, two recipients
         assertThat(mails[0].getSubject()).contains("CheckoutError").contains("payment 42 failed");
         assertThat(mails[0].getFrom()[0].toString()).isEqualTo("alerts@bloop.example.com");
+        assertThat(mails[0].getContent().toString()).contains(link);
 
         // The same group again is not new: nothing more.
         ingest("t-new", "api", "CheckoutError", "payment 43 failed");
@@ -161,6 +164,26 @@ class AlertingIT {
             n += d.get("status").asText().equals(status) ? 1 : 0;
         }
         return n;
+    }
+
+    @Test
+    void alertLinksOpenTheIssuePageOfTheRulesProjectBySlug() throws Exception {
+        BLOOP.addProject("p-link", "mobile-shop", "bloop_pk_link", "bloop_sk_link_secret_value");
+        String token = BLOOP.token("link-admin", "p-link", Scope.ALERTS_READ, Scope.ALERTS_WRITE);
+        long id = json(call(token, "POST", "/v1/alerts", "{\"name\":\"links\",\"config\":{\"type\":\"new_issue\"}}"), 201)
+                .get("id").asLong();
+        json(call(token, "POST", "/v1/alerts/" + id + "/channels", "{\"type\":\"webhook\",\"url\":\""
+                + receiver.url("/hook-link") + "\"}"), 201);
+        String body = "{\"timestamp\":" + System.currentTimeMillis() + ",\"source\":\"ios\",\"environment\":\"prod\","
+                + "\"release\":\"1.0\",\"error_type\":\"LinkError\",\"message\":\"where does this go\"}";
+        HttpResponse<String> r = BLOOP.post("/v1/ingest", body, Map.of("Content-Type", "application/json",
+                "X-Project-Key", "bloop_pk_link", "X-Signature", Signatures.sign("bloop_sk_link_secret_value", body)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String fp = JSON.readTree(r.body()).get("fingerprint").asText();
+        Receiver.Received hook = receiver.nextFor("/hook-link", 5000);
+        assertThat(hook).isNotNull();
+        assertThat(JSON.readTree(hook.body()).get("url").asText())
+                .isEqualTo("https://bloop.example.com/issues/" + fp + "?project=mobile-shop");
     }
 
     @Test
