@@ -106,6 +106,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
         IngestHandler.create(config.getIngest(), projectKeys, config.getAuth().hmacSecretBytes(),
                 queue, symbolicator, env.metrics()).register(env, config.getIngest());
 
+        JsonErrorMappers.replaceDefaults(config.getServerFactory());
         JsonErrorMappers.register(env.jersey().getResourceConfig());
         env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonJettyErrors()));
         env.jersey().register(new BadParameterException.Mapper());
