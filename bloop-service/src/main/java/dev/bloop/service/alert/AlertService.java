@@ -89,7 +89,8 @@ final class AlertService {
         }
         JsonNode config = body != null && body.has("config") && body.size() == 1 ? body.get("config") : body;
         ObjectNode valid = ChannelConfigs.validate(config, dispatcher.guard(), dispatcher.smtpEnabled());
-        return Optional.of(wire(store.insertChannel(ruleId, valid.get("type").asText(), valid, System.currentTimeMillis())));
+        AlertStore.Channel c = store.insertChannel(ruleId, valid.get("type").asText(), valid, System.currentTimeMillis());
+        return Optional.of(new AlertChannel(c.id(), c.ruleId(), c.type(), ChannelConfigs.created(c.config()), c.createdAt()));
     }
 
     Optional<List<AlertChannel>> channels(String projectId, long ruleId) {

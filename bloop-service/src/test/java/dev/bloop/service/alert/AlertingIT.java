@@ -187,6 +187,48 @@ class AlertingIT {
     }
 
     @Test
+    void slackTextEscapesEventDataSoAMessageCannotPingTheChannelOrDisguiseALink() throws Exception {
+        long id = rule("{\"name\":\"slack <b>\",\"environment_filter\":\"t-slack\",\"config\":{\"type\":\"new_issue\"}}");
+        channel(id, "{\"type\":\"slack\",\"webhook_url\":\"" + receiver.url("/slack-escape") + "\"}");
+        ingest("t-slack", "api", "Phish<Error>", "<!channel> urgent: <https://evil.example/login|Open in bloop> & reset");
+        Receiver.Received slack = receiver.nextFor("/slack-escape", 5000);
+        assertThat(slack).isNotNull();
+        String text = JSON.readTree(slack.body()).get("text").asText();
+        assertThat(text).contains("&lt;!channel&gt; urgent: &lt;https://evil.example/login|Open in bloop&gt; &amp; reset")
+                .contains("Phish&lt;Error&gt;").contains("slack &lt;b&gt;")
+                .doesNotContain("<!channel>").doesNotContain("<https://evil");
+        assertThat(text.chars().filter(c -> c == '<').count()).as("only bloop's own link: " + text).isEqualTo(1);
+        assertThat(text).contains("<https://bloop.example.com/issues/");
+    }
+
+    @Test
+    void aSlackWebhookUrlIsShownWholeOnlyInTheAnswerThatCreatedIt() throws Exception {
+        long id = rule("{\"name\":\"slack secret\",\"environment_filter\":\"t-mask\",\"config\":{\"type\":\"new_issue\"}}");
+        String url = receiver.url("/services/T0SECRET/B0SECRET/xoxoSECRETxyzW");
+        JsonNode created = json(call(admin, "POST", "/v1/alerts/" + id + "/channels",
+                "{\"type\":\"slack\",\"webhook_url\":\"" + url + "\"}"), 201);
+        assertThat(created.get("config").get("webhook_url").asText()).isEqualTo(url);
+        String masked = "http://127.0.0.1/…xyzW";
+        for (String token : List.of(admin, readOnly)) {
+            JsonNode listed = json(call(token, "GET", "/v1/alerts/" + id + "/channels", null), 200);
+            assertThat(listed.get(0).get("config").get("webhook_url").asText()).isEqualTo(masked);
+        }
+        JsonNode results = json(call(admin, "POST", "/v1/alerts/" + id + "/test", null), 200).get("results");
+        assertThat(results.get(0).get("target").asText()).isEqualTo(masked);
+        ingest("t-mask", "api", "MaskError", "who sees the url");
+        assertThat(receiver.nextFor("/services/T0SECRET/B0SECRET/xoxoSECRETxyzW", 5000)).as("still delivered").isNotNull();
+        long deadline = System.currentTimeMillis() + 5000;
+        JsonNode deliveries;
+        do {
+            deliveries = json(call(readOnly, "GET", "/v1/alerts/" + id + "/deliveries", null), 200);
+            Thread.sleep(20);
+        } while (deliveries.size() < 2 && System.currentTimeMillis() < deadline);
+        assertThat(deliveries).hasSize(2);
+        assertThat(deliveries.toString()).doesNotContain("SECRET");
+        assertThat(BLOOP.count("SELECT count(*) FROM alert_deliveries WHERE target LIKE '%SECRET%'")).isZero();
+    }
+
+    @Test
     void aResolvedGroupThatRecursRaisesARegression() throws Exception {
         long id = rule("{\"name\":\"regressions\",\"environment_filter\":\"t-reg\",\"config\":{\"type\":\"regression\"}}");
         channel(id, "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/hook-reg") + "\"}");
