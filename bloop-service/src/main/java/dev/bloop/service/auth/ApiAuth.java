@@ -26,7 +26,7 @@ import java.util.Set;
 
 /**
  * Authentication for every {@code @Auth} route: {@code Authorization: Bearer <token>} resolves to a
- * token {@link Caller}; otherwise the {@code bloop_session} cookie resolves to a session caller, whose
+ * token {@link Caller}; otherwise the session cookie ({@link RelyingParty#sessionCookie()}) resolves to a session caller, whose
  * {@code project_id} parameter (id or slug) must name a project they belong to (404 otherwise, so a
  * non-member learns nothing). State-changing requests under a session must come from an allowed
  * origin ({@code Origin} header) or carry the session's {@code X-CSRF-Token}.
@@ -66,7 +66,7 @@ public final class ApiAuth {
             if (authorization != null && !authorization.isBlank()) {
                 caller = bearer(authorization);
             } else {
-                Cookie cookie = request.getCookies().get(Sessions.COOKIE);
+                Cookie cookie = request.getCookies().get(rp.sessionCookie());
                 if (cookie == null || cookie.getValue() == null || cookie.getValue().isEmpty()) {
                     throw unauthorized("authentication required: send Authorization: Bearer <token> or sign in "
                             + "to the dashboard");
@@ -90,9 +90,7 @@ public final class ApiAuth {
             Sessions.Active active = sessions.find(cookie)
                     .orElseThrow(() -> unauthorized("invalid or expired session: sign in again"));
             if (!SAFE_METHODS.contains(request.getMethod()) && !sameOrigin(request, active)) {
-                throw new ApiProblem(403, "cross-site request refused: a request that changes data with a "
-                        + "session cookie needs an allowed Origin header or the session's " + CSRF_HEADER + " header",
-                        "Origin");
+                throw crossSite();
             }
             User user = active.user();
             Set<String> member = projects.memberProjectIds(user.id());
@@ -123,13 +121,24 @@ public final class ApiAuth {
         }
 
         private boolean sameOrigin(ContainerRequestContext request, Sessions.Active active) {
-            if (rp.allows(request.getHeaderString("Origin"))) {
-                return true;
-            }
-            String csrf = request.getHeaderString(CSRF_HEADER);
-            return csrf != null && MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
-                    active.csrfToken().getBytes(StandardCharsets.UTF_8));
+            return ApiAuth.sameOrigin(rp, request.getHeaderString("Origin"), request.getHeaderString(CSRF_HEADER),
+                    active);
         }
+    }
+
+    /** An allowed {@code Origin}, or the session's own CSRF token (compared in constant time). */
+    static boolean sameOrigin(RelyingParty rp, String origin, String csrf, Sessions.Active active) {
+        if (rp.allows(origin)) {
+            return true;
+        }
+        return csrf != null && MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
+                active.csrfToken().getBytes(StandardCharsets.UTF_8));
+    }
+
+    static ApiProblem crossSite() {
+        return new ApiProblem(403, "cross-site request refused: a request that changes data with a "
+                + "session cookie needs an allowed Origin header or the session's " + CSRF_HEADER + " header",
+                "Origin");
     }
 
     static WebApplicationException unauthorized(String message) {

@@ -6,12 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bloop.service.web.ApiProblem;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -22,7 +22,7 @@ import java.util.Optional;
 /**
  * The public passkey routes under {@code /auth}. Start routes answer {@code {"challenge_id", "publicKey"}};
  * finish routes take {@code {"challenge_id", "credential"}} (the browser's PublicKeyCredential as JSON)
- * and answer with the signed-in user, setting the {@code bloop_session} cookie. The first admin's
+ * and answer with the signed-in user, setting the session cookie. The first admin's
  * start also needs the setup code: {@code "setup_code"} (or {@code "code"}) in the body, or the
  * {@code X-Setup-Code} header.
  */
@@ -45,7 +45,8 @@ public final class AuthResource {
     /** Whether setup is done, and who is signed in (with the session's CSRF token) when anyone is. */
     @GET
     @Path("/status")
-    public Map<String, Object> status(@CookieParam(Sessions.COOKIE) String cookie) {
+    public Map<String, Object> status(@Context HttpHeaders headers) {
+        String cookie = sessionCookie(headers);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("setup_complete", auth.setupComplete());
         Optional<Sessions.Active> active = sessions.find(cookie);
@@ -99,11 +100,21 @@ public final class AuthResource {
         return signedIn(auth.finishLogin(text(body, "challenge_id"), credential(body)));
     }
 
-    /** Deletes the session named by the cookie (if any) and clears the cookie; always 200. */
+    /**
+     * Deletes the session named by the cookie (if any) and clears the cookie. Ending a live session is
+     * a change like any other: it needs an allowed {@code Origin} or the session's CSRF token (403
+     * otherwise, so another site cannot sign people out); without a live session it is a plain 200.
+     */
     @POST
     @Path("/logout")
     @Consumes(MediaType.WILDCARD)
-    public Response logout(@CookieParam(Sessions.COOKIE) String cookie) {
+    public Response logout(@Context HttpHeaders headers) {
+        String cookie = sessionCookie(headers);
+        Optional<Sessions.Active> active = sessions.find(cookie);
+        if (active.isPresent() && !ApiAuth.sameOrigin(rp, headers.getHeaderString("Origin"),
+                headers.getHeaderString(ApiAuth.CSRF_HEADER), active.get())) {
+            throw ApiAuth.crossSite();
+        }
         sessions.delete(cookie);
         return Response.ok(Map.of("status", "ok"))
                 .header(HttpHeaders.SET_COOKIE, cookie("", 0))
@@ -122,8 +133,13 @@ public final class AuthResource {
     }
 
     private String cookie(String value, long maxAgeSeconds) {
-        return Sessions.COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Lax"
+        return rp.sessionCookie() + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds + "; HttpOnly; SameSite=Lax"
                 + (rp.secureCookies() ? "; Secure" : "");
+    }
+
+    private String sessionCookie(HttpHeaders headers) {
+        jakarta.ws.rs.core.Cookie c = headers.getCookies().get(rp.sessionCookie());
+        return c == null ? null : c.getValue();
     }
 
     /** The credential as the browser serialised it; an object or a JSON string are both accepted. */

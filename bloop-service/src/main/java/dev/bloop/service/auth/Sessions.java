@@ -20,7 +20,14 @@ import org.slf4j.LoggerFactory;
  * clients that cannot send an {@code Origin} header.
  */
 public final class Sessions implements Managed {
+    /** The cookie's name where it cannot be Secure (plain-http loopback development). */
     public static final String COOKIE = "bloop_session";
+    /**
+     * Its name where it is Secure: with the {@code __Host-} prefix browsers accept it only from this
+     * host over HTTPS, with {@code Path=/} and without {@code Domain}, so a sibling subdomain or a
+     * plain-http page cannot plant a session of its choosing (session fixation by cookie tossing).
+     */
+    public static final String SECURE_COOKIE = "__Host-bloop_session";
     private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
