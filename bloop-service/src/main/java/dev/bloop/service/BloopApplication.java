@@ -30,6 +30,8 @@ import dev.bloop.service.store.StoreMaintenance;
 import dev.bloop.service.token.TokenService;
 import dev.bloop.service.token.TokensResource;
 import dev.bloop.service.web.DashboardPage;
+import dev.bloop.service.web.EncodedSlashes;
+import dev.bloop.service.web.NoSniff;
 import dev.bloop.service.web.JsonErrorMappers;
 import dev.bloop.service.web.JsonJettyErrors;
 import io.dropwizard.assets.AssetsBundle;
@@ -107,6 +109,9 @@ public class BloopApplication extends Application<BloopConfiguration> {
                 queue, symbolicator, env.metrics()).register(env, config.getIngest());
 
         JsonErrorMappers.replaceDefaults(config.getServerFactory());
+        EncodedSlashes.allowOnConnectors(config.getServerFactory());
+        EncodedSlashes.register(env);
+        NoSniff.register(env);
         JsonErrorMappers.register(env.jersey().getResourceConfig());
         env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonJettyErrors()));
         env.jersey().register(new BadParameterException.Mapper());

@@ -64,7 +64,6 @@ public final class DashboardPage {
     public Response shell() {
         return Response.ok(shell, MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
                 .header("Content-Security-Policy", csp)
-                .header("X-Content-Type-Options", "nosniff")
                 .header("X-Frame-Options", "DENY")
                 .header("Referrer-Policy", "same-origin")
                 .header("Cache-Control", "no-store")
