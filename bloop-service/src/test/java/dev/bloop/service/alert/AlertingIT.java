@@ -274,10 +274,8 @@ class AlertingIT {
 
     @Test
     void aSpikeAgainstAQuietBaselineFiresAndASteadyRateDoesNot() throws Exception {
-        long id = rule("{\"name\":\"spikes\",\"environment_filter\":\"t-spike\",\"config\":{\"type\":\"spike\","
-                + "\"multiplier\":3,\"compare_window_secs\":120,\"baseline_window_secs\":3600,\"min_events\":3}}");
-        channel(id, "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/hook-spike") + "\"}");
-        // A group that has been this busy all along: a steady rate is no spike.
+        // A group that has been this busy all along (its last hour of minute counts, there before the rule):
+        // a steady rate is no spike.
         String steady = ingest("t-spike", "api", "SteadyError", "steady 0");
         long minute = System.currentTimeMillis() / 60_000 * 60_000;
         BLOOP.withDatabase(db -> db.writer().useHandle(h -> {
@@ -286,6 +284,9 @@ class AlertingIT {
                         + "VALUES ('default', ?, ?, 't-spike', 5)", minute - m * 60_000L, steady);
             }
         }));
+        long id = rule("{\"name\":\"spikes\",\"environment_filter\":\"t-spike\",\"config\":{\"type\":\"spike\","
+                + "\"multiplier\":3,\"compare_window_secs\":120,\"baseline_window_secs\":3600,\"min_events\":3}}");
+        channel(id, "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/hook-spike") + "\"}");
         for (int i = 1; i < 4; i++) {
             ingest("t-spike", "api", "SteadyError", "steady " + i);
         }
