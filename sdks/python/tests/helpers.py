@@ -1,0 +1,230 @@
+"""Test helpers: a loopback stand-in for bloop's ingest, and a real bloop server started from the jar."""
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SDK_DIR = os.path.dirname(HERE)
+REPO = os.path.dirname(os.path.dirname(SDK_DIR))
+VECTORS = os.path.join(SDK_DIR, "..", "conformance", "vectors.json")
+SECRET = "test-secret-0123456789abcdef"
+
+
+def load_vectors() -> Dict[str, Any]:
+    with open(VECTORS, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def hmac_hex(secret: str, body: bytes) -> str:
+    return hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+class Received:
+    def __init__(self, path: str, headers: Dict[str, str], body: bytes, status: int) -> None:
+        self.path = path
+        self.headers = headers
+        self.body = body
+        self.status = status
+        self.at = time.monotonic()
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body.decode("utf-8"))
+
+    @property
+    def events(self) -> List[Dict[str, Any]]:
+        return self.json.get("events", [])
+
+    @property
+    def traces(self) -> List[Dict[str, Any]]:
+        return self.json.get("traces", [])
+
+
+Reply = Tuple[int, Dict[str, str], bytes]
+
+
+class Collector:
+    """A loopback HTTP server standing in for bloop: records every request, checks the signature, and
+    answers from a script (a list of replies used in order, then 200)."""
+
+    def __init__(self, secret: str = SECRET) -> None:
+        self.secret = secret
+        self.requests: List[Received] = []
+        self.script: List[Any] = []
+        self.lock = threading.Condition()
+        collector = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                with collector.lock:
+                    step = collector.script.pop(0) if collector.script else None
+                if callable(step):
+                    step = step(self, body)
+                if step == "drop":  # a network error: close without an answer
+                    self.close_connection = True
+                    try:
+                        self.connection.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                    with collector.lock:
+                        collector.requests.append(Received(self.path, dict(self.headers), body, 0))
+                        collector.lock.notify_all()
+                    return
+                if step is None:
+                    good = hmac.compare_digest(self.headers.get("X-Signature", ""), hmac_hex(collector.secret, body))
+                    if good:
+                        n = len(json.loads(body).get("events", json.loads(body).get("traces", [])))
+                        step = (200, {}, json.dumps({"accepted": n, "errors": []}).encode())
+                    else:
+                        step = (401, {}, b'{"error":"signature mismatch"}')
+                status, headers, payload = step
+                with collector.lock:
+                    collector.requests.append(Received(self.path, dict(self.headers), body, status))
+                    collector.lock.notify_all()
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return "http://127.0.0.1:%d" % self.server.server_address[1]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def wait_for(self, predicate: Callable[[List[Received]], bool], timeout: float = 5.0) -> bool:
+        deadline = time.monotonic() + timeout
+        with self.lock:
+            while not predicate(self.requests):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self.lock.wait(left)
+            return True
+
+    def accepted_events(self) -> List[Dict[str, Any]]:
+        with self.lock:
+            return [e for r in self.requests if r.status == 200 for e in r.events]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bloop_jar() -> Optional[str]:
+    jar = os.environ.get("BLOOP_JAR") or os.path.join(REPO, "bloop-service", "target", "bloop-service.jar")
+    return jar if os.path.isfile(jar) else None
+
+
+class RealBloop:
+    """The real server from the built jar, on free loopback ports with a temporary database."""
+
+    def __init__(self, jar: str, secret: str = SECRET) -> None:
+        self.jar = jar
+        self.secret = secret
+        self.port = free_port()
+        self.admin_port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="bloop-py-e2e-")
+        self.env = dict(os.environ, BLOOP__SERVER__PORT=str(self.port), BLOOP__SERVER__ADMIN_PORT=str(self.admin_port),
+                        BLOOP__DATABASE__PATH=os.path.join(self.dir, "bloop.db"), BLOOP__AUTH__HMAC_SECRET=secret)
+        self.config = os.path.join(REPO, "config.yml")
+        self.proc: Optional[subprocess.Popen] = None
+        self.log = open(os.path.join(self.dir, "server.log"), "wb")
+        self.token = ""
+
+    @property
+    def url(self) -> str:
+        return "http://127.0.0.1:%d" % self.port
+
+    def start(self, timeout: float = 60.0) -> None:
+        out = subprocess.run(["java", "-jar", self.jar, "create-token", self.config, "--name", "sdk-e2e",
+                              "--project", "default", "--scopes", "errors:read"],
+                             env=self.env, stdout=subprocess.PIPE, stderr=self.log, timeout=120, check=True)
+        self.token = out.stdout.decode().strip().splitlines()[-1].strip()
+        self.proc = subprocess.Popen(["java", "-Xmx256m", "-jar", self.jar, "server", self.config],
+                                     env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("bloop exited with %s; log: %s" % (self.proc.returncode, self.tail()))
+            try:
+                with urllib.request.urlopen(self.url + "/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("bloop did not become healthy; log: " + self.tail())
+
+    def tail(self) -> str:
+        self.log.flush()
+        with open(os.path.join(self.dir, "server.log"), "rb") as f:
+            return f.read()[-3000:].decode("utf-8", "replace")
+
+    def get(self, path: str) -> Tuple[Any, Dict[str, str]]:
+        req = urllib.request.Request(self.url + path, headers={"Authorization": "Bearer " + self.token})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read().decode("utf-8")), dict(r.headers)
+
+    def groups(self) -> List[Dict[str, Any]]:
+        return self.get("/v1/errors?limit=200")[0]
+
+    def wait_groups(self, predicate: Callable[[List[Dict[str, Any]]], bool], timeout: float = 15.0) -> List[Dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        groups: List[Dict[str, Any]] = []
+        while time.monotonic() < deadline:
+            groups = self.groups()
+            if predicate(groups):
+                return groups
+            time.sleep(0.25)
+        raise AssertionError("groups never matched; last: %s" % json.dumps(groups, indent=1)[:4000])
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def run_child(code: str, env: Optional[Dict[str, str]] = None, timeout: float = 30.0,
+              python: Optional[str] = None) -> subprocess.CompletedProcess:
+    """Runs ``code`` in a fresh interpreter with the SDK importable; returns the completed process."""
+    child_env = dict(os.environ)
+    child_env["PYTHONPATH"] = SDK_DIR + os.pathsep + child_env.get("PYTHONPATH", "")
+    child_env.update(env or {})
+    return subprocess.run([python or sys.executable, "-c", code], env=child_env, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=timeout)
