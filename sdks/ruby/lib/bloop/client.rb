@@ -196,6 +196,7 @@ module Bloop
 
           next
         end
+        started_closing = pending.closing?
         outcome = @transport.send_batch(batch)
         unless outcome.kind == :retry
           pending.resolved(batch.size)
@@ -207,11 +208,17 @@ module Bloop
         wait = outcome.retry_after || (rate_limited ? @config.default_retry_after : jitter(backoff))
         backoff = [backoff * 2, @config.max_backoff].min unless rate_limited
         if pending.closing?
-          # Closing: a network error or 5xx is not retried; a Retry-After is waited for only when it
-          # ends before the close deadline.
-          break unless rate_limited && monotonic + wait < @close_deadline.to_f
+          # Closing: a Retry-After is waited for only when it ends before the close deadline; after
+          # a network error or 5xx, one last attempt at once unless this one was already it.
+          if rate_limited
+            break unless monotonic + wait < @close_deadline.to_f
+          else
+            break if started_closing
+
+            next
+          end
         end
-        # A close cuts a backoff short (one last attempt), never a server's Retry-After.
+        # A close cuts a backoff short (for that last attempt), never a server's Retry-After.
         pending.sleep_until(monotonic + wait, !rate_limited)
       end
     rescue Exception => e # rubocop:disable Lint/RescueException

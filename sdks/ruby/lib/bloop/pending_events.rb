@@ -74,10 +74,11 @@ module Bloop
       end
     end
 
-    # Gives up everything still queued (a close that ran out of time); returns how many.
+    # Gives up everything not sent yet, queued or in flight (a close that ran out of time); returns
+    # how many.
     def abandon
       @mutex.synchronize do
-        n = @events.size
+        n = @enqueued - @resolved
         @events.clear
         @dropped += n
         @resolved += n
