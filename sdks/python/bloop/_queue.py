@@ -17,12 +17,15 @@ class PendingQueue:
         self.enqueued = 0
         self.resolved = 0
         self.dropped = 0
+        self.in_flight = 0  # taken by the sender, not yet sent, refused or put back
+        self._abandoned = False
 
     def reset(self, cond: "threading.Condition") -> None:
         """In a forked child: a fresh lock and nothing queued."""
         self._cond = cond
         self._items = collections.deque()
-        self.enqueued = self.resolved = self.dropped = 0
+        self.enqueued = self.resolved = self.dropped = self.in_flight = 0
+        self._abandoned = False
 
     def __len__(self) -> int:
         return len(self._items)
@@ -48,11 +51,15 @@ class PendingQueue:
                     break
                 batch.append(self._items.popleft())
                 size += extra
+            self.in_flight += len(batch)
             return batch
 
     def put_back(self, batch: List[bytes]) -> None:
         """A batch to retry goes back in front; past the capacity the oldest are the ones dropped."""
         with self._cond:
+            self.in_flight -= len(batch)
+            if self._abandoned:
+                return  # counted as dropped by abandon()
             self._items.extendleft(reversed(batch))
             while len(self._items) > self.capacity:
                 self._items.popleft()
@@ -62,6 +69,9 @@ class PendingQueue:
 
     def mark_resolved(self, n: int) -> None:
         with self._cond:
+            self.in_flight -= n
+            if self._abandoned:
+                return
             self.resolved += n
             self._cond.notify_all()
 
@@ -71,10 +81,12 @@ class PendingQueue:
             self.dropped += n
 
     def abandon(self) -> int:
-        """Gives up everything still queued (a close that ran out of time); returns how many."""
+        """Gives up everything still queued or in flight (a close that ran out of time); returns how
+        many."""
         with self._cond:
-            n = len(self._items)
+            n = len(self._items) + self.in_flight
             self._items.clear()
+            self._abandoned = True
             self.dropped += n
             self.resolved += n
             self._cond.notify_all()
