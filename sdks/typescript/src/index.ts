@@ -25,4 +25,4 @@ export {
   expressErrorHandler, wrapFetchHandler, routeOfRequest, statusOfError, type ServerIntegrationOptions,
   type FetchHandlerOptions,
 } from "./core/http.js";
-export { utf8Encode, utf8Length, truncateUtf8 } from "./core/utf8.js";
+export { utf8Encode, utf8EncodeJs, utf8Length, truncateUtf8, truncateChars } from "./core/utf8.js";

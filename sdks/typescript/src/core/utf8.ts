@@ -10,9 +10,11 @@ const nativeEncoder: Encoder | undefined = typeof G.TextEncoder === "function" ?
 
 /** The UTF-8 bytes of `s` (a lone surrogate becomes U+FFFD, as TextEncoder does). */
 export function utf8Encode(s: string): Uint8Array {
-  if (nativeEncoder) {
-    return nativeEncoder.encode(s);
-  }
+  return nativeEncoder ? nativeEncoder.encode(s) : utf8EncodeJs(s);
+}
+
+/** The pure-JS encoder used where TextEncoder is missing (exported for tests). */
+export function utf8EncodeJs(s: string): Uint8Array {
   const out = new Uint8Array(utf8Length(s));
   let o = 0;
   for (let i = 0; i < s.length; i++) {
