@@ -220,11 +220,26 @@ class RealBloop:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def run_child(code: str, env: Optional[Dict[str, str]] = None, timeout: float = 30.0,
-              python: Optional[str] = None) -> subprocess.CompletedProcess:
-    """Runs ``code`` in a fresh interpreter with the SDK importable; returns the completed process."""
+def child_command(code: str, env: Optional[Dict[str, str]] = None, python: Optional[str] = None,
+                  path: Optional[str] = None) -> Tuple[List[str], Dict[str, str], str]:
+    """A script file holding ``code`` (so tracebacks show source lines, as for a real app), and the
+    command and environment that run it with the SDK importable."""
+    if path is None:
+        fd, path = tempfile.mkstemp(prefix="bloop_child_", suffix=".py")
+        os.close(fd)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(code)
     child_env = dict(os.environ)
     child_env["PYTHONPATH"] = SDK_DIR + os.pathsep + child_env.get("PYTHONPATH", "")
     child_env.update(env or {})
-    return subprocess.run([python or sys.executable, "-c", code], env=child_env, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, timeout=timeout)
+    return [python or sys.executable, path], child_env, path
+
+
+def run_child(code: str, env: Optional[Dict[str, str]] = None, timeout: float = 30.0,
+              python: Optional[str] = None, path: Optional[str] = None) -> subprocess.CompletedProcess:
+    """Runs ``code`` as a script in a fresh interpreter; returns the completed process."""
+    cmd, child_env, path = child_command(code, env, python, path)
+    try:
+        return subprocess.run(cmd, env=child_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+    finally:
+        os.unlink(path)
