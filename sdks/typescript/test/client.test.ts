@@ -301,7 +301,7 @@ describe("capture", () => {
 describe("stacks and helpers", () => {
   it("V8 stacks lose their header line; causes follow as 'Caused by:'; other engines' stacks are kept raw", () => {
     const inner = new RangeError("low level");
-    const outer = new Error("multi\nline message", { cause: inner } as any);
+    const outer = Object.assign(new Error("multi\nline message"), { cause: inner });
     const d = describeError(outer);
     assert.equal(d.errorType, "Error");
     assert.equal(d.message, "multi\nline message");

@@ -40,12 +40,28 @@ function pathOnly(url: string | undefined): string | undefined {
   return q >= 0 ? url.slice(0, q) : url;
 }
 
+/**
+ * The route pattern with the path its router is mounted at. Inside the router `req.baseUrl` says it;
+ * an app-level error handler runs after the router restored `baseUrl` to "", so the mount path is
+ * then taken from the URL: the leading segments the pattern does not account for.
+ */
+function mountedRoute(req: ReqLike, routePath: string): string {
+  if (req.baseUrl) return req.baseUrl + routePath;
+  const url = pathOnly(req.originalUrl);
+  if (!url || /[*?()]/.test(routePath)) return routePath;
+  const urlSegments = url.split("/").filter(Boolean);
+  const routeSegments = routePath.split("/").filter(Boolean);
+  const extra = urlSegments.length - routeSegments.length;
+  if (extra <= 0) return routePath;
+  return "/" + urlSegments.slice(0, extra).join("/") + (routePath === "/" ? "" : routePath);
+}
+
 /** `GET /users/:id` from an Express request (the matched route's pattern when there is one). */
 export function routeOfRequest(req: ReqLike): string | undefined {
   const method = (req.method || "GET").toUpperCase();
   let path: string | undefined;
   if (req.route && typeof req.route.path === "string") {
-    path = (req.baseUrl || "") + req.route.path;
+    path = mountedRoute(req, req.route.path);
   } else {
     path = pathOnly(req.originalUrl ?? req.url);
   }
@@ -112,9 +128,9 @@ interface RequestLike {
   headers: { get(name: string): string | null };
 }
 
-export interface FetchHandlerOptions extends ServerIntegrationOptions {
+export interface FetchHandlerOptions<Q extends RequestLike = RequestLike> extends ServerIntegrationOptions {
   /** The route to record, e.g. from your router's pattern. Default: method and URL path. */
-  route?: (request: RequestLike) => string | undefined;
+  route?: (request: Q) => string | undefined;
 }
 
 /**
@@ -122,12 +138,12 @@ export interface FetchHandlerOptions extends ServerIntegrationOptions {
  * with) is reported with route, request id and status 500 and thrown again unchanged; a response
  * with a status `shouldCapture` accepts (none by default) is reported as `HttpError`.
  */
-export function wrapFetchHandler<R, A extends unknown[]>(
-  handler: (request: RequestLike, ...rest: A) => R | Promise<R>,
-  options: FetchHandlerOptions = {},
-): (request: RequestLike, ...rest: A) => Promise<R> {
+export function wrapFetchHandler<Q extends RequestLike, R, A extends unknown[]>(
+  handler: (request: Q, ...rest: A) => R | Promise<R>,
+  options: FetchHandlerOptions<Q> = {},
+): (request: Q, ...rest: A) => Promise<R> {
   const names = options.requestIdHeaders ?? DEFAULT_ID_HEADERS;
-  const context = (request: RequestLike, status: number): EventContext => {
+  const context = (request: Q, status: number): EventContext => {
     let route: string | undefined;
     try {
       route = options.route ? options.route(request) : `${request.method.toUpperCase()} ${new URL(request.url).pathname}`;
