@@ -76,8 +76,8 @@ class Transport:
 
     def send(self, key: str, items: Sequence[bytes], timeout: Optional[float] = None) -> Outcome:
         body = _wire.envelope(key, items)  # serialized once; these exact bytes are signed
-        request = urllib.request.Request(self.urls[key], data=body, headers=self.headers(body), method="POST")
         try:
+            request = urllib.request.Request(self.urls[key], data=body, headers=self.headers(body), method="POST")
             with self._opener.open(request, timeout=timeout or self.timeout) as response:
                 answer = response.read(65536)
                 self._log_refused_items(answer)

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import math
+from collections.abc import Mapping
 from typing import Any, Dict, List, Optional, Sequence
 
 MESSAGE_BYTES = 2048
@@ -77,12 +78,12 @@ def json_safe(value: Any, depth: int = 0, _seen: Optional[set] = None) -> Any:
         return "<too deep>"
     if _seen is None:
         _seen = set()
-    if isinstance(value, (dict, list, tuple, set, frozenset)):
+    if isinstance(value, (Mapping, list, tuple, set, frozenset)):
         if id(value) in _seen:
             return "<cycle>"
         _seen.add(id(value))
         try:
-            if isinstance(value, dict):
+            if isinstance(value, Mapping):
                 return {clean_text(k if isinstance(k, str) else str(k)): json_safe(v, depth + 1, _seen)
                         for k, v in value.items()}
             return [json_safe(v, depth + 1, _seen) for v in value]

@@ -357,20 +357,28 @@ class BloopClient:
         if threading.current_thread() is self._sender:
             return False
         timeout = self.shutdown_timeout if timeout is None else max(0.0, float(timeout))
+        deadline = time.monotonic() + timeout
         with self._cond:
             targets = {key: q.enqueued for key, q in self._queues.items()}
             if all(q.resolved >= targets[key] for key, q in self._queues.items()):
                 return True
-        self._ensure_sender()
+        if not self._ensure_sender():
+            # No sender thread (Python 3.12+ refuses new threads at interpreter shutdown): send here.
+            self._send_inline(deadline)
         with self._cond:
             self._flush_requests += 1
             self._cond.notify_all()
         try:
-            deadline = time.monotonic() + timeout
             return all(self._queues[key].wait_resolved(targets[key], deadline) for key in _KEYS)
         finally:
             with self._cond:
                 self._flush_requests -= 1
+
+    def _send_inline(self, deadline: float) -> None:
+        while time.monotonic() < deadline and any(len(q) for q in self._queues.values()):
+            if all(time.monotonic() < self._not_before[k] for k, q in self._queues.items() if len(q)):
+                return  # backing off: nothing may be sent before the deadline
+            self._send_due(max(0.1, deadline - time.monotonic()))
 
     def close(self, timeout: Optional[float] = None) -> bool:
         """Flushes (at most ``timeout`` seconds, default ``shutdown_timeout``), stops the sender,
@@ -429,20 +437,27 @@ class BloopClient:
 
     # ----------------------------------------------------------------------------------- sender
 
-    def _ensure_sender(self) -> None:
+    def _ensure_sender(self) -> bool:
+        """Starts the sender thread if it is not running (first capture, after a fork). False when no
+        thread can run it."""
         sender = self._sender
         if sender is not None and sender.is_alive() and self._sender_pid == os.getpid():
-            return
+            return True
         with self._cond:
             if self._stop:
-                return
+                return False
             sender = self._sender
             if sender is not None and sender.is_alive() and self._sender_pid == os.getpid():
-                return
+                return True
             self._sender_pid = os.getpid()
             # Daemon: it must never keep the interpreter alive; the exit flush happens in atexit.
             self._sender = threading.Thread(target=self._run, name="bloop-sender", daemon=True)
-            self._sender.start()
+            try:
+                self._sender.start()
+            except RuntimeError:
+                self._sender = None
+                return False
+            return True
 
     def _after_fork_in_child(self) -> None:
         # The parent's sender thread did not come along, and its lock may have been held at the fork.
@@ -489,7 +504,7 @@ class BloopClient:
         except Exception:
             logger.error("bloop: the sender stopped", exc_info=True)
 
-    def _send_due(self) -> None:
+    def _send_due(self, timeout: Optional[float] = None) -> None:
         """Sends every queue that is not backing off, batch after batch, until it is empty."""
         for key in _KEYS:
             q = self._queues[key]
@@ -498,7 +513,7 @@ class BloopClient:
                 batch = q.take(limit, _wire.BODY_BYTES, _wire.envelope_overhead(key))
                 if not batch:
                     break
-                outcome = self._transport.send(key, batch)
+                outcome = self._transport.send(key, batch, timeout)
                 if outcome.kind == SENT:
                     q.mark_resolved(len(batch))
                     self._backoff[key] = self.min_backoff

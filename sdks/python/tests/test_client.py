@@ -429,6 +429,25 @@ class LifecycleTest(ClientTestCase):
         client.flush(1)
         self.assertEqual(self.collector.requests, [])
 
+    def test_flush_sends_from_the_calling_thread_when_no_thread_can_start(self):
+        # Python 3.12+ refuses new threads during interpreter shutdown, where the exit flush runs.
+        original = threading.Thread.start
+
+        def refuse(thread):
+            if thread.name == "bloop-sender":
+                raise RuntimeError("can't create new thread at interpreter shutdown")
+            return original(thread)
+        threading.Thread.start = refuse
+        try:
+            client = self.client()
+            for i in range(60):
+                client.capture_message("Late", "event %d" % i)
+            self.assertIsNone(client._sender)
+            self.assertTrue(client.close(5))
+        finally:
+            threading.Thread.start = original
+        self.assertEqual([len(r.events) for r in self.collector.requests], [50, 10])
+
     def test_without_endpoint_or_secret_the_client_is_off(self):
         client = BloopClient(None, None, auto_capture=True)
         self.assertFalse(client.enabled)

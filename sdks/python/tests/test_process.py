@@ -124,6 +124,27 @@ class CrashTest(unittest.TestCase):
         self.assertGreaterEqual(exit_took, 0.9)  # it did wait for the send, up to shutdown_timeout
         self.assertIn(b"1 events not sent", result.stderr)  # warned through logging's last resort
 
+    @unittest.skipUnless(hasattr(os, "fork"), "os.fork")
+    def test_a_forked_child_sends_its_own_events_and_not_its_parents(self):
+        result = run_child(textwrap.dedent('''
+            import os
+            import bloop
+            bloop.init(os.environ["BLOOP_TEST_URL"], os.environ["BLOOP_TEST_SECRET"], environment="t",
+                       release="1", flush_interval=60)
+            bloop.capture_message("Fork", "parent, before the fork")
+            pid = os.fork()
+            if pid == 0:
+                bloop.capture_message("Fork", "child")
+                ok = bloop.flush(5)
+                os._exit(0 if ok else 5)
+            _, status = os.waitpid(pid, 0)
+            print(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status >> 8)
+        '''), env_for(self.collector))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, b"0\n")
+        self.assertEqual(sorted(e["message"] for e in self.collector.accepted_events()),
+                         ["child", "parent, before the fork"])
+
 
 SIGTERM_CHILD = textwrap.dedent('''
     import os, signal, sys, time
