@@ -390,10 +390,18 @@ export class BloopClient {
     }
   }
 
-  /** Starts sending queued events now (without waiting), e.g. when an app goes to the background. */
+  /**
+   * Sends what is queued right now, without waiting: for a page being hidden or left, an app going to
+   * the background, a process about to be handled by the app. The first batches go out synchronously
+   * (signed synchronously), so they leave even if no later task runs.
+   */
   sendNow(): void {
-    this.events.kick(true, true);
-    this.traces.kick(true, true);
+    try {
+      this.events.sendUrgently();
+      this.traces.sendUrgently();
+    } catch (e) {
+      this.logger.warn(`could not send now: ${String(e)}`);
+    }
   }
 
   private removeIntegration(entry: { integration: Integration; teardown?: () => void }): void {

@@ -7,7 +7,7 @@
  * 4xx drops the batch and is logged once per status (a poison batch is never retried).
  */
 import { BoundedQueue, bodyBytes, envelope, nextBatchSize, queuedItem, type QueuedItem } from "./queue.js";
-import type { Signer } from "./signer.js";
+import { hmacSha256Hex, type Signer } from "./signer.js";
 import { parseRetryAfter, unrefTimer, type Transport } from "./transport.js";
 import { utf8Encode } from "./utf8.js";
 
@@ -182,13 +182,40 @@ export class BatchSender {
     }
   }
 
-  private async send(batch: QueuedItem[]): Promise<void> {
+  /**
+   * Sends up to two batches right now, signed synchronously, without waiting for answers: for a page
+   * being hidden or unloaded (or an app going to the background), where no later task may run. The
+   * rest is sent as usual.
+   */
+  sendUrgently(): void {
+    for (let i = 0; i < 2 && this.queue.size > 0; i++) {
+      if (this.blockedByServer && Date.now() < this.blockedUntil) break;
+      const n = nextBatchSize(this.cfg.envelopeKey, this.queue.peekAll(), this.cfg.maxItems, this.cfg.maxBodyBytes);
+      const batch = this.queue.take(n);
+      this.send(batch, true).then(() => this.notify(), () => this.notify());
+    }
+    this.kick(true, true);
+  }
+
+  /**
+   * One attempt at a batch. With `urgent`, everything up to the request happens synchronously (an
+   * asynchronous signer such as crypto.subtle is replaced by the pure-JS one for this batch).
+   */
+  private async send(batch: QueuedItem[], urgent = false): Promise<void> {
     const cfg = this.cfg;
     const body = envelope(cfg.envelopeKey, batch);
     const bytes = utf8Encode(body);
     let signature: string;
     try {
-      signature = await cfg.signer(cfg.secret, bytes);
+      const signed = cfg.signer(cfg.secret, bytes);
+      if (typeof signed === "string") {
+        signature = signed;
+      } else if (urgent) {
+        signed.then(undefined, () => undefined);
+        signature = hmacSha256Hex(cfg.secret, bytes);
+      } else {
+        signature = await signed;
+      }
     } catch (e) {
       this.refuse(batch, "signer", `could not sign a batch (${String(e)}); ${batch.length} ${cfg.envelopeKey} dropped`);
       return;
