@@ -36,7 +36,8 @@ module Bloop
       logger: nil
     }.freeze
 
-    attr_accessor(*DEFAULTS.keys)
+    attr_accessor(*(DEFAULTS.keys - [:logger]))
+    attr_writer :logger
 
     def initialize(**options)
       unknown = options.keys - DEFAULTS.keys
@@ -46,7 +47,7 @@ module Bloop
       @endpoint ||= ENV["BLOOP_ENDPOINT"]
       @secret ||= ENV["BLOOP_SECRET"]
       @project_key ||= ENV["BLOOP_PROJECT_KEY"]
-      @environment ||= ENV["BLOOP_ENVIRONMENT"] || ENV["RAILS_ENV"] || ENV["RACK_ENV"] || "development"
+      @environment ||= ENV["BLOOP_ENVIRONMENT"] || rails_env || ENV["RAILS_ENV"] || ENV["RACK_ENV"] || "development"
       @release ||= ENV["BLOOP_RELEASE"]
     end
 
@@ -92,6 +93,12 @@ module Bloop
     end
 
     private
+
+    def rails_env
+      ::Rails.env.to_s if defined?(::Rails) && ::Rails.respond_to?(:env) && ::Rails.env
+    rescue StandardError
+      nil
+    end
 
     def required_text(key, env)
       value = public_send(key)
