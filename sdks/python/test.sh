@@ -28,7 +28,7 @@ for candidate in /usr/bin/python3 "$(command -v python3)"; do
   fi
 done
 if [ -n "$frameworks_python" ]; then
-  echo "--- bloop-sdk: Flask and Django tests ($frameworks_python, $("$frameworks_python" -c 'import flask, django; print("Flask", flask.__version__, "Django", django.get_version())'))"
+  echo "--- bloop-sdk: Flask and Django tests ($frameworks_python, $("$frameworks_python" -c 'import importlib.metadata as m; print("Flask", m.version("flask"), "Django", m.version("django"))'))"
   "$frameworks_python" -m unittest discover -s tests -t . -p '*_test.py' || status=1
 elif [ "${BLOOP_REQUIRE_SDK_TOOLCHAINS:-0}" = "1" ]; then
   echo "--- bloop-sdk: Flask and Django tests required, but no python3 has both (apt-get install python3-flask python3-django)" >&2

@@ -84,6 +84,20 @@ class WsgiTest(IntegrationTestCase):
         [event] = self.events()
         self.assertEqual((event["route_or_procedure"], event["http_status"]), ("/stream", 200))
 
+    def test_a_body_left_unfinished_leaves_no_context_behind(self):
+        from bloop import _scope
+
+        def app(env, start_response):
+            start_response("200 OK", [])
+            return iter([b"a", b"b", b"c"])
+        result = BloopWSGIMiddleware(app, self.client)(environ("/leak"), lambda *a: None)
+        body = iter(result)
+        self.assertEqual(next(body), b"a")  # the client goes away after the first chunk
+        result.close()
+        self.assertEqual(_scope.current(), {})
+        self.client.capture_message("After", "the request")
+        self.assertNotIn("route_or_procedure", self.events()[0])
+
     def test_a_good_response_passes_through_untouched(self):
         def app(env, start_response):
             start_response("201 Created", [("X-App", "1")])

@@ -145,6 +145,20 @@ class CrashTest(unittest.TestCase):
         self.assertEqual(sorted(e["message"] for e in self.collector.accepted_events()),
                          ["child", "parent, before the fork"])
 
+    def test_the_example_runs(self):
+        example = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples", "basic.py")
+        with open(example, encoding="utf-8") as f:
+            code = f.read()
+        result = run_child(code, {"BLOOP_ENDPOINT": self.collector.url, "BLOOP_SECRET": SECRET})
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, b"flushed: True\n")
+        events = self.collector.accepted_events()
+        self.assertEqual([e["error_type"] for e in events], ["PaymentDeclined", "InventoryMismatch", "KeyError"])
+        self.assertEqual(events[2]["route_or_procedure"], "job:nightly-invoices")
+        self.assertEqual(events[2]["metadata"]["batch"], 7)
+        [trace_request] = [r for r in self.collector.requests if r.path == "/v1/traces/batch"]
+        self.assertEqual(trace_request.traces[0]["spans"][0]["input_tokens"], 812)
+
 
 SIGTERM_CHILD = textwrap.dedent('''
     import os, signal, sys, time

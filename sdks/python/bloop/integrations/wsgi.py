@@ -78,20 +78,18 @@ class _Body:
         self.fields = fields
 
     def __iter__(self) -> Iterator[bytes]:
-        token = _scope.push(self.fields)
-        try:
-            iterator = iter(self.result)
-            while True:
-                try:
-                    chunk = next(iterator)
-                except StopIteration:
-                    return
-                except Exception as e:
-                    self.middleware._capture(e, self.status[0], self.fields)
-                    raise
-                yield chunk
-        finally:
-            _scope.pop(token)
+        # No scope is pushed here: a generator left unfinished (client gone) would leak it into the
+        # thread's next request. The request's fields are passed explicitly instead.
+        iterator = iter(self.result)
+        while True:
+            try:
+                chunk = next(iterator)
+            except StopIteration:
+                return
+            except Exception as e:
+                self.middleware._capture(e, self.status[0], self.fields)
+                raise
+            yield chunk
 
     def close(self) -> None:
         close = getattr(self.result, "close", None)
