@@ -35,7 +35,9 @@ class ClientTest < Minitest::Test
     assert_equal ["ruby", "test", "1.0.0", "1.0", "77", "/pay", 422, "u1"],
                  event.values_at("source", "environment", "release", "app_version", "build_number",
                                  "route_or_procedure", "http_status", "user_id_hash")
-    assert_equal error.backtrace.first, event["stack"].lines.first.chomp
+    # The backtrace as Ruby prints it, paths relative to the project root (the working directory).
+    assert_equal error.backtrace.first.delete_prefix("#{Dir.pwd}/"), event["stack"].lines.first.chomp
+    refute event["stack"].include?(Dir.pwd)
     refute event.value?(nil)
   end
 

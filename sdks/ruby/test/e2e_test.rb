@@ -134,7 +134,8 @@ class E2ETest < Minitest::Test
   end
 
   def client(**options)
-    new_client(server.url, secret: E2E_SECRET, environment: "e2e", release: "1.2.3", **options)
+    new_client(server.url, secret: E2E_SECRET, environment: "e2e", release: "1.2.3",
+                           project_root: File.expand_path("..", __dir__), **options)
   end
 
   def teardown
@@ -182,9 +183,10 @@ class E2ETest < Minitest::Test
     end
     # ... reached from two call paths.
     assert_equal %w[checkout retry_checkout], samples.map { |s| s["stack"].lines[1][/in .(?:Shop\.)?(\w+)'/, 1] }.sort
-    # The server grouped on the throw site's frame (line number removed).
-    assert_match(%r{/test/fixtures/shop\.rb:in .(Shop\.)?charge'\z}, detail.dig("grouping", "frame"))
-    assert_match(/shop\.rb:in .(Shop\.)?refund'\z/, server.get_json("/v1/errors/#{once['fingerprint']}").dig("grouping", "frame"))
+    # The server grouped on the throw site's frame: relative to the project root, line removed.
+    assert_match(/\Atest\/fixtures\/shop\.rb:in .(Shop\.)?charge'\z/, detail.dig("grouping", "frame"))
+    assert_match(/\Atest\/fixtures\/shop\.rb:in .(Shop\.)?refund'\z/,
+                 server.get_json("/v1/errors/#{once['fingerprint']}").dig("grouping", "frame"))
     refund = server.occurrences(once["fingerprint"], "e2e")
     assert_match(/shop\.rb:\d+:in .refund'/, refund.first["stack"].lines.first)
 

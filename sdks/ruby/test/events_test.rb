@@ -52,6 +52,23 @@ class EventsTest < Minitest::Test
     assert_match(/\.\.\. \d+ more\z/, stack)
   end
 
+  def test_paths_under_the_project_root_are_made_relative
+    error = caught { Fixtures.call_path_a }
+    root = "#{File.dirname(FIXTURE)}/"
+    lines = Bloop::Events.stack_of(error, root: root).lines.map(&:chomp)
+    assert_match(/\Aerrors\.rb:14:in .rescue in wrapped_failure'\z/, lines.first)
+    assert_match(/\Aerrors\.rb:8:in .inner_failure'\z/, lines[lines.index("Caused by: ArgumentError: inner 42") + 1])
+    # Frames outside the root (this test, gems, Ruby's own) keep their absolute path.
+    assert(lines.any? { |l| l.start_with?(__FILE__) })
+  end
+
+  def test_project_root_defaults_to_the_working_directory_and_can_be_turned_off
+    assert_equal "#{Dir.pwd}/", config.project_root_prefix
+    assert_equal "/srv/app/", config(project_root: "/srv/app/").project_root_prefix
+    assert_nil config(project_root: nil).project_root_prefix
+    assert_nil config(project_root: "/").project_root_prefix
+  end
+
   def test_an_unraised_exception_has_no_stack
     event = Bloop::Events.from_exception(RuntimeError.new("never raised"))
     refute event.key?("stack")
@@ -77,8 +94,8 @@ class EventsTest < Minitest::Test
   end
 
   def test_context_keys_become_fields_and_the_rest_metadata
-    event = Bloop::Events.from_exception(RuntimeError.new("x"), route: "/pay", http_status: 502,
-                                                               request_id: "r1", tenant: "acme", metadata: { "a" => 1 })
+    context = { route: "/pay", http_status: 502, request_id: "r1", tenant: "acme", metadata: { "a" => 1 } }
+    event = Bloop::Events.from_exception(RuntimeError.new("x"), context)
     assert_equal "/pay", event["route_or_procedure"]
     assert_equal 502, event["http_status"]
     assert_equal "r1", event["request_id"]

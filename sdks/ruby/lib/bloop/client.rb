@@ -45,7 +45,7 @@ module Bloop
       return false if captured?(exception)
 
       mark_captured(exception)
-      enqueue(Events.from_exception(exception, context))
+      enqueue(Events.from_exception(exception, context, root: @config.project_root_prefix))
     rescue StandardError => e
       internal_error(e)
     end

@@ -21,6 +21,7 @@ module Bloop
       source: "ruby",
       app_version: nil,
       build_number: nil,
+      project_root: :default,
       flush_interval: 2.0,
       max_batch_size: Limits::BATCH_EVENTS,
       max_queue_size: 1000,
@@ -49,6 +50,13 @@ module Bloop
       @project_key ||= ENV["BLOOP_PROJECT_KEY"]
       @environment ||= ENV["BLOOP_ENVIRONMENT"] || rails_env || ENV["RAILS_ENV"] || ENV["RACK_ENV"] || "development"
       @release ||= ENV["BLOOP_RELEASE"]
+      @project_root = default_project_root if @project_root == :default
+    end
+
+    # The application's directory without a trailing slash, or nil (a root of "/" strips nothing).
+    def project_root_prefix
+      root = project_root.to_s.chomp("/")
+      root.empty? ? nil : "#{root}/"
     end
 
     # Raises ConfigurationError naming the first option that cannot work. Called by Client.new.
@@ -93,6 +101,16 @@ module Bloop
     end
 
     private
+
+    def default_project_root
+      if defined?(::Rails) && ::Rails.respond_to?(:root) && ::Rails.root
+        ::Rails.root.to_s
+      else
+        Dir.pwd
+      end
+    rescue StandardError
+      nil
+    end
 
     def rails_env
       ::Rails.env.to_s if defined?(::Rails) && ::Rails.respond_to?(:env) && ::Rails.env

@@ -43,8 +43,10 @@ module Bloop
 
     # The stack as Ruby prints a backtrace: "path:line:in `method'" lines, innermost first; then each
     # cause as "Caused by: Type: message" followed by its own frames, frames shared with the exception
-    # it caused folded into "... N more". Whole lines only, within Limits::STACK_BYTES.
-    def stack_of(exception, max_bytes = Limits::STACK_BYTES)
+    # it caused folded into "... N more". Whole lines only, within Limits::STACK_BYTES. Paths under
+    # +root+ (the project's directory, e.g. "/srv/app/releases/20240501120000/") are made relative
+    # to it, so an issue does not split at every deploy into a new directory.
+    def stack_of(exception, max_bytes = Limits::STACK_BYTES, root: nil)
       lines = []
       bytes = 0
       append = lambda do |line|
@@ -60,7 +62,7 @@ module Bloop
       current = exception
       depth = 0
       while current && depth <= MAX_CAUSES && seen.add?(current.object_id)
-        frames = (current.backtrace || []).map { |f| Limits.to_utf8(f) }
+        frames = (current.backtrace || []).map { |f| relative(Limits.to_utf8(f), root) }
         if depth.positive?
           header = "Caused by: #{error_type(current)}: #{message_of(current).lines.first.to_s.chomp}"
           break unless append.call(Limits.truncate_utf8(header, 512))
@@ -80,15 +82,19 @@ module Bloop
       joined(lines)
     end
 
+    def relative(frame, root)
+      root && frame.start_with?(root) ? frame[root.length..] : frame
+    end
+
     def joined(lines)
       lines.empty? ? nil : lines.join("\n")
     end
 
     # An event built from an exception and the caller's context (wire field names as keys, plus
     # :route for route_or_procedure; any other key goes into metadata).
-    def from_exception(exception, context = {})
+    def from_exception(exception, context = {}, root: nil)
       event = { "error_type" => error_type(exception), "message" => message_of(exception) }
-      stack = stack_of(exception)
+      stack = stack_of(exception, root: root)
       event["stack"] = stack if stack
       merge_context(event, context)
     end
