@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Type
 
 from . import _scope, _stack, _wire
 from ._queue import PendingQueue
-from ._transport import REFUSED, RETRY, SENT, Transport
+from ._transport import REFUSED, SENT, Transport
 
 logger = logging.getLogger("bloop")
 

@@ -1,6 +1,4 @@
 """The client against a loopback stand-in: signing, batching, retries, drops, flush and close."""
-import hmac
-import json
 import logging
 import socket
 import sys

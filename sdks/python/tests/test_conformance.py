@@ -3,7 +3,6 @@ import hmac
 import json
 import unittest
 
-import bloop
 from bloop import _wire
 from bloop.client import BloopClient
 
