@@ -278,6 +278,26 @@ describe("capture", () => {
     await c.close();
   });
 
+  it("sendNow sends synchronously even when the signer is asynchronous and never settles (a page being unloaded)", async () => {
+    const requests: any[] = [];
+    const c = client({
+      signer: () => new Promise<string>(() => {}),
+      transport: async (req) => {
+        requests.push(req);
+        return { status: 200 };
+      },
+    });
+    for (let i = 0; i < 130; i++) c.captureMessage("Unload", `e${i}`);
+    // The first full batch was taken by the background sender (stuck in the signer); sendNow sends
+    // the next two batches before returning.
+    c.sendNow();
+    assert.equal(requests.length, 2, "two batches left before sendNow returned");
+    assert.deepEqual(requests.map((r) => JSON.parse(r.body).events.length), [50, 30]);
+    assert.equal(JSON.parse(requests[0].body).events[0].message, "e50");
+    for (const r of requests) assert.equal(r.headers["X-Signature"], sign(SECRET, r.body), "signed synchronously in pure JS");
+    await c.close(100);
+  });
+
   it("per-event refusals in a 200 answer are logged", async () => {
     server.respond = () => ({ status: 200, body: '{"accepted":0,"errors":[{"index":0,"error":"message must not be empty","field":"message"}]}' });
     const log = recordingLogger();

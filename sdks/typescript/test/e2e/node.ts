@@ -88,6 +88,24 @@ export function nodeE2E(server: () => Bloop): void {
       assert.ok(samples.some((s: any) => /\n {4}at importCatalog \(/.test(s.stack)), "the other through importCatalog");
     });
 
+    it("examples/node.mjs runs against it and its events arrive", async () => {
+      const script = fileURLToPath(new URL("../../examples/node.mjs", import.meta.url));
+      const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, [script], {
+          env: { PATH: process.env.PATH, BLOOP_ENDPOINT: bloop.url, BLOOP_SECRET: bloop.secret, BLOOP_ENVIRONMENT: "example", BLOOP_RELEASE: release },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let out = "";
+        child.stdout.on("data", (d) => (out += d));
+        child.stderr.on("data", (d) => (out += d));
+        child.on("exit", (code) => resolve({ code, out }));
+      });
+      assert.equal(result.code, 0, result.out);
+      assert.match(result.out, /sent to bloop/);
+      const groups = await waitForGroups(bloop, `?release=${release}&environment=example`, (g) => g.length === 2);
+      assert.deepEqual(groups.map((g) => g.error_type).sort(), ["ExampleError", "TypeError"]);
+    });
+
     it("a crashing Node process (uncaught exception) is reported before it exits 1", async () => {
       const script = fileURLToPath(new URL("../fixtures/node/uncaught.mjs", import.meta.url));
       const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
