@@ -148,7 +148,9 @@ class ClientTest < Minitest::Test
     client.capture_message("E", "stuck")
     started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
     refute client.flush(0.3)
-    assert_in_delta 0.3, Process.clock_gettime(Process::CLOCK_MONOTONIC) - started, 0.25
+    waited = Process.clock_gettime(Process::CLOCK_MONOTONIC) - started
+    assert_operator waited, :>=, 0.3
+    assert_operator waited, :<, 1.5
     started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
     refute client.close(0.3)
     assert_operator Process.clock_gettime(Process::CLOCK_MONOTONIC) - started, :<, 1.5
@@ -184,7 +186,7 @@ class ClientTest < Minitest::Test
     assert_equal 1, @server.wait_for(1, 3).size
     started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
     refute client.close(0.5)
-    assert_operator Process.clock_gettime(Process::CLOCK_MONOTONIC) - started, :<, 1.2
+    assert_operator Process.clock_gettime(Process::CLOCK_MONOTONIC) - started, :<, 2.0
     assert_equal 1, @server.requests.size
     assert_equal 1, client.dropped_count
   end
