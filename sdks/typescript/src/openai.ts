@@ -269,7 +269,8 @@ function proxyAt<T extends object>(target: T, path: string, o: WrapOpenAIOptions
         out = instrument(INSTRUMENTED[full], value as (...a: unknown[]) => unknown, t, o);
       } else if (value && typeof value === "object" && PREFIXES.has(full)) {
         out = proxyAt(value as object, full, o);
-      } else if (typeof value === "function" && path !== "") {
+      } else if (typeof value === "function") {
+        // Bound to the real object: the client's methods use private fields a Proxy would not have.
         out = (value as (...a: unknown[]) => unknown).bind(t);
       } else {
         return value;

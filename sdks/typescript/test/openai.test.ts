@@ -183,8 +183,10 @@ describe("wrapOpenAI", () => {
     assert.equal(r.output_text, "Hi there");
     const emb = await openai.embeddings.create({ model: "text-embedding-3-small", input: "x", encoding_format: "float" });
     assert.deepEqual(emb.data[0].embedding, [0.1, 0.2]);
-    // Methods that are not recorded still work through the proxy.
+    // Methods that are not recorded still work through the proxy (the client's private fields included).
     assert.equal(typeof openai.models.list, "function");
+    assert.equal((openai as any).buildURL("/chat/completions", null), `${baseURL}/chat/completions`);
+    assert.equal(openai.baseURL, baseURL);
     assert.equal(await client.flush(3000), true);
     const [rt, et] = traces();
     assert.equal(rt.spans[0].name, "openai.responses.create");

@@ -112,6 +112,14 @@ export function browserE2E(server: () => Bloop): void {
         return { drained, stats: b.stats(), subtleSigns: (window as any).subtleSigns };
       });
       assert.deepEqual(sent, { drained: true, subtleSigns: 1, stats: { ...sent.stats, sent: 1, refused: 0, pending: 0 } });
+      // A tab going hidden sends what is queued at once (nothing waits for the 60 s timer).
+      await page.evaluate(() => {
+        (window as any).bloop.captureMessage("TabHidden", "sent when the tab was hidden");
+        Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+        document.dispatchEvent(new Event("visibilitychange"));
+      });
+      await page.waitForFunction(() => (window as any).bloop.stats().sent === 2, undefined, { timeout: 10000 });
+      await page.evaluate(() => delete (document as any).visibilityState);
       await page.click("#checkout"); // cartTotal → priceOf throws
       await page.click("#quick-buy"); // quickBuy → priceOf throws: same site, other path
       await page.click("#coupon"); // async redeem → applyCoupon: unhandled rejection
@@ -122,8 +130,9 @@ export function browserE2E(server: () => Bloop): void {
 
       const groups = await waitForGroups(bloop, `?release=${release}`,
         (g) => g.some((x) => x.error_type === "TypeError" && x.total_count === 2) && g.some((x) => x.error_type === "RangeError"), 20000);
-      assert.equal(groups.length, 3, JSON.stringify(groups) + consoleLines.join("\n"));
+      assert.equal(groups.length, 4, JSON.stringify(groups) + consoleLines.join("\n"));
       assert.ok(groups.some((g) => g.error_type === "WebCheck"));
+      assert.ok(groups.some((g) => g.error_type === "TabHidden"));
       const typeErr = groups.find((g) => g.error_type === "TypeError");
       assert.equal(typeErr.message, "line item has no price");
       assert.equal(typeErr.source, "web");
