@@ -97,6 +97,14 @@ class JobTest < Minitest::Test
     assert_equal :ok, middleware.call(Object.new, job, "mailers") { :ok }
   end
 
+  def test_with_error_capture_reports_and_raises_again
+    Bloop.instance_variable_set(:@client, @recorder)
+    assert_equal :done, Bloop.with_error_capture(route: "nightly") { :done }
+    error = assert_raises(ImportFailed) { Bloop.with_error_capture(route: "nightly") { raise ImportFailed, "x" } }
+    assert_raises(SystemExit) { Bloop.with_error_capture { exit 2 } }
+    assert_equal [[error, { route: "nightly" }]], @recorder.captured
+  end
+
   def test_the_event_on_the_wire
     server = StandIn.new
     client = new_client(server.url)
