@@ -94,7 +94,7 @@ describe("uncaughtException", () => {
   it("exits within shutdownTimeout when bloop is unreachable", async () => {
     const r = await run("uncaught.mjs", { endpoint: `http://127.0.0.1:${await closedPort()}`, env: { SHUTDOWN_TIMEOUT: "500" } });
     assert.equal(r.code, 1);
-    assert.ok(r.ms < 5000, `took ${r.ms} ms`);
+    assert.ok(r.ms < 10000, `took ${r.ms} ms (the flush interval is 60 s)`);
   });
 });
 
@@ -143,14 +143,14 @@ describe("exit", () => {
   it("the SDK's timers never keep an idle process alive", async () => {
     const r = await run("idle.mjs");
     assert.equal(r.code, 0);
-    assert.ok(r.ms < 3000, `took ${r.ms} ms`);
+    assert.ok(r.ms < 10000, `took ${r.ms} ms (the flush interval is 60 s)`);
     assert.equal(server.requests.length, 0);
   });
 
   it("a flush at exit to an unreachable server is bounded by shutdownTimeout", async () => {
     const r = await run("idle.mjs", { endpoint: `http://127.0.0.1:${await closedPort()}`, env: { CAPTURE: "1", SHUTDOWN_TIMEOUT: "600" } });
     assert.equal(r.code, 0);
-    assert.ok(r.ms >= 600 && r.ms < 5000, `took ${r.ms} ms`);
+    assert.ok(r.ms >= 600 && r.ms < 10000, `took ${r.ms} ms (the flush interval is 60 s)`);
   });
 
   it("SIGTERM with flushOnSignals: flushed, then the process dies of SIGTERM as without the SDK", async () => {
