@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { BloopClient, describeError, normalizeEvent, parseRetryAfter, type BloopOptions } from "../src/index.js";
-import { nodeSigner } from "../src/node/index.js";
+import { nodeHttpTransport, nodeSigner } from "../src/node/index.js";
 import { closedPort, eventsOf, recordingLogger, sign, startStandIn, waitUntil, type StandIn } from "./helpers/standin.js";
 
 const SECRET = "client-test-secret-0123456789";
@@ -184,6 +184,26 @@ describe("sending", () => {
     assert.equal(e.http_status, undefined, "an invalid status is not sent");
     assert.equal(e.level, undefined, "unknown fields are not sent (the server would refuse the event)");
     assert.ok(server.to("/v1/ingest/batch")[0].raw.length <= 32768);
+    await c.close();
+  });
+});
+
+describe("node:http transport (the Node entry's default)", () => {
+  it("delivers signed bytes, honours Retry-After, retries a reset connection and a request past requestTimeout", async () => {
+    server.respond = (_r, i) => (i === 0 ? { status: 429, headers: { "Retry-After": "1" } } : i === 1 ? "reset"
+      : i === 2 ? { status: 200, delayMs: 1500 } : undefined);
+    const c = client({ transport: nodeHttpTransport(), requestTimeout: 400, minBackoff: 50, maxBackoff: 100 });
+    c.captureMessage("Http", "é ünïcode 日本");
+    assert.equal(await c.flush(8000), true);
+    const reqs = server.to("/v1/ingest/batch");
+    assert.equal(reqs.length, 4);
+    assert.ok(reqs[1].at - reqs[0].at >= 950, "waited Retry-After");
+    for (const r of reqs) {
+      assert.equal(r.headers["x-signature"], sign(SECRET, r.raw));
+      assert.equal(r.headers["content-length"], String(r.raw.length));
+    }
+    assert.equal(eventsOf(server)[3].message, "é ünïcode 日本");
+    assert.equal(c.stats().sent, 1);
     await c.close();
   });
 });

@@ -102,9 +102,9 @@ export class BoundedQueue {
     return dropped;
   }
 
-  /** A view of the items from the front (do not keep it past the next change). */
-  peekAll(): ReadonlyArray<QueuedItem> {
-    return this.head === 0 ? this.items : this.items.slice(this.head);
+  /** The first `n` items (or fewer), without taking them. */
+  peek(n: number): QueuedItem[] {
+    return this.items.slice(this.head, this.head + n);
   }
 
   take(n: number): QueuedItem[] {

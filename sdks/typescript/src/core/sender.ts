@@ -137,10 +137,16 @@ export class BatchSender {
     return n;
   }
 
+  /** Whether a batch is ready without waiting for the timer: 50 items, or the byte cap reached. */
   private hasFullBatch(): boolean {
-    const items = this.queue.peekAll();
+    const items = this.queue.peek(this.cfg.maxItems + 1);
     const n = nextBatchSize(this.cfg.envelopeKey, items, this.cfg.maxItems, this.cfg.maxBodyBytes);
     return n >= this.cfg.maxItems || (n > 0 && n < items.length);
+  }
+
+  private nextBatch(): QueuedItem[] {
+    const n = nextBatchSize(this.cfg.envelopeKey, this.queue.peek(this.cfg.maxItems), this.cfg.maxItems, this.cfg.maxBodyBytes);
+    return this.queue.take(n);
   }
 
   private schedule(delayMs: number): void {
@@ -168,9 +174,7 @@ export class BatchSender {
           if (!this.stopped) this.schedule(this.cfg.flushInterval);
           break;
         }
-        const n = nextBatchSize(this.cfg.envelopeKey, this.queue.peekAll(), this.cfg.maxItems, this.cfg.maxBodyBytes);
-        const batch = this.queue.take(n);
-        await this.send(batch);
+        await this.send(this.nextBatch());
         this.notify();
       }
       if (this.queue.size === 0) this.sendAll = false;
@@ -190,9 +194,7 @@ export class BatchSender {
   sendUrgently(): void {
     for (let i = 0; i < 2 && this.queue.size > 0; i++) {
       if (this.blockedByServer && Date.now() < this.blockedUntil) break;
-      const n = nextBatchSize(this.cfg.envelopeKey, this.queue.peekAll(), this.cfg.maxItems, this.cfg.maxBodyBytes);
-      const batch = this.queue.take(n);
-      this.send(batch, true).then(() => this.notify(), () => this.notify());
+      this.send(this.nextBatch(), true).then(() => this.notify(), () => this.notify());
     }
     this.kick(true, true);
   }

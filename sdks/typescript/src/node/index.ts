@@ -1,13 +1,17 @@
 /**
- * `@bloop/sdk/node`: the client for Node.js (18+), with `node:crypto` signing and the process hooks:
+ * `@bloop/sdk/node`: the client for Node.js (18+), with `node:crypto` signing, a `node:http(s)`
+ * transport and the process hooks:
  * `uncaughtException` and `unhandledRejection` (capture, bounded flush, then exit 1 as Node would —
  * unless the app has listeners of its own), a bounded flush on `beforeExit`, and an opt-in flush on
  * SIGTERM/SIGINT that then lets the signal end the process as it would have.
  */
 import { createHmac } from "node:crypto";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { inspect } from "node:util";
 import { BloopClient, getClient, setClient, type BloopOptions, type Integration } from "../core/client.js";
 import type { Signer } from "../core/signer.js";
+import type { Transport } from "../core/transport.js";
 
 export * from "../index.js";
 
@@ -37,6 +41,42 @@ export interface NodeOptions extends Partial<BloopOptions> {
 /** HMAC-SHA256 with `node:crypto` (synchronous, native). */
 export function nodeSigner(): Signer {
   return (secret, body) => createHmac("sha256", secret).update(body).digest("hex");
+}
+
+/**
+ * Posts with `node:http`/`node:https` (no keep-alive agent, a hard deadline of `requestTimeout`): no
+ * dependency on a global `fetch` that an app or a test library may have replaced, and no
+ * experimental-feature warning on Node 18.
+ */
+export function nodeHttpTransport(): Transport {
+  return (req) => new Promise((resolve, reject) => {
+    const url = new URL(req.url);
+    const body = Buffer.from(req.body, "utf8");
+    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+    const r = send(url, { method: "POST", headers: { ...req.headers, "Content-Length": String(body.length) } }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on("data", (c: Buffer) => {
+        if (size < 2000) chunks.push(c);
+        size += c.length;
+      });
+      res.on("end", () => {
+        clearTimeout(deadline);
+        const ra = res.headers["retry-after"];
+        resolve({ status: res.statusCode ?? 0, retryAfter: Array.isArray(ra) ? ra[0] : ra, body: Buffer.concat(chunks).toString("utf8").slice(0, 2000) });
+      });
+      res.on("error", (e) => {
+        clearTimeout(deadline);
+        reject(e);
+      });
+    });
+    const deadline = setTimeout(() => r.destroy(new Error(`no answer within ${req.timeoutMs} ms`)), req.timeoutMs);
+    r.on("error", (e) => {
+      clearTimeout(deadline);
+      reject(e);
+    });
+    r.end(body);
+  });
 }
 
 let fatalInProgress = false;
@@ -256,6 +296,7 @@ export function init(options: NodeOptions = {}): BloopClient {
   const client = new BloopClient({
     source: "node",
     signer: nodeSigner(),
+    transport: nodeHttpTransport(),
     ...options,
     endpoint: options.endpoint ?? fromEnv("BLOOP_ENDPOINT") ?? "",
     secret: options.secret ?? fromEnv("BLOOP_SECRET") ?? "",
