@@ -27,4 +27,5 @@ if [ ! -f node_modules/.bloop-lock-sum ] || [ "$(cat node_modules/.bloop-lock-su
   echo "$lock_sum" > node_modules/.bloop-lock-sum
 fi
 
-node --test --test-reporter=tap test/*.test.js
+# Two files at a time: the end-to-end test mostly waits for the JVM to start.
+node --test --test-concurrency=2 --test-timeout=240000 --test-reporter=tap test/*.test.js

@@ -16,8 +16,10 @@ let bloop = null;
 let w = null;
 
 test.before(async () => {
+  const started = Date.now();
   w = await wire();
   bloop = await startBloop({ secret: SECRET });
+  console.log(`bloop up at ${bloop.base} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
 test.after(async () => {
