@@ -27,5 +27,10 @@ if [ ! -f node_modules/.bloop-lock-sum ] || [ "$(cat node_modules/.bloop-lock-su
   echo "$lock_sum" > node_modules/.bloop-lock-sum
 fi
 
-# Two files at a time: the end-to-end test mostly waits for the JVM to start.
-node --test --test-concurrency=2 --test-timeout=240000 --test-reporter=tap test/*.test.js
+# Node 20+: two files at a time (the end-to-end test mostly waits for the JVM to start) and a
+# per-test timeout; Debian's Node 18 runs them one by one.
+flags=()
+if [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ]; then
+  flags=(--test-concurrency=2 --test-timeout=240000)
+fi
+node --test "${flags[@]}" --test-reporter=tap test/*.test.js
