@@ -10,6 +10,7 @@ import dev.bloop.service.errors.BadParameterException;
 import dev.bloop.service.errors.ErrorsResource;
 import dev.bloop.service.config.BloopConfigSource;
 import dev.bloop.service.ingest.IngestHandler;
+import dev.bloop.service.ingest.IngestWarmup;
 import dev.bloop.service.ops.DatabaseHealthCheck;
 import dev.bloop.service.ops.HealthResource;
 import dev.bloop.service.ops.PipelineHealthCheck;
@@ -112,8 +113,12 @@ public class BloopApplication extends Application<BloopConfiguration> {
         Symbolicator symbolicator = new Symbolicator(db, env.getObjectMapper(),
                 config.getSourcemaps().getCacheSize().toBytes());
         ProjectKeys projectKeys = new ProjectKeys(projects);
-        IngestHandler.create(config.getIngest(), projectKeys, config.getAuth().hmacSecretBytes(),
-                queue, db.writeHealth(), symbolicator, env.metrics()).register(env, config.getIngest());
+        IngestHandler ingest = IngestHandler.create(config.getIngest(), projectKeys, config.getAuth().hmacSecretBytes(),
+                queue, db.writeHealth(), symbolicator, env.metrics());
+        ingest.register(env, config.getIngest());
+        // Managed objects start before the port opens.
+        env.lifecycle().manage(new IngestWarmup(ingest, writer, config.getAuth().hmacSecretBytes(),
+                config.getIngest().getWarmup().toMilliseconds()));
 
         JsonErrorMappers.register(env.jersey().getResourceConfig());
         env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonJettyErrors()));
@@ -124,7 +129,8 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.lifecycle().manage(tokens);
         Authentication authentication = new Authentication(db, config.getAuth());
         authentication.register(env, tokens, projects);
-        env.jersey().register(new ProjectsResource(projects, projectKeys, new ProjectDeletion(db), tokens));
+        env.jersey().register(new ProjectsResource(projects, projectKeys,
+                new ProjectDeletion(db, projectKeys, writer::dropProject, deadLetters::deleteProject), tokens));
         env.jersey().register(new TokensResource(tokens, projects));
         PurgeService purge = new PurgeService(db, projects, config.getRetention());
         env.lifecycle().manage(new RetentionScheduler(purge));
