@@ -158,7 +158,11 @@ public final class IngestServlet extends HttpServlet {
                 finish(() -> tooLarge(resp));
                 return;
             }
-            handle(this, buf, length, presented);
+            byte[] body = buf;
+            int size = length;
+            if (!handler.workers().submit(() -> handle(this, body, size, presented))) {
+                finish(() -> refuse(resp, EventQueue.Offer.FULL));
+            }
         }
 
         @Override
