@@ -320,6 +320,10 @@ const layers = new WeakMap<BloopClient, ReactNativeLayer>();
  * Throws a `TypeError` for a missing or invalid option; nothing after that throws into the app.
  */
 export function init(options: ReactNativeOptions): BloopClient {
+  const maxEvents = options.maxPersistedEvents ?? 30;
+  if (options.enabled !== false && (typeof maxEvents !== "number" || !(maxEvents >= 1) || !isFinite(maxEvents))) {
+    throw new TypeError(`bloop: maxPersistedEvents must be a positive number, got ${String(maxEvents)}`);
+  }
   const layer = new ReactNativeLayer(options.beforeSend);
   const client = new BloopClient({
     source: platformSource(),
@@ -343,10 +347,6 @@ export function init(options: ReactNativeOptions): BloopClient {
         client.logger.debug("@react-native-async-storage/async-storage is not installed: unsent events are kept in memory only");
         storage = memoryStorage();
       }
-    }
-    const maxEvents = options.maxPersistedEvents ?? 30;
-    if (typeof maxEvents !== "number" || !(maxEvents >= 1) || !isFinite(maxEvents)) {
-      throw new TypeError(`bloop: maxPersistedEvents must be a positive number, got ${String(maxEvents)}`);
     }
     layer.outbox = new Outbox({
       storage,

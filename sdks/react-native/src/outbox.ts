@@ -149,11 +149,18 @@ export class Outbox {
     const events: StoredEvent[] = [];
     try {
       const parsed = JSON.parse(raw) as { v?: number; events?: Array<Partial<StoredEvent>> };
+      // What this run stored before the read finished (a crash at start-up) goes after these.
+      const newer = Array.from(this.stored);
+      this.stored.clear();
       for (const e of Array.isArray(parsed.events) ? parsed.events : []) {
         if (e && typeof e.id === "string" && typeof e.json === "string" && !this.stored.has(e.id)) {
           this.stored.set(e.id, e.json);
           events.push({ id: e.id, json: e.json });
         }
+      }
+      for (const [id, json] of newer) {
+        this.stored.delete(id);
+        this.stored.set(id, json);
       }
     } catch (e) {
       this.opts.logger.warn(`stored crash events were unreadable and are discarded: ${String(e)}`);
