@@ -160,7 +160,7 @@ public final class IngestServlet extends HttpServlet {
             }
             byte[] body = buf;
             int size = length;
-            if (!handler.workers().submit(() -> handle(this, body, size, presented))) {
+            if (!handler.workers().submit(() -> handle(this, body, size, presented, false))) {
                 finish(() -> refuse(resp, EventQueue.Offer.FULL));
             }
         }
@@ -231,7 +231,11 @@ public final class IngestServlet extends HttpServlet {
         void write() throws IOException;
     }
 
-    private void handle(Exchange x, byte[] body, int length, byte[] presented) {
+    /**
+     * @param mayLoad false on the first pass: if grouping needs source maps that are not in memory,
+     *                they are loaded on the loader thread and the request is handled again after
+     */
+    private void handle(Exchange x, byte[] body, int length, byte[] presented, boolean mayLoad) {
         SignatureCheck.Result auth = handler.signatures().verify(
                 x.req.getHeader(Signatures.PROJECT_KEY_HEADER), body, length, presented);
         if (auth.failure() == SignatureCheck.Failure.UNKNOWN_PROJECT_KEY) {
@@ -249,26 +253,46 @@ public final class IngestServlet extends HttpServlet {
                     new ApiError("Content-Type must be application/json", "Content-Type")));
             return;
         }
-        if (batch) {
-            postBatch(x, body, length, auth.projectId());
-        } else {
-            postOne(x, body, length, auth.projectId());
+        List<EventValidator.SourceMapsNotLoaded> needed = batch
+                ? postBatch(x, body, length, auth.projectId(), mayLoad)
+                : postOne(x, body, length, auth.projectId(), mayLoad);
+        if (!needed.isEmpty()) {
+            Runnable load = () -> {
+                try {
+                    for (EventValidator.SourceMapsNotLoaded n : needed) {
+                        handler.validator().preload(n);
+                    }
+                } finally {
+                    if (!handler.workers().submit(() -> handle(x, body, length, presented, true))) {
+                        x.finish(() -> refuse(x.resp, EventQueue.Offer.FULL));
+                    }
+                }
+            };
+            if (!handler.workers().load(load)) {
+                x.finish(() -> refuse(x.resp, EventQueue.Offer.FULL));
+            }
         }
     }
 
-    private void postOne(Exchange x, byte[] body, int length, String projectId) {
+    /** Answers the request, or returns the source maps it must wait for. */
+    private List<EventValidator.SourceMapsNotLoaded> postOne(Exchange x, byte[] body, int length, String projectId,
+                                                             boolean mayLoad) {
         AcceptedEvent event;
         try {
             IngestEvent decoded = handler.decoder().single(body, length);
-            event = handler.validator().validate(decoded, projectId, System.currentTimeMillis());
+            event = handler.validator().validate(decoded, projectId, System.currentTimeMillis(), mayLoad);
         } catch (InvalidEvent e) {
             x.finish(() -> reject(x.resp, 400, IngestMetrics.Reason.INVALID, new ApiError(e.getMessage(), e.field())));
-            return;
+            return List.of();
+        } catch (EventValidator.SourceMapsNotLoaded e) {
+            return List.of(e);
         }
         enqueue(x, List.of(event), IngestAccepted.of(event.fingerprint()));
+        return List.of();
     }
 
-    private void postBatch(Exchange x, byte[] body, int length, String projectId) {
+    private List<EventValidator.SourceMapsNotLoaded> postBatch(Exchange x, byte[] body, int length, String projectId,
+                                                               boolean mayLoad) {
         List<IngestEvent> decoded = handler.decoder().wholeBatch(body, length);
         List<JsonNode> elements = null;
         if (decoded == null || decoded.size() > handler.maxBatchSize()) {
@@ -276,25 +300,32 @@ public final class IngestServlet extends HttpServlet {
                 elements = handler.decoder().batch(body, length, handler.maxBatchSize());
             } catch (InvalidEvent e) {
                 x.finish(() -> reject(x.resp, 400, IngestMetrics.Reason.INVALID, new ApiError(e.getMessage(), e.field())));
-                return;
+                return List.of();
             }
         }
         long receivedAt = System.currentTimeMillis();
         int size = elements != null ? elements.size() : decoded.size();
         List<AcceptedEvent> valid = new ArrayList<>(size);
         List<BatchResult.ItemError> errors = new ArrayList<>();
+        List<EventValidator.SourceMapsNotLoaded> needed = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             try {
                 IngestEvent event = elements != null ? handler.decoder().element(elements.get(i)) : decoded.get(i);
-                valid.add(handler.validator().validate(event, projectId, receivedAt));
+                valid.add(handler.validator().validate(event, projectId, receivedAt, mayLoad));
             } catch (InvalidEvent e) {
                 errors.add(new BatchResult.ItemError(i, e.getMessage(), e.field()));
+            } catch (EventValidator.SourceMapsNotLoaded e) {
+                needed.add(e);
             }
+        }
+        if (!needed.isEmpty()) {
+            return needed;
         }
         if (!errors.isEmpty()) {
             handler.metrics().rejected(IngestMetrics.Reason.INVALID);
         }
         enqueue(x, valid, new BatchResult(valid.size(), errors));
+        return List.of();
     }
 
     /** Hands events to the writer whole, or answers 429/503 and keeps none of them. */

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class IngestWorkers implements Managed {
     private final ThreadPoolExecutor pool;
+    /** Reads and parses source maps: database and megabytes of JSON, kept off the request path. */
+    private final ThreadPoolExecutor loader;
 
     IngestWorkers(int threads, int queued) {
         AtomicInteger n = new AtomicInteger();
@@ -26,6 +28,22 @@ final class IngestWorkers implements Managed {
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
         pool.prestartAllCoreThreads();
+        loader = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queued),
+                r -> {
+                    Thread t = new Thread(r, "bloop-sourcemap-loader");
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /** False when the loader's queue is full. */
+    boolean load(Runnable work) {
+        try {
+            loader.execute(work);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
     }
 
     /** False when the pool's queue is full. */
@@ -44,6 +62,8 @@ final class IngestWorkers implements Managed {
 
     @Override
     public void stop() throws InterruptedException {
+        loader.shutdown();
+        loader.awaitTermination(10, TimeUnit.SECONDS);
         pool.shutdown();
         pool.awaitTermination(10, TimeUnit.SECONDS);
     }
