@@ -10,6 +10,9 @@ import dev.bloop.service.errors.BadParameterException;
 import dev.bloop.service.errors.ErrorsResource;
 import dev.bloop.service.config.BloopConfigSource;
 import dev.bloop.service.ingest.IngestHandler;
+import dev.bloop.service.ingest.IngestLedger;
+import dev.bloop.service.ingest.IngestPolicies;
+import dev.bloop.service.ingest.IngestPolicyResource;
 import dev.bloop.service.ingest.IngestWarmup;
 import dev.bloop.service.ops.DatabaseHealthCheck;
 import dev.bloop.service.ops.HealthResource;
@@ -113,8 +116,11 @@ public class BloopApplication extends Application<BloopConfiguration> {
         Symbolicator symbolicator = new Symbolicator(db, env.getObjectMapper(),
                 config.getSourcemaps().getCacheSize().toBytes());
         ProjectKeys projectKeys = new ProjectKeys(projects);
+        IngestPolicies policies = new IngestPolicies(db);
+        IngestLedger ledger = new IngestLedger(db);
         IngestHandler ingest = IngestHandler.create(config.getIngest(), projectKeys, config.getAuth().hmacSecretBytes(),
-                queue, db.writeHealth(), symbolicator, env.metrics());
+                queue, db.writeHealth(), policies, ledger, symbolicator, env.metrics());
+        env.jersey().register(new IngestPolicyResource(projects, policies, ledger));
         ingest.register(env, config.getIngest());
         // Managed objects start before the port opens.
         env.lifecycle().manage(new IngestWarmup(ingest, writer, config.getAuth().hmacSecretBytes(),
@@ -130,7 +136,10 @@ public class BloopApplication extends Application<BloopConfiguration> {
         Authentication authentication = new Authentication(db, config.getAuth());
         authentication.register(env, tokens, projects);
         env.jersey().register(new ProjectsResource(projects, projectKeys,
-                new ProjectDeletion(db, projectKeys, writer::dropProject, deadLetters::deleteProject), tokens));
+                new ProjectDeletion(db, projectKeys, writer::dropProject, id -> {
+                    deadLetters.deleteProject(id);
+                    policies.forget(id);
+                }), tokens));
         env.jersey().register(new TokensResource(tokens, projects));
         PurgeService purge = new PurgeService(db, projects, config.getRetention());
         env.lifecycle().manage(new RetentionScheduler(purge));

@@ -278,14 +278,25 @@ public final class IngestServlet extends HttpServlet {
     private List<EventValidator.SourceMapsNotLoaded> postOne(Exchange x, byte[] body, int length, String projectId,
                                                              boolean mayLoad) {
         AcceptedEvent event;
+        long now = System.currentTimeMillis();
         try {
             IngestEvent decoded = handler.decoder().single(body, length);
-            event = handler.validator().validate(decoded, projectId, System.currentTimeMillis(), mayLoad);
+            if (!mayLoad && overQuota(x, projectId, 1)) {
+                return List.of();
+            }
+            event = handler.validator().validate(decoded, projectId, now, mayLoad);
         } catch (InvalidEvent e) {
+            handler.ledger().count(projectId, "invalid", 1);
             x.finish(() -> reject(x.resp, 400, IngestMetrics.Reason.INVALID, new ApiError(e.getMessage(), e.field())));
             return List.of();
         } catch (EventValidator.SourceMapsNotLoaded e) {
             return List.of(e);
+        }
+        IngestPolicies.Filtered filtered = handler.policies().filter(projectId, event.event(), event.timestampMs(), now);
+        if (filtered != null) {
+            handler.ledger().count(projectId, filtered.reason, 1);
+            x.finish(() -> send(x.resp, 200, IngestAccepted.filtered(filtered.text)));
+            return List.of();
         }
         enqueue(x, List.of(event), IngestAccepted.of(event.fingerprint()));
         return List.of();
@@ -305,13 +316,24 @@ public final class IngestServlet extends HttpServlet {
         }
         long receivedAt = System.currentTimeMillis();
         int size = elements != null ? elements.size() : decoded.size();
+        if (!mayLoad && overQuota(x, projectId, size)) {
+            return List.of();
+        }
         List<AcceptedEvent> valid = new ArrayList<>(size);
         List<BatchResult.ItemError> errors = new ArrayList<>();
         List<EventValidator.SourceMapsNotLoaded> needed = new ArrayList<>();
+        int filtered = 0;
         for (int i = 0; i < size; i++) {
             try {
                 IngestEvent event = elements != null ? handler.decoder().element(elements.get(i)) : decoded.get(i);
-                valid.add(handler.validator().validate(event, projectId, receivedAt, mayLoad));
+                AcceptedEvent accepted = handler.validator().validate(event, projectId, receivedAt, mayLoad);
+                IngestPolicies.Filtered f = handler.policies().filter(projectId, event, accepted.timestampMs(), receivedAt);
+                if (f == null) {
+                    valid.add(accepted);
+                } else {
+                    filtered++;
+                    handler.ledger().count(projectId, f.reason, 1);
+                }
             } catch (InvalidEvent e) {
                 errors.add(new BatchResult.ItemError(i, e.getMessage(), e.field()));
             } catch (EventValidator.SourceMapsNotLoaded e) {
@@ -323,9 +345,31 @@ public final class IngestServlet extends HttpServlet {
         }
         if (!errors.isEmpty()) {
             handler.metrics().rejected(IngestMetrics.Reason.INVALID);
+            handler.ledger().count(projectId, "invalid", errors.size());
         }
-        enqueue(x, valid, new BatchResult(valid.size(), errors));
+        enqueue(x, valid, new BatchResult(valid.size(), filtered, errors));
         return List.of();
+    }
+
+    /**
+     * The project's quota: all of the request's events or none. Answers 429 with the time until they
+     * would fit when over it (checked on the first pass only, so a request waiting for source maps is
+     * not charged twice).
+     */
+    private boolean overQuota(Exchange x, String projectId, int events) {
+        long wait = handler.policies().admit(projectId, events);
+        if (wait == 0) {
+            return false;
+        }
+        handler.ledger().count(projectId, "quota", events);
+        x.finish(() -> {
+            x.resp.setHeader("Retry-After", Long.toString(wait < 0 ? 60 : wait));
+            reject(x.resp, 429, IngestMetrics.Reason.QUOTA, new ApiError(wait < 0
+                    ? "this request's " + events + " events exceed the project's ingest burst; send smaller batches"
+                    : "the project's ingest quota is used up; nothing from this request was kept, retry after " + wait
+                    + "s", null));
+        });
+        return true;
     }
 
     /** Hands events to the writer whole, or answers 429/503 and keeps none of them. */

@@ -28,7 +28,7 @@ public final class ProjectDeletion {
             "error_groups");
     /** Aggregate tables (WITHOUT ROWID, small per project): one statement each. */
     private static final List<String> AGGREGATE_TABLES = List.of("group_counts", "group_env_counts", "route_counts",
-            "hourly_counts", "project_hourly_counts", "minute_counts");
+            "hourly_counts", "project_hourly_counts", "minute_counts", "ingest_ledger");
 
     private final Jdbi writer;
     private final ProjectKeys keys;
