@@ -9,6 +9,8 @@ import dev.bloop.service.cli.MigrateCommand;
 import dev.bloop.service.errors.BadParameterException;
 import dev.bloop.service.errors.ErrorsResource;
 import dev.bloop.service.config.BloopConfigSource;
+import dev.bloop.service.fingerprint.GroupingRules;
+import dev.bloop.service.fingerprint.GroupingRulesResource;
 import dev.bloop.service.ingest.IngestHandler;
 import dev.bloop.service.ops.DatabaseHealthCheck;
 import dev.bloop.service.ops.HealthResource;
@@ -103,8 +105,9 @@ public class BloopApplication extends Application<BloopConfiguration> {
         Symbolicator symbolicator = new Symbolicator(db, env.getObjectMapper(),
                 config.getSourcemaps().getCacheSize().toBytes());
         ProjectKeys projectKeys = new ProjectKeys(projects);
+        GroupingRules groupingRules = new GroupingRules(db, env.getObjectMapper());
         IngestHandler.create(config.getIngest(), projectKeys, config.getAuth().hmacSecretBytes(),
-                queue, symbolicator, env.metrics()).register(env, config.getIngest());
+                queue, symbolicator, groupingRules, env.metrics()).register(env, config.getIngest());
 
         JsonErrorMappers.register(env.jersey().getResourceConfig());
         env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonJettyErrors()));
@@ -120,6 +123,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.jersey().register(new RetentionResource(purge, projects));
         env.jersey().register(new ErrorsResource(db, env.getObjectMapper(), symbolicator));
         env.jersey().register(new SourceMapResource(projects, symbolicator, config.getSourcemaps()));
+        env.jersey().register(new GroupingRulesResource(projects, groupingRules));
         env.jersey().register(new DashboardPage());
         env.jersey().register(new HealthResource(db, queue, writer, warnings));
         env.healthChecks().register("database", new DatabaseHealthCheck(db));

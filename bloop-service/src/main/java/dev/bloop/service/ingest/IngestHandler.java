@@ -1,6 +1,7 @@
 package dev.bloop.service.ingest;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.bloop.service.fingerprint.GroupingRules;
 import dev.bloop.service.pipeline.EventQueue;
 import dev.bloop.service.project.ProjectKeys;
 import dev.bloop.service.sourcemap.Symbolicator;
@@ -11,10 +12,11 @@ public record IngestHandler(SignatureCheck signatures, EventDecoder decoder, Eve
                             EventQueue queue, IngestMetrics metrics, int maxBatchSize) {
 
     public static IngestHandler create(IngestConfig config, ProjectKeys keys, byte[] defaultSecret,
-                                       EventQueue queue, Symbolicator symbolicator, MetricRegistry registry) {
+                                       EventQueue queue, Symbolicator symbolicator, GroupingRules groupingRules,
+                                       MetricRegistry registry) {
         EventDecoder decoder = new EventDecoder();
         return new IngestHandler(new SignatureCheck(keys, defaultSecret), decoder,
-                new EventValidator(decoder.mapper(), config, symbolicator), queue, new IngestMetrics(registry),
+                new EventValidator(decoder.mapper(), config, symbolicator, groupingRules), queue, new IngestMetrics(registry),
                 config.getMaxBatchSize());
     }
 
