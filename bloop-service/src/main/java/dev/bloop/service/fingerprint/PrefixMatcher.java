@@ -80,10 +80,14 @@ final class PrefixMatcher {
     private Entry find(String line, boolean longest) {
         Entry best = null;
         int n = line.length();
+        boolean previousWord = false;
         for (int i = 0; i < n; i++) {
             char c = line.charAt(i);
-            if (isWordChar(c) && i > 0 && isWordChar(line.charAt(i - 1))) {
-                continue; // inside a name: a prefix must start where a name or segment starts
+            boolean word = isWordChar(c);
+            boolean insideName = word && previousWord;
+            previousWord = word;
+            if (insideName) {
+                continue; // a prefix must start where a name or path segment starts
             }
             Entry[] bucket = c < 128 ? ascii[c] : other.get(c);
             if (bucket == null) {
@@ -111,8 +115,16 @@ final class PrefixMatcher {
                 && (end == line.length() || Character.isWhitespace(line.charAt(end)));
     }
 
+    private static final boolean[] ASCII_WORD = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            ASCII_WORD[c] = Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '$' || c == '-';
+        }
+    }
+
     /** Characters that continue a package, module or file name. */
     static boolean isWordChar(char c) {
-        return Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '$' || c == '-';
+        return c < 128 ? ASCII_WORD[c] : Character.isLetterOrDigit(c);
     }
 }
