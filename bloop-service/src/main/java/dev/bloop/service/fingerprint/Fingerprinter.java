@@ -13,8 +13,8 @@ public final class Fingerprinter {
     /**
      * The grouping algorithm's version, stored with each group. 2: library lists for JVM drivers,
      * pools and frameworks, Android, Apple system libraries, Node, browsers, Python and Ruby;
-     * per-project in-app rules; only {@code at} lines are frames in JVM and V8 stacks; Python
-     * tracebacks read innermost first.
+     * per-project in-app rules; only {@code at} lines are frames in JVM and V8 stacks and only
+     * {@code File} lines in Python stacks; Python's own tracebacks read innermost call first.
      */
     public static final int VERSION = 2;
     public static final String CLIENT_REASON = "client fingerprint";

@@ -12,8 +12,10 @@ import java.util.List;
  *
  * <p>Frames are read in the platform's own text format. When some line starts with {@code at } (JVM,
  * Android, V8), only such lines are frames, so a multi-line exception message never stands in for
- * one. A Python traceback lists its innermost call last, so its {@code File "..."} lines are read
- * from the bottom up.
+ * one. In Python stacks only the {@code File "..."} lines are frames (never the source lines under
+ * them); a traceback as Python prints it ({@code Traceback (most recent call last):}) lists its
+ * innermost call last, so it is read from the bottom up; without that header (as bloop's Python SDK
+ * sends it, most recent call first) from the top down.
  */
 public final class StackFramePicker {
     /** Why a frame was chosen, as the group's grouping explanation says it. */
@@ -150,7 +152,7 @@ public final class StackFramePicker {
         return frames.isEmpty() ? null : new Pick(clean(frames.get(0)), NO_IN_APP);
     }
 
-    /** The {@code File "..."} lines of a Python traceback, innermost call first. */
+    /** The {@code File "..."} lines of a Python stack, innermost call first. */
     private static List<String> pythonFrames(String stack) {
         List<String> frames = new ArrayList<>();
         for (String line : stack.split("\n")) {
@@ -159,7 +161,9 @@ public final class StackFramePicker {
                 frames.add(s);
             }
         }
-        Collections.reverse(frames);
+        if (hasLineStartingWith(stack, "Traceback (most recent call last)")) {
+            Collections.reverse(frames);
+        }
         return frames;
     }
 

@@ -46,7 +46,7 @@ class InAppRulesTest {
                 + "    at login (/app/src/login.js:9:3)";
         assertThat(pick(node, List.of("node_modules/@acme/"), List.of())).isEqualTo(new StackFramePicker.Pick(
                 "at sign (/app/node_modules/@acme/auth/index.js)", "in_app_include node_modules/@acme/"));
-        String python = "  File \"/app/myshop/cart.py\", line 3, in add\n  File \"/app/shop/cart.py\", line 9, in total";
+        String python = "  File \"/app/shop/cart.py\", line 9, in total\n  File \"/app/myshop/cart.py\", line 3, in add";
         // "shop/" is a segment of /app/shop/ but only the tail of /app/myshop/.
         assertThat(pick(python, List.of(), List.of("shop/")).frame()).isEqualTo("File \"/app/myshop/cart.py\", in add");
     }

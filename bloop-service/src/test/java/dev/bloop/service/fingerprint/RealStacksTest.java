@@ -77,6 +77,20 @@ class RealStacksTest {
     }
 
     @Test
+    void aPythonStackSentMostRecentCallFirstIsReadFromTheTop() {
+        // As bloop's Python SDK sends it: no "Traceback" header, innermost frame first, source lines
+        // for app frames only, causes after "Caused by:".
+        String sdk = "  File \"/usr/lib/python3.12/json/decoder.py\", line 355, in raw_decode\n"
+                + "  File \"/srv/shop/payments.py\", line 42, in charge\n"
+                + "    raise PaymentDeclined(\"card declined\")\n"
+                + "  File \"/srv/shop/views.py\", line 10, in checkout\n"
+                + "    charge(card)\n"
+                + "Caused by: KeyError: 'card'\n"
+                + "  File \"/srv/shop/payments.py\", line 38, in charge\n";
+        assertThat(StackFramePicker.pick(sdk, InAppRules.NONE).frame()).isEqualTo("File \"/srv/shop/payments.py\", in charge");
+    }
+
+    @Test
     void rubyGemsAndStandardLibraryFramesAreSkipped() {
         assertThat(pick("ruby-activerecord.txt").frame()).isEqualTo("/app/app/models/order.rb:in `place!'");
     }
