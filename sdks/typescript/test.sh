@@ -42,7 +42,9 @@ npm run --silent build
 tap="$(mktemp)"
 trap 'rm -f "$tap"' EXIT
 status=0
-node --import tsx --test --test-concurrency=1 \
+concurrency=()
+if node --help 2>/dev/null | grep -q -- '--test-concurrency'; then concurrency=(--test-concurrency=1); fi
+node --import tsx --test "${concurrency[@]}" \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$tap" \
   test/*.test.ts || status=$?

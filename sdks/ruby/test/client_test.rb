@@ -129,7 +129,7 @@ class ClientTest < Minitest::Test
     assert client.flush(3)
     sleep 0.2
     assert_equal 2, @server.requests.size # one per batch, never retried
-    assert_equal 1, log_text.lines.grep(/ERROR.*401/).size, log_text
+    assert_equal 1, log_text.lines.grep(/ERROR.* with 401:/).size, log_text
     assert_equal 0, client.pending_count
   end
 

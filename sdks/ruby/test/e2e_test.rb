@@ -125,6 +125,7 @@ class E2ETest < Minitest::Test
     @server ||= begin
       s = Server.new
       Minitest.after_run { s.stop }
+      at_exit { s.stop } # also when the run is interrupted (Minitest skips after_run then)
       s
     end
   end

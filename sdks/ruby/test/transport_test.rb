@@ -100,10 +100,10 @@ class TransportTest < Minitest::Test
     assert_equal :refused, t.send_batch(events).kind
     assert_equal :refused, t.send_batch(events).kind
     errors = @log.string.lines.grep(/ERROR/)
-    assert_equal 1, errors.grep(/401/).size, @log.string
-    assert_equal 1, errors.grep(/400/).size
-    assert_equal 1, errors.grep(/413/).size
-    assert_equal 1, errors.grep(/302/).size
+    assert_equal 1, errors.grep(/ with 401:/).size, @log.string
+    assert_equal 1, errors.grep(/ with 400:/).size
+    assert_equal 1, errors.grep(/ with 413:/).size
+    assert_equal 1, errors.grep(/ with 302:/).size
   end
 
   def test_per_event_errors_of_an_accepted_batch_are_logged

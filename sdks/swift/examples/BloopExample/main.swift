@@ -23,20 +23,22 @@ struct ProfileLoader {
     }
 }
 
-func openProfileFromList(_ loader: ProfileLoader, _ bloop: BloopClient) {
+/// The one place that handles a failed profile load: the stack of a Swift error is taken where it
+/// is captured, so this function is the frame, whichever screen led here.
+func showProfile(id: Int, from screen: String, _ loader: ProfileLoader, _ bloop: BloopClient) {
     do {
-        _ = try loader.load(id: 42)
+        _ = try loader.load(id: id)
     } catch {
-        bloop.captureError(error, context: EventContext(screen: "ProfileList"))
+        bloop.captureError(error, context: EventContext(screen: screen))
     }
 }
 
+func openProfileFromList(_ loader: ProfileLoader, _ bloop: BloopClient) {
+    showProfile(id: 42, from: "ProfileList", loader, bloop)
+}
+
 func openProfileFromDeepLink(_ loader: ProfileLoader, _ bloop: BloopClient) {
-    do {
-        _ = try loader.load(id: 7)
-    } catch {
-        bloop.captureError(error, context: EventContext(route: "app://profile/7", screen: "Profile"))
-    }
+    showProfile(id: 7, from: "DeepLink", loader, bloop)
 }
 
 func options(endpoint: String, secret: String, crashDirectory: URL? = nil) -> BloopOptions {

@@ -3,6 +3,10 @@
 // web-tree-sitter 0.20.8; newer web-tree-sitter releases cannot load that wasm (ABI mismatch).
 const fs = require('node:fs');
 const path = require('node:path');
+// Baseline wasm code only: with V8's default tier-up, the grammar's large wasm is recompiled by the
+// optimizing compiler in the background and the process then waits tens of seconds at exit on a
+// busy machine. Must be set before the wasm is compiled.
+require('node:v8').setFlagsFromString('--liftoff-only');
 const Parser = require('web-tree-sitter');
 
 let ready = null;

@@ -38,6 +38,7 @@ import dev.bloop.service.token.TokensResource;
 import dev.bloop.service.web.DashboardPage;
 import dev.bloop.service.web.JsonErrorMappers;
 import dev.bloop.service.web.JsonJettyErrors;
+import dev.bloop.service.web.SlowClientGuard;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.core.Application;
 import io.dropwizard.forms.MultiPartBundle;
@@ -119,6 +120,8 @@ public class BloopApplication extends Application<BloopConfiguration> {
 
         JsonErrorMappers.register(env.jersey().getResourceConfig());
         env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonJettyErrors()));
+        SlowClientGuard guard = new SlowClientGuard(config.getConnections(), env.metrics());
+        env.lifecycle().addEventListener(guard.installer(config.getConnections()));
         env.jersey().register(new BadParameterException.Mapper());
         TokenService tokens = new TokenService(db);
         env.lifecycle().manage(tokens);

@@ -14,17 +14,17 @@ public object Bloop {
     public val client: BloopClient?
         get() = current
 
-    /** Makes the application-wide client (closing the previous one, if any). */
+    /**
+     * Makes the application-wide client. A previous one is closed first, so that its uncaught-exception
+     * handler is removed before the new one is installed.
+     */
     @JvmStatic
-    public fun init(options: BloopOptions): BloopClient {
-        val client = BloopClient(options)
-        val previous = synchronized(this) {
-            val p = current
-            current = client
-            p
+    public fun init(options: BloopOptions): BloopClient = synchronized(this) {
+        current?.let { previous ->
+            current = null
+            previous.close(previous.shutdownTimeoutMillis)
         }
-        previous?.close()
-        return client
+        BloopClient(options).also { current = it }
     }
 
     public fun init(configure: BloopOptions.() -> Unit): BloopClient = init(BloopOptions().apply(configure))

@@ -63,10 +63,10 @@ public class BloopClient(options: BloopOptions) : Closeable {
     public var currentScreen: String? = null
 
     init {
-        val stored = outbox?.load().orEmpty()
-        for (entry in stored) queue.add(entry, Int.MAX_VALUE)
-        if (stored.isNotEmpty()) queue.requestSend()
-        sender = thread(start = true, isDaemon = true, name = "bloop-sender") { sendLoop() }
+        sender = thread(start = true, isDaemon = true, name = "bloop-sender") {
+            loadStoredEvents()
+            sendLoop()
+        }
         shutdownHook = if (this.options.shutdownHook) {
             Thread({ close() }, "bloop-shutdown-flush").also {
                 try {
@@ -362,6 +362,21 @@ public class BloopClient(options: BloopOptions) : Closeable {
     private fun internalError(t: Throwable) {
         queue.countDropped(1)
         logger.safeLog(BloopLogLevel.WARNING, "bloop: could not capture an event", t)
+    }
+
+    /**
+     * Events a past run left in [BloopOptions.storageDir] (a crash, or unsent at close) are queued and
+     * sent at once. On the sender thread: no disk access on the caller's (Android's main) thread.
+     */
+    private fun loadStoredEvents() {
+        val stored = try {
+            outbox?.load().orEmpty()
+        } catch (t: Throwable) {
+            logger.safeLog(BloopLogLevel.WARNING, "bloop: could not read the stored events", t)
+            emptyList()
+        }
+        for (entry in stored) queue.add(entry, Int.MAX_VALUE)
+        if (stored.isNotEmpty()) queue.requestSend()
     }
 
     private fun sendLoop() {

@@ -89,4 +89,14 @@ class UncaughtHandlerTest {
         }
         assertEquals(1, dir.listFiles()!!.count { it.name.endsWith(".json") }, "close does not write it twice")
     }
+
+    @Test
+    fun initAgainDoesNotStackHandlers() {
+        StandIn().use { server ->
+            Bloop.init(testOptions(server.endpoint) { autoCapture = true })
+            Bloop.init(testOptions(server.endpoint) { autoCapture = true })
+            Bloop.close(500)
+            assertSame(previous, Thread.getDefaultUncaughtExceptionHandler(), "back to the handler from before the first init")
+        }
+    }
 }

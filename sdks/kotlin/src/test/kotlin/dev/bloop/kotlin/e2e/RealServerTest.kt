@@ -160,16 +160,32 @@ class RealServerTest {
 
     private class Run(val exit: Int, val stdout: String, val stderr: String)
 
-    private fun child(mode: String, endpoint: String, storage: File): Run {
+    @Test
+    fun theRunnableExampleReportsToTheServer() {
+        val run = java(listOf("example.jvm.ExampleKt"), mapOf("BLOOP_ENDPOINT" to bloop.endpoint, "BLOOP_SECRET" to bloop.secret))
+        assertEquals(0, run.exit, run.stderr)
+        assertTrue(run.stdout.contains("bloop: events sent"), run.stdout)
+        val issues = bloop.awaitErrors("the example's two events", "&environment=dev") { it.size == 2 }
+        assertEquals(
+            setOf("java.lang.IllegalStateException", "InventoryMismatch"),
+            issues.map { it["error_type"] }.toSet(),
+        )
+    }
+
+    private fun child(mode: String, endpoint: String, storage: File): Run =
+        java(listOf("dev.bloop.kotlin.e2e.CrashAppKt", mode, endpoint, bloop.secret, storage.path))
+
+    /** A child JVM on the test class path. */
+    private fun java(mainAndArgs: List<String>, env: Map<String, String> = emptyMap()): Run {
         val java = File(System.getProperty("java.home"), "bin/java").path
-        val out = File.createTempFile("crash-app", ".out")
-        val err = File.createTempFile("crash-app", ".err")
+        val out = File.createTempFile("child-jvm", ".out")
+        val err = File.createTempFile("child-jvm", ".err")
         try {
-            val process = ProcessBuilder(
-                java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", testClassPath(),
-                "dev.bloop.kotlin.e2e.CrashAppKt", mode, endpoint, bloop.secret, storage.path,
-            ).redirectOutput(out).redirectError(err).start()
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM ($mode) did not end")
+            val builder = ProcessBuilder(listOf(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", testClassPath()) + mainAndArgs)
+                .redirectOutput(out).redirectError(err)
+            builder.environment().putAll(env)
+            val process = builder.start()
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM ($mainAndArgs) did not end")
             return Run(process.exitValue(), out.readText(), err.readText())
         } finally {
             out.delete()
