@@ -99,7 +99,7 @@ test("a fatal crash offline is stored, sent verbatim at the next start, then for
 test("a fatal crash online is delivered before the app's handler and not sent again at the next start", async () => {
   const storage = recordingStorage();
   withPrevious();
-  run(server.url, storage);
+  run(server.url, storage, { shutdownTimeout: 10000 }); // returns as soon as it is sent
   await crash(new Error("online crash"));
   expect(server.events()).toHaveLength(1);
   await until(() => storage.stored().length === 0);
