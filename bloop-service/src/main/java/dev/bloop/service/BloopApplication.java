@@ -9,12 +9,22 @@ import dev.bloop.service.cli.MigrateCommand;
 import dev.bloop.service.errors.BadParameterException;
 import dev.bloop.service.errors.ErrorsResource;
 import dev.bloop.service.config.BloopConfigSource;
+import dev.bloop.service.fingerprint.GroupingRules;
+import dev.bloop.service.fingerprint.GroupingRulesResource;
 import dev.bloop.service.ingest.IngestHandler;
+import dev.bloop.service.ingest.IngestLedger;
+import dev.bloop.service.ingest.IngestPolicies;
+import dev.bloop.service.ingest.IngestPolicyResource;
+import dev.bloop.service.ingest.IngestWarmup;
 import dev.bloop.service.ops.DatabaseHealthCheck;
 import dev.bloop.service.ops.HealthResource;
 import dev.bloop.service.ops.PipelineHealthCheck;
 import dev.bloop.service.ops.PrometheusEndpoint;
+import dev.bloop.service.ops.DeadLettersResource;
+import dev.bloop.service.pipeline.DeadLetters;
 import dev.bloop.service.pipeline.EventQueue;
+import dev.bloop.service.pipeline.SpillJournal;
+import dev.bloop.service.store.StorageFailureMapper;
 import dev.bloop.service.pipeline.EventWriter;
 import dev.bloop.service.project.ProjectDeletion;
 import dev.bloop.service.project.ProjectKeys;
@@ -34,11 +44,13 @@ import dev.bloop.service.web.EncodedSlashes;
 import dev.bloop.service.web.NoSniff;
 import dev.bloop.service.web.JsonErrorMappers;
 import dev.bloop.service.web.JsonJettyErrors;
+import dev.bloop.service.web.SlowClientGuard;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.core.Application;
 import io.dropwizard.forms.MultiPartBundle;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -97,16 +109,27 @@ public class BloopApplication extends Application<BloopConfiguration> {
         EventQueue queue = new EventQueue(config.getPipeline().getQueueCapacity());
         // Registered last so that it stops first (Jetty stops in reverse order): its final drain needs
         // the database, and the final WAL truncate should see the drained events.
+        DeadLetters deadLetters = new DeadLetters(db.writer(), db.reader());
+        SpillJournal journal = new SpillJournal(Path.of(db.file() + ".spill"),
+                config.getPipeline().getSpillReserve().toBytes());
         EventWriter writer = new EventWriter(queue, db.writer(), env.getObjectMapper(), config.getPipeline(),
-                env.metrics());
+                env.metrics(), db.writeHealth(), deadLetters, journal);
         writer.addListener(alerting.engine());
         env.lifecycle().manage(writer);
 
         Symbolicator symbolicator = new Symbolicator(db, env.getObjectMapper(),
                 config.getSourcemaps().getCacheSize().toBytes());
         ProjectKeys projectKeys = new ProjectKeys(projects);
-        IngestHandler.create(config.getIngest(), projectKeys, config.getAuth().hmacSecretBytes(),
-                queue, symbolicator, env.metrics()).register(env, config.getIngest());
+        IngestPolicies policies = new IngestPolicies(db);
+        IngestLedger ledger = new IngestLedger(db);
+        GroupingRules groupingRules = new GroupingRules(db, env.getObjectMapper());
+        IngestHandler ingest = IngestHandler.create(config.getIngest(), projectKeys, config.getAuth().hmacSecretBytes(),
+                queue, db.writeHealth(), policies, ledger, symbolicator, groupingRules, env.metrics());
+        env.jersey().register(new IngestPolicyResource(projects, policies, ledger));
+        ingest.register(env, config.getIngest());
+        // Managed objects start before the port opens.
+        env.lifecycle().manage(new IngestWarmup(ingest, writer, config.getAuth().hmacSecretBytes(),
+                config.getIngest().getWarmup().toMilliseconds()));
 
         JsonErrorMappers.replaceDefaults(config.getServerFactory());
         EncodedSlashes.allowOnConnectors(config.getServerFactory());
@@ -114,20 +137,29 @@ public class BloopApplication extends Application<BloopConfiguration> {
         NoSniff.register(env);
         JsonErrorMappers.register(env.jersey().getResourceConfig());
         env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonJettyErrors()));
+        SlowClientGuard guard = new SlowClientGuard(config.getConnections(), env.metrics());
+        env.lifecycle().addEventListener(guard.installer(config.getConnections()));
         env.jersey().register(new BadParameterException.Mapper());
         TokenService tokens = new TokenService(db);
         env.lifecycle().manage(tokens);
         Authentication authentication = new Authentication(db, config.getAuth());
         authentication.register(env, tokens, projects);
-        env.jersey().register(new ProjectsResource(projects, projectKeys, new ProjectDeletion(db), tokens));
+        env.jersey().register(new ProjectsResource(projects, projectKeys,
+                new ProjectDeletion(db, projectKeys, writer::dropProject, id -> {
+                    deadLetters.deleteProject(id);
+                    policies.forget(id);
+                }), tokens));
         env.jersey().register(new TokensResource(tokens, projects));
         PurgeService purge = new PurgeService(db, projects, config.getRetention());
         env.lifecycle().manage(new RetentionScheduler(purge));
         env.jersey().register(new RetentionResource(purge, projects));
         env.jersey().register(new ErrorsResource(db, env.getObjectMapper(), symbolicator));
         env.jersey().register(new SourceMapResource(projects, symbolicator, config.getSourcemaps()));
+        env.jersey().register(new GroupingRulesResource(projects, groupingRules));
         env.jersey().register(new DashboardPage());
-        env.jersey().register(new HealthResource(db, queue, writer, warnings));
+        env.jersey().register(new HealthResource(db, queue, writer, deadLetters, warnings));
+        env.jersey().register(new DeadLettersResource(deadLetters, queue));
+        env.jersey().register(new StorageFailureMapper(db.writeHealth()));
         env.healthChecks().register("database", new DatabaseHealthCheck(db));
         env.healthChecks().register("pipeline", new PipelineHealthCheck(queue, writer));
         PrometheusEndpoint.register(env);

@@ -176,6 +176,7 @@ export function IssuePage({ fingerprint, navigate }) {
         <dt>grouped by</dt><dd>${g.kind} (grouping version ${g.version})</dd>
         ${g.normalized_message ? html`<dt>normalized message</dt><dd><code>${g.normalized_message}</code></dd>` : null}
         ${g.frame ? html`<dt>top frame</dt><dd><code>${g.frame}</code></dd>` : null}
+        ${g.frame_reason ? html`<dt>why</dt><dd id="frame-reason">${g.frame_reason}${g.rules_version ? ` (in-app rules version ${g.rules_version})` : ''}</dd>` : null}
         ${g.route ? html`<dt>route</dt><dd><code>${g.route}</code></dd>` : null}</dl></div>
     <h3>Recent events</h3>
     ${(detail.samples || []).length === 0 ? html`<p class="muted">No samples kept (retention may have removed them).</p>` : null}

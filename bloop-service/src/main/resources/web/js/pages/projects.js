@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Copy, Empty, html, Loading, Problem, useLoad, when } from '../ui.js';
+import { GroupingRules } from './grouping-rules.js';
 
 export function snippet(p) {
   const body = '{"timestamp":1700000000000,"source":"api","environment":"prod","release":"1.0.0","error_type":"TypeError","message":"Cannot read property id of undefined","route_or_procedure":"/api/users"}';
@@ -82,6 +83,7 @@ export function Projects({ user, projects, reloadProjects }) {
       <button onClick=${() => setOpen(open === p.slug ? null : p.slug)}>${open === p.slug ? 'Hide keys' : 'Keys and setup'}</button>
       ${p.slug !== 'default' ? html`<button class="danger" onClick=${() => remove(p)}>Delete</button>` : null}
       ${open === p.slug ? html`<${Keys} slug=${p.slug} user=${user} onRotated=${() => {}} />` : null}
+      ${open === p.slug ? html`<${GroupingRules} slug=${p.slug} />` : null}
     </li>`)}</ul>
     <form class="card" onSubmit=${create}>
       <h3>New project</h3>

@@ -7,6 +7,8 @@ import dev.bloop.api.IngestEvent;
 import dev.bloop.api.Utf8;
 import dev.bloop.service.fingerprint.Fingerprinter;
 import dev.bloop.service.fingerprint.GroupingKey;
+import dev.bloop.service.fingerprint.GroupingRules;
+import dev.bloop.service.fingerprint.InAppRules;
 import dev.bloop.service.pipeline.AcceptedEvent;
 import dev.bloop.service.sourcemap.Symbolicator;
 import java.nio.charset.StandardCharsets;
@@ -21,15 +23,53 @@ final class EventValidator {
     private final ObjectMapper json;
     private final IngestConfig limits;
     private final Symbolicator symbolicator;
+    private final GroupingRules groupingRules;
 
-    /** {@code symbolicator} may be null (no source maps): minified stacks then group as sent. */
-    EventValidator(ObjectMapper json, IngestConfig limits, Symbolicator symbolicator) {
+    /**
+     * {@code symbolicator} may be null (no source maps): minified stacks then group as sent.
+     * {@code groupingRules} (the projects' in-app rules, held in memory) may be null: no project rules.
+     */
+    EventValidator(ObjectMapper json, IngestConfig limits, Symbolicator symbolicator, GroupingRules groupingRules) {
         this.json = json;
         this.limits = limits;
         this.symbolicator = symbolicator;
+        this.groupingRules = groupingRules;
+    }
+
+    /** The event's source maps are not in memory yet: load them off this thread, then validate again. */
+    static final class SourceMapsNotLoaded extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient String projectId;
+        final transient String release;
+        final transient String stack;
+
+        SourceMapsNotLoaded(String projectId, String release, String stack) {
+            super(null, null, false, false);
+            this.projectId = projectId;
+            this.release = release;
+            this.stack = stack;
+        }
+    }
+
+    /** Loads what the event that threw {@code n} needs; runs on the loader thread. */
+    void preload(SourceMapsNotLoaded n) {
+        symbolicator.preload(n.projectId, n.release, n.stack);
     }
 
     AcceptedEvent validate(IngestEvent e, String projectId, long receivedAt) throws InvalidEvent {
+        try {
+            return validate(e, projectId, receivedAt, true);
+        } catch (SourceMapsNotLoaded notPossible) {
+            throw new IllegalStateException(notPossible);
+        }
+    }
+
+    /**
+     * @param mayLoad whether source maps may be read and parsed here; if not and they are needed,
+     *                {@link SourceMapsNotLoaded} says which
+     */
+    AcceptedEvent validate(IngestEvent e, String projectId, long receivedAt, boolean mayLoad)
+            throws InvalidEvent, SourceMapsNotLoaded {
         if (e.timestamp() == null) {
             throw missing("timestamp");
         }
@@ -60,10 +100,17 @@ final class EventValidator {
         }
         // With a source map for this release, group by the original location of the top frame, so a
         // re-deploy that renames bundles and moves minified columns keeps its groups.
-        String groupingStack = symbolicator == null || clientFingerprint != null ? e.stack()
-                : symbolicator.groupingStack(projectId, e.release(), e.stack());
+        String groupingStack = e.stack();
+        if (symbolicator != null && clientFingerprint == null && e.stack() != null) {
+            groupingStack = mayLoad ? symbolicator.groupingStack(projectId, e.release(), e.stack())
+                    : symbolicator.groupingStackIfLoaded(projectId, e.release(), e.stack());
+            if (groupingStack == null) {
+                throw new SourceMapsNotLoaded(projectId, e.release(), e.stack());
+            }
+        }
         GroupingKey grouping = Fingerprinter.group(e.source(), e.errorType(), e.message(), groupingStack,
-                e.routeOrProcedure(), clientFingerprint);
+                e.routeOrProcedure(), clientFingerprint,
+                groupingRules == null ? InAppRules.NONE : groupingRules.forProject(projectId));
         // The parsed metadata tree is many small objects; only its JSON text travels on, so queued
         // events stay light for the garbage collector.
         return new AcceptedEvent(projectId, grouping, timestampMs, receivedAt,

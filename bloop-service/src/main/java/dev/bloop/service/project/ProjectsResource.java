@@ -89,8 +89,10 @@ public final class ProjectsResource {
 
     @DELETE
     @Path("/{slug}")
-    public Map<String, Object> delete(@Auth Caller caller, @PathParam("slug") String slug) {
+    public Map<String, Object> delete(@Auth Caller caller, @PathParam("slug") String slug) throws InterruptedException {
         Project p = visible(caller, slug);
+        // Deleting throws away every event of every member: an admin's decision, like key rotation.
+        caller.requireAdmin();
         if (Project.DEFAULT_ID.equals(p.id())) {
             throw ApiProblem.badRequest("the default project cannot be deleted", "slug");
         }
@@ -98,7 +100,6 @@ public final class ProjectsResource {
         if (deleted == null) {
             throw notFound(slug);
         }
-        keys.invalidateAll();
         tokens.invalidateCache();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("deleted", true);

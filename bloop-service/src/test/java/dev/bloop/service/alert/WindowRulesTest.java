@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bloop.api.IngestEvent;
 import dev.bloop.service.fingerprint.Fingerprinter;
 import dev.bloop.service.pipeline.AcceptedEvent;
+import dev.bloop.service.pipeline.DeadLetters;
 import dev.bloop.service.pipeline.EventQueue;
 import dev.bloop.service.pipeline.EventWriter;
 import dev.bloop.service.pipeline.FlushOutcome;
 import dev.bloop.service.pipeline.PipelineConfig;
+import dev.bloop.service.pipeline.SpillJournal;
 import dev.bloop.service.store.TestDatabase;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.util.Duration;
@@ -46,7 +48,8 @@ class WindowRulesTest {
         PipelineConfig config = new PipelineConfig();
         config.setFlushInterval(Duration.milliseconds(20));
         queue = new EventQueue(1000);
-        writer = new EventWriter(queue, test.db().writer(), JSON, config, new MetricRegistry());
+        writer = new EventWriter(queue, test.db().writer(), JSON, config, new MetricRegistry(), test.db().writeHealth(),
+                new DeadLetters(test.db().writer(), test.db().reader()), new SpillJournal(test.dir().resolve("spill"), 0));
         writer.addListener(outcomes::add);
         writer.start();
         store = new AlertStore(test.db(), JSON);

@@ -281,7 +281,8 @@ class PeopleIT {
         assertThat(json(renamed).get("name").asText()).isEqualTo("Mobile apps");
 
         String id = json(admin.get("/v1/projects/mobile")).get("id").asText();
-        HttpResponse<String> deleted = colleague.delete("/v1/projects/mobile");
+        assertThat(colleague.delete("/v1/projects/mobile").statusCode()).as("members cannot delete").isEqualTo(403);
+        HttpResponse<String> deleted = admin.delete("/v1/projects/mobile");
         assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
         assertThat(BLOOP.count("SELECT count(*) FROM raw_events WHERE project_id = '" + id + "'")).isZero();
         assertThat(BLOOP.count("SELECT count(*) FROM error_groups WHERE project_id = '" + id + "'")).isZero();
