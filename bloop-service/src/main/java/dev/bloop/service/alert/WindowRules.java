@@ -67,9 +67,14 @@ final class WindowRules {
         for (AlertStore.Rule r : enabled.values()) {
             WindowRule known = rules.get(r.id());
             if (known == null || !known.rule.equals(r)) {
-                WindowRule fresh = seed(new WindowRule(r));
-                rules.put(r.id(), fresh);
-                seeded.add(fresh);
+                try {
+                    WindowRule fresh = seed(new WindowRule(r));
+                    rules.put(r.id(), fresh);
+                    seeded.add(fresh);
+                } catch (RuntimeException e) {
+                    rules.remove(r.id());
+                    LOG.error("Alert rule {} could not be read into memory; it is tried again at the next pass", r.id(), e);
+                }
             }
         }
         any = !rules.isEmpty();

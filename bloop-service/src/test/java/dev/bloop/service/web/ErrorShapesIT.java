@@ -68,6 +68,9 @@ class ErrorShapesIT {
         {"POST", "/v1/admin/retention/purge", "session"},
         {"POST", "/auth/login/start", "none"},
         {"POST", "/auth/register/start", "none"},
+        {"PUT", "/v1/projects/default/ingest", "session"},
+        {"PUT", "/v1/projects/default/grouping", "token"},
+        {"POST", "/v1/admin/dead-letters/replay", "session"},
     };
 
     @Test
@@ -108,6 +111,7 @@ class ErrorShapesIT {
         for (String path : List.of("/v1/nope", "/v1/errors/0123456789abcdef/nope", "/v1/alerts/1/nope",
                 "/v1/projects/default/nope", "/v1/tokens/x/y", "/v1/admin/nope", "/v1/admin/retention/nope",
                 "/auth/nope", "/v1/projects/default/sourcemaps/1/x", "/v1/releases/1.0/nope", "/health/nope",
+                "/v1/projects/default/ingest/x", "/v1/projects/default/grouping/x", "/v1/admin/dead-letters/1/x",
                 "/nope")) {
             check(failures, "GET " + path, call("GET", path, "token", null, null), 404);
             check(failures, "POST " + path, call("POST", path, "session", "application/json", "{}"), 404);
@@ -132,6 +136,9 @@ class ErrorShapesIT {
             {"GET", "/auth/logout", "none"},
             {"PUT", "/v1/projects/default/sourcemaps", "token"},
             {"POST", "/health", "none"},
+            {"POST", "/v1/projects/default/ingest", "session"},
+            {"DELETE", "/v1/projects/default/grouping", "token"},
+            {"PUT", "/v1/admin/dead-letters", "session"},
             {"POST", "/v1/ingest/batch/x", "none"},
         };
         for (String[] r : routes) {
@@ -163,6 +170,9 @@ class ErrorShapesIT {
             {"table purge_runs", "GET", "/v1/admin/retention", "session", null},
             {"table source_maps", "GET", "/v1/projects/default/sourcemaps", "token", null},
             {"table sessions", "GET", "/auth/status", "session", null},
+            {"table ingest_ledger", "GET", "/v1/projects/default/ingest", "session", null},
+            {"table grouping_rules", "PUT", "/v1/projects/default/grouping", "token", "{\"in_app_include\":[\"com.acme\"]}"},
+            {"table dead_letters", "GET", "/v1/admin/dead-letters", "session", null},
         };
         List<String> failures = new ArrayList<>();
         for (String[] c : cases) {
