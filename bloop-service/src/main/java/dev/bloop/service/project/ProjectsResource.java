@@ -87,10 +87,12 @@ public final class ProjectsResource {
         return details(projects.findById(p.id()).orElseThrow(() -> notFound(slug)));
     }
 
+    /** Admins only: it deletes every event, issue, token and rule of the project. */
     @DELETE
     @Path("/{slug}")
     public Map<String, Object> delete(@Auth Caller caller, @PathParam("slug") String slug) {
         Project p = visible(caller, slug);
+        caller.requireAdmin();
         if (Project.DEFAULT_ID.equals(p.id())) {
             throw ApiProblem.badRequest("the default project cannot be deleted", "slug");
         }
