@@ -14,7 +14,11 @@ import dev.bloop.service.ops.DatabaseHealthCheck;
 import dev.bloop.service.ops.HealthResource;
 import dev.bloop.service.ops.PipelineHealthCheck;
 import dev.bloop.service.ops.PrometheusEndpoint;
+import dev.bloop.service.ops.DeadLettersResource;
+import dev.bloop.service.pipeline.DeadLetters;
 import dev.bloop.service.pipeline.EventQueue;
+import dev.bloop.service.pipeline.SpillJournal;
+import dev.bloop.service.store.StorageFailureMapper;
 import dev.bloop.service.pipeline.EventWriter;
 import dev.bloop.service.project.ProjectDeletion;
 import dev.bloop.service.project.ProjectKeys;
@@ -37,6 +41,7 @@ import io.dropwizard.core.Application;
 import io.dropwizard.forms.MultiPartBundle;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -95,8 +100,11 @@ public class BloopApplication extends Application<BloopConfiguration> {
         EventQueue queue = new EventQueue(config.getPipeline().getQueueCapacity());
         // Registered last so that it stops first (Jetty stops in reverse order): its final drain needs
         // the database, and the final WAL truncate should see the drained events.
+        DeadLetters deadLetters = new DeadLetters(db.writer(), db.reader());
+        SpillJournal journal = new SpillJournal(Path.of(db.file() + ".spill"),
+                config.getPipeline().getSpillReserve().toBytes());
         EventWriter writer = new EventWriter(queue, db.writer(), env.getObjectMapper(), config.getPipeline(),
-                env.metrics());
+                env.metrics(), db.writeHealth(), deadLetters, journal);
         writer.addListener(alerting.engine());
         env.lifecycle().manage(writer);
 
@@ -104,7 +112,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
                 config.getSourcemaps().getCacheSize().toBytes());
         ProjectKeys projectKeys = new ProjectKeys(projects);
         IngestHandler.create(config.getIngest(), projectKeys, config.getAuth().hmacSecretBytes(),
-                queue, symbolicator, env.metrics()).register(env, config.getIngest());
+                queue, db.writeHealth(), symbolicator, env.metrics()).register(env, config.getIngest());
 
         JsonErrorMappers.register(env.jersey().getResourceConfig());
         env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonJettyErrors()));
@@ -121,7 +129,9 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.jersey().register(new ErrorsResource(db, env.getObjectMapper(), symbolicator));
         env.jersey().register(new SourceMapResource(projects, symbolicator, config.getSourcemaps()));
         env.jersey().register(new DashboardPage());
-        env.jersey().register(new HealthResource(db, queue, writer, warnings));
+        env.jersey().register(new HealthResource(db, queue, writer, deadLetters, warnings));
+        env.jersey().register(new DeadLettersResource(deadLetters, queue));
+        env.jersey().register(new StorageFailureMapper(db.writeHealth()));
         env.healthChecks().register("database", new DatabaseHealthCheck(db));
         env.healthChecks().register("pipeline", new PipelineHealthCheck(queue, writer));
         PrometheusEndpoint.register(env);

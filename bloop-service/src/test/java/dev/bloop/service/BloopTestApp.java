@@ -93,6 +93,38 @@ public final class BloopTestApp {
         }
     }
 
+    /** The running application's own database (for fault injection: the disk-full tests). */
+    public dev.bloop.service.store.Database database() {
+        return app.getEnvironment().lifecycle().getManagedObjects().stream()
+                .filter(o -> o instanceof io.dropwizard.lifecycle.JettyManaged)
+                .map(o -> ((io.dropwizard.lifecycle.JettyManaged) o).getManaged())
+                .filter(m -> m instanceof dev.bloop.service.store.Database)
+                .map(m -> (dev.bloop.service.store.Database) m)
+                .findFirst().orElseThrow();
+    }
+
+    /**
+     * Makes every write connection of the running app answer SQLITE_FULL once the file would grow
+     * past {@code pages} (SQLite's page limit): a full disk, without needing one.
+     */
+    public void limitDatabasePages(long pages) {
+        onWriteConnections("PRAGMA max_page_count = " + pages);
+    }
+
+    /** Runs one statement on each of the running app's write connections (all of them held at once). */
+    public void onWriteConnections(String sql) {
+        java.util.List<org.jdbi.v3.core.Handle> handles = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                org.jdbi.v3.core.Handle h = database().writer().open();
+                handles.add(h);
+                h.execute(sql);
+            }
+        } finally {
+            handles.forEach(org.jdbi.v3.core.Handle::close);
+        }
+    }
+
     /** Reads the database file directly, as an operator with sqlite3 would. */
     public long count(String sql) {
         return count(dbFile, sql);

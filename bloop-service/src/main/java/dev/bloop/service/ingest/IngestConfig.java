@@ -1,8 +1,13 @@
 package dev.bloop.service.ingest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MaxDuration;
+import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.util.concurrent.TimeUnit;
 
 /** {@code ingest:} request and field caps, in UTF-8 bytes. */
 public class IngestConfig {
@@ -11,6 +16,17 @@ public class IngestConfig {
     @Min(1) private int maxStackBytes = 8_192;
     @Min(1) private int maxMetadataBytes = 4_096;
     @Min(1) @Max(1000) private int maxBatchSize = 50;
+    @NotNull private Ack ack = Ack.QUEUED;
+    @NotNull @MinDuration(value = 100, unit = TimeUnit.MILLISECONDS) @MaxDuration(value = 5, unit = TimeUnit.MINUTES)
+    private Duration bodyTimeout = Duration.seconds(10);
+
+    /** When ingest answers 200. */
+    public enum Ack {
+        /** Once the event is in the queue: lost only on SIGKILL or power loss, at most one flush's worth. */
+        @JsonProperty("queued") QUEUED,
+        /** Once the event's batch is committed (group commit): nothing acknowledged is lost to a crash. */
+        @JsonProperty("committed") COMMITTED
+    }
 
     @JsonProperty("max_payload_bytes")
     public int getMaxPayloadBytes() {
@@ -60,5 +76,26 @@ public class IngestConfig {
     @JsonProperty("max_batch_size")
     public void setMaxBatchSize(int maxBatchSize) {
         this.maxBatchSize = maxBatchSize;
+    }
+
+    @JsonProperty("ack")
+    public Ack getAck() {
+        return ack;
+    }
+
+    @JsonProperty("ack")
+    public void setAck(Ack ack) {
+        this.ack = ack;
+    }
+
+    /** A request body must arrive whole within this time (else 408); no thread waits for it meanwhile. */
+    @JsonProperty("body_timeout")
+    public Duration getBodyTimeout() {
+        return bodyTimeout;
+    }
+
+    @JsonProperty("body_timeout")
+    public void setBodyTimeout(Duration bodyTimeout) {
+        this.bodyTimeout = bodyTimeout;
     }
 }

@@ -4,26 +4,33 @@ import com.codahale.metrics.MetricRegistry;
 import dev.bloop.service.pipeline.EventQueue;
 import dev.bloop.service.project.ProjectKeys;
 import dev.bloop.service.sourcemap.Symbolicator;
+import dev.bloop.service.store.WriteHealth;
 import io.dropwizard.core.setup.Environment;
 
 /** The parts both ingest endpoints share, and their registration as servlets. */
 public record IngestHandler(SignatureCheck signatures, EventDecoder decoder, EventValidator validator,
-                            EventQueue queue, IngestMetrics metrics, int maxBatchSize) {
+                            EventQueue queue, WriteHealth health, IngestMetrics metrics, int maxBatchSize,
+                            long bodyTimeoutMs, boolean ackCommitted) {
 
     public static IngestHandler create(IngestConfig config, ProjectKeys keys, byte[] defaultSecret,
-                                       EventQueue queue, Symbolicator symbolicator, MetricRegistry registry) {
+                                       EventQueue queue, WriteHealth health, Symbolicator symbolicator,
+                                       MetricRegistry registry) {
         EventDecoder decoder = new EventDecoder();
         return new IngestHandler(new SignatureCheck(keys, defaultSecret), decoder,
-                new EventValidator(decoder.mapper(), config, symbolicator), queue, new IngestMetrics(registry),
-                config.getMaxBatchSize());
+                new EventValidator(decoder.mapper(), config, symbolicator), queue, health, new IngestMetrics(registry),
+                config.getMaxBatchSize(), config.getBodyTimeout().toMilliseconds(),
+                config.getAck() == IngestConfig.Ack.COMMITTED);
     }
 
     public void register(Environment environment, IngestConfig config) {
-        environment.servlets()
-                .addServlet("ingest", new IngestServlet(this, decoder.mapper(), config.getMaxPayloadBytes(), false))
-                .addMapping("/v1/ingest");
-        environment.servlets()
-                .addServlet("ingest-batch", new IngestServlet(this, decoder.mapper(), config.getMaxPayloadBytes(), true))
-                .addMapping("/v1/ingest/batch");
+        // Async: bodies are read, and committed-mode answers sent, without a thread waiting on the client.
+        var single = environment.servlets()
+                .addServlet("ingest", new IngestServlet(this, decoder.mapper(), config.getMaxPayloadBytes(), false));
+        single.setAsyncSupported(true);
+        single.addMapping("/v1/ingest");
+        var many = environment.servlets()
+                .addServlet("ingest-batch", new IngestServlet(this, decoder.mapper(), config.getMaxPayloadBytes(), true));
+        many.setAsyncSupported(true);
+        many.addMapping("/v1/ingest/batch");
     }
 }

@@ -4,29 +4,47 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bloop.api.ApiError;
 import dev.bloop.api.BatchResult;
-import dev.bloop.api.IngestEvent;
 import dev.bloop.api.IngestAccepted;
+import dev.bloop.api.IngestEvent;
 import dev.bloop.api.Signatures;
 import dev.bloop.service.pipeline.AcceptedEvent;
+import dev.bloop.service.pipeline.CommitWaiter;
 import dev.bloop.service.pipeline.EventQueue;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code POST /v1/ingest} and {@code POST /v1/ingest/batch}, served as a plain servlet beside Jersey:
- * the hot path does no resource matching, no filters and no request log. The checks run in the
- * order the contract fixes: signature present and hex (401), body within the cap (413), project key
- * known (401), signature matches (401); only then content type and JSON (400) and the queue (429).
+ * the hot path does no resource matching, no filters and no request log.
+ *
+ * <p>Refusals cost as little as possible: while the queue is full (429) or the database refuses
+ * writes (503) the answer comes before the body is read or the signature checked, and refusals
+ * before the body leave it unread (Jetty discards what has arrived, or closes the connection). Otherwise the
+ * checks run in the order the contract fixes: signature present and hex (401), body within the cap
+ * (413), project key known (401), signature matches (401); then content type and JSON (400).
+ *
+ * <p>Bodies are read with servlet async I/O: a client that sends its body slowly holds a buffer, not
+ * a thread, and one that has not finished within {@code ingest.body_timeout} gets 408. With
+ * {@code ingest.ack: committed} the answer waits, also without a thread, until the writer has kept
+ * the events for good.
  */
 public final class IngestServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final int RETRY_AFTER_SECS = 1;
+    private static final int STORAGE_RETRY_AFTER_SECS = 5;
+    /** How long a committed-mode request may wait for its commit beyond the body timeout. */
+    private static final long COMMIT_WAIT_MS = 30_000;
 
     private final transient IngestHandler handler;
     private final transient ObjectMapper json;
@@ -60,79 +78,200 @@ public final class IngestServlet extends HttpServlet {
     }
 
     private void post(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (handler.health().isFailing()) {
+            refuse(resp, EventQueue.Offer.CLOSED);
+            return;
+        }
+        if (handler.queue().isFull()) {
+            // Reading, verifying and parsing a body that cannot be queued only takes CPU from the writer
+            // that would drain the queue.
+            refuse(resp, EventQueue.Offer.FULL);
+            return;
+        }
         String signature = req.getHeader(Signatures.HEADER);
         if (signature == null || signature.isBlank()) {
-            discardBody(req, resp);
             reject(resp, 401, IngestMetrics.Reason.MISSING_SIGNATURE,
                     new ApiError("missing X-Signature header", Signatures.HEADER));
             return;
         }
         byte[] presented = SignatureCheck.decodeHex(signature);
         if (presented == null) {
-            discardBody(req, resp);
             reject(resp, 401, IngestMetrics.Reason.BAD_SIGNATURE_ENCODING,
                     new ApiError("X-Signature is not hex-encoded", Signatures.HEADER));
             return;
         }
         long declared = req.getContentLengthLong();
-        byte[] body = declared > maxPayloadBytes ? null : readCapped(req.getInputStream(), declared);
-        if (body == null) {
-            resp.setHeader("Connection", "close");
-            reject(resp, 413, IngestMetrics.Reason.PAYLOAD_TOO_LARGE,
-                    ApiError.of("request body exceeds " + maxPayloadBytes + " bytes"));
+        if (declared > maxPayloadBytes) {
+            tooLarge(resp);
             return;
         }
+        AsyncContext async = req.startAsync();
+        async.setTimeout(handler.bodyTimeoutMs() + (handler.ackCommitted() ? COMMIT_WAIT_MS : 0));
+        Exchange exchange = new Exchange(req, resp, async, presented, declared);
+        async.addListener(exchange);
+        ServletInputStream in = req.getInputStream();
+        in.setReadListener(exchange);
+    }
+
+    /** One ingest request between the start of its body and its answer. */
+    private final class Exchange implements ReadListener, AsyncListener {
+        private final HttpServletRequest req;
+        private final HttpServletResponse resp;
+        private final AsyncContext async;
+        private final ServletInputStream in;
+        private final byte[] presented;
+        private final AtomicBoolean answered = new AtomicBoolean();
+        private byte[] buf;
+        private int length;
+
+        Exchange(HttpServletRequest req, HttpServletResponse resp, AsyncContext async, byte[] presented, long declared)
+                throws IOException {
+            this.req = req;
+            this.resp = resp;
+            this.async = async;
+            this.in = req.getInputStream();
+            this.presented = presented;
+            this.buf = new byte[declared >= 0 ? (int) declared + 1 : 4096];
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            while (in.isReady() && !answered.get()) {
+                if (length == buf.length) {
+                    if (buf.length > maxPayloadBytes) {
+                        finish(() -> tooLarge(resp));
+                        return;
+                    }
+                    buf = Arrays.copyOf(buf, Math.min(buf.length * 2, maxPayloadBytes + 1));
+                }
+                int n = in.read(buf, length, buf.length - length);
+                if (n < 0) {
+                    return;
+                }
+                length += n;
+            }
+        }
+
+        @Override
+        public void onAllDataRead() throws IOException {
+            if (length > maxPayloadBytes) {
+                finish(() -> tooLarge(resp));
+                return;
+            }
+            handle(this, buf, length, presented);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            // The client went away or the connection failed mid-body: nothing to keep, maybe no one to answer.
+            finish(() -> {
+                resp.setHeader("Connection", "close");
+                reject(resp, 400, IngestMetrics.Reason.INVALID, ApiError.of("request body could not be read"));
+            });
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            finish(() -> {
+                resp.setHeader("Connection", "close");
+                if (length <= maxPayloadBytes && !bodyRead()) {
+                    reject(resp, 408, IngestMetrics.Reason.BODY_TIMEOUT, ApiError.of("request body not received within "
+                            + handler.bodyTimeoutMs() + " ms"));
+                } else {
+                    resp.setHeader("Retry-After", Integer.toString(STORAGE_RETRY_AFTER_SECS));
+                    reject(resp, 503, IngestMetrics.Reason.STORAGE_FAILING, ApiError.of("the events were queued but "
+                            + "not committed in time; they will still be stored unless the server fails"));
+                }
+            });
+        }
+
+        private boolean bodyRead() {
+            return in.isFinished();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            onError(event.getThrowable());
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+        }
+
+        /** Answers once: the first of data, error and timeout to get here wins. */
+        void finish(Answer answer) {
+            if (!answered.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                answer.write();
+            } catch (IOException | RuntimeException e) {
+                // The client is gone; there is nobody left to tell.
+            } finally {
+                async.complete();
+            }
+        }
+
+        /** For committed mode: answer later, from a container thread, once the writer has kept the events. */
+        CommitWaiter waiter(int events, Answer answer) {
+            return new CommitWaiter(events, () -> async.start(() -> finish(answer)));
+        }
+    }
+
+    @FunctionalInterface
+    private interface Answer {
+        void write() throws IOException;
+    }
+
+    private void handle(Exchange x, byte[] body, int length, byte[] presented) {
         SignatureCheck.Result auth = handler.signatures().verify(
-                req.getHeader(Signatures.PROJECT_KEY_HEADER), body, body.length, presented);
+                x.req.getHeader(Signatures.PROJECT_KEY_HEADER), body, length, presented);
         if (auth.failure() == SignatureCheck.Failure.UNKNOWN_PROJECT_KEY) {
-            reject(resp, 401, IngestMetrics.Reason.UNKNOWN_PROJECT_KEY,
-                    new ApiError("unknown X-Project-Key", Signatures.PROJECT_KEY_HEADER));
+            x.finish(() -> reject(x.resp, 401, IngestMetrics.Reason.UNKNOWN_PROJECT_KEY,
+                    new ApiError("unknown X-Project-Key", Signatures.PROJECT_KEY_HEADER)));
             return;
         }
         if (auth.failure() == SignatureCheck.Failure.BAD_SIGNATURE) {
-            reject(resp, 401, IngestMetrics.Reason.BAD_SIGNATURE,
-                    new ApiError("X-Signature does not match the HMAC-SHA256 of the request body", Signatures.HEADER));
+            x.finish(() -> reject(x.resp, 401, IngestMetrics.Reason.BAD_SIGNATURE,
+                    new ApiError("X-Signature does not match the HMAC-SHA256 of the request body", Signatures.HEADER)));
             return;
         }
-        if (!EventDecoder.isJsonContentType(req.getContentType())) {
-            reject(resp, 400, IngestMetrics.Reason.INVALID,
-                    new ApiError("Content-Type must be application/json", "Content-Type"));
-            return;
-        }
-        if (handler.queue().isFull()) {
-            // Parsing a body that cannot be queued only takes CPU from the writer that would drain it.
-            refuse(resp, EventQueue.Offer.FULL);
+        if (!EventDecoder.isJsonContentType(x.req.getContentType())) {
+            x.finish(() -> reject(x.resp, 400, IngestMetrics.Reason.INVALID,
+                    new ApiError("Content-Type must be application/json", "Content-Type")));
             return;
         }
         if (batch) {
-            postBatch(resp, body, auth.projectId());
+            postBatch(x, body, length, auth.projectId());
         } else {
-            postOne(resp, body, auth.projectId());
+            postOne(x, body, length, auth.projectId());
         }
     }
 
-    private void postOne(HttpServletResponse resp, byte[] body, String projectId) throws IOException {
+    private void postOne(Exchange x, byte[] body, int length, String projectId) {
         AcceptedEvent event;
         try {
-            IngestEvent decoded = handler.decoder().single(body, body.length);
+            IngestEvent decoded = handler.decoder().single(body, length);
             event = handler.validator().validate(decoded, projectId, System.currentTimeMillis());
         } catch (InvalidEvent e) {
-            reject(resp, 400, IngestMetrics.Reason.INVALID, new ApiError(e.getMessage(), e.field()));
+            x.finish(() -> reject(x.resp, 400, IngestMetrics.Reason.INVALID, new ApiError(e.getMessage(), e.field())));
             return;
         }
-        if (enqueued(resp, List.of(event))) {
-            send(resp, 200, IngestAccepted.of(event.fingerprint()));
-        }
+        enqueue(x, List.of(event), IngestAccepted.of(event.fingerprint()));
     }
 
-    private void postBatch(HttpServletResponse resp, byte[] body, String projectId) throws IOException {
-        List<IngestEvent> decoded = handler.decoder().wholeBatch(body, body.length);
+    private void postBatch(Exchange x, byte[] body, int length, String projectId) {
+        List<IngestEvent> decoded = handler.decoder().wholeBatch(body, length);
         List<JsonNode> elements = null;
         if (decoded == null || decoded.size() > handler.maxBatchSize()) {
             try {
-                elements = handler.decoder().batch(body, body.length, handler.maxBatchSize());
+                elements = handler.decoder().batch(body, length, handler.maxBatchSize());
             } catch (InvalidEvent e) {
-                reject(resp, 400, IngestMetrics.Reason.INVALID, new ApiError(e.getMessage(), e.field()));
+                x.finish(() -> reject(x.resp, 400, IngestMetrics.Reason.INVALID, new ApiError(e.getMessage(), e.field())));
                 return;
             }
         }
@@ -151,70 +290,56 @@ public final class IngestServlet extends HttpServlet {
         if (!errors.isEmpty()) {
             handler.metrics().rejected(IngestMetrics.Reason.INVALID);
         }
-        if (enqueued(resp, valid)) {
-            send(resp, 200, new BatchResult(valid.size(), errors));
-        }
+        enqueue(x, valid, new BatchResult(valid.size(), errors));
     }
 
     /** Hands events to the writer whole, or answers 429/503 and keeps none of them. */
-    private boolean enqueued(HttpServletResponse resp, List<AcceptedEvent> events) throws IOException {
-        EventQueue.Offer offer = handler.queue().offerAll(events);
-        if (offer == EventQueue.Offer.ACCEPTED) {
-            handler.metrics().accepted(events.size());
-            return true;
+    private void enqueue(Exchange x, List<AcceptedEvent> events, Object accepted) {
+        Answer ok = () -> send(x.resp, 200, accepted);
+        List<AcceptedEvent> offered = events;
+        boolean waiting = handler.ackCommitted() && !events.isEmpty();
+        if (waiting) {
+            CommitWaiter waiter = x.waiter(events.size(), ok);
+            offered = new ArrayList<>(events.size());
+            for (AcceptedEvent e : events) {
+                offered.add(e.withWaiter(waiter));
+            }
         }
-        refuse(resp, offer);
-        return false;
+        EventQueue.Offer offer = handler.queue().offerAll(offered);
+        if (offer != EventQueue.Offer.ACCEPTED) {
+            x.finish(() -> refuse(x.resp, offer));
+            return;
+        }
+        handler.metrics().accepted(events.size());
+        if (!waiting) {
+            x.finish(ok);
+        }
     }
 
+    /** 429 for a full queue, 503 while shutting down or while the database refuses writes. */
     private void refuse(HttpServletResponse resp, EventQueue.Offer offer) throws IOException {
-        switch (offer) {
-            case FULL -> {
-                resp.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECS));
-                reject(resp, 429, IngestMetrics.Reason.QUEUE_FULL,
-                        ApiError.of("ingest queue is full; nothing from this request was kept, retry after "
-                                + RETRY_AFTER_SECS + "s"));
-            }
-            default -> {
-                resp.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECS));
-                reject(resp, 503, IngestMetrics.Reason.SHUTTING_DOWN,
-                        ApiError.of("server is shutting down; nothing from this request was kept"));
-            }
+        if (offer == EventQueue.Offer.FULL) {
+            resp.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECS));
+            reject(resp, 429, IngestMetrics.Reason.QUEUE_FULL,
+                    ApiError.of("ingest queue is full; nothing from this request was kept, retry after "
+                            + RETRY_AFTER_SECS + "s"));
+        } else if (handler.health().isFailing()) {
+            String reason = handler.health().current().map(f -> f.failure().reason()).orElse("write error");
+            resp.setHeader("Retry-After", Integer.toString(STORAGE_RETRY_AFTER_SECS));
+            reject(resp, 503, IngestMetrics.Reason.STORAGE_FAILING,
+                    ApiError.of("storage unavailable (" + reason + "); nothing from this request was kept, retry after "
+                            + STORAGE_RETRY_AFTER_SECS + "s"));
+        } else {
+            resp.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECS));
+            reject(resp, 503, IngestMetrics.Reason.SHUTTING_DOWN,
+                    ApiError.of("server is shutting down; nothing from this request was kept"));
         }
     }
 
-    /**
-     * Reads at most {@code maxPayloadBytes}; null when the body is longer. Never reads past the
-     * cap plus one byte, whatever the client claims.
-     */
-    private byte[] readCapped(InputStream in, long declared) throws IOException {
-        int initial = declared >= 0 ? (int) declared + 1 : 4096;
-        byte[] buf = new byte[Math.min(initial, maxPayloadBytes + 1)];
-        int n = 0;
-        while (true) {
-            if (n == buf.length) {
-                if (buf.length > maxPayloadBytes) {
-                    return null;
-                }
-                buf = Arrays.copyOf(buf, Math.min(buf.length * 2, maxPayloadBytes + 1));
-            }
-            int r = in.read(buf, n, buf.length - n);
-            if (r < 0) {
-                break;
-            }
-            n += r;
-        }
-        return n > maxPayloadBytes ? null : (n == buf.length ? buf : Arrays.copyOf(buf, n));
-    }
-
-    /**
-     * Consumes an unread body (up to the cap) before an early answer, so the connection stays
-     * usable for the client's next request; past the cap the connection is closed instead.
-     */
-    private void discardBody(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (req.getContentLengthLong() > maxPayloadBytes || readCapped(req.getInputStream(), -1) == null) {
-            resp.setHeader("Connection", "close");
-        }
+    private void tooLarge(HttpServletResponse resp) throws IOException {
+        resp.setHeader("Connection", "close");
+        reject(resp, 413, IngestMetrics.Reason.PAYLOAD_TOO_LARGE,
+                ApiError.of("request body exceeds " + maxPayloadBytes + " bytes"));
     }
 
     private void reject(HttpServletResponse resp, int status, IngestMetrics.Reason reason, ApiError error)

@@ -2,6 +2,7 @@ package dev.bloop.service.ops;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.bloop.service.pipeline.DeadLetters;
 import dev.bloop.service.pipeline.EventQueue;
 import dev.bloop.service.pipeline.EventWriter;
 import dev.bloop.service.store.Database;
@@ -18,12 +19,15 @@ public final class HealthResource {
     private final Database db;
     private final EventQueue queue;
     private final EventWriter writer;
+    private final DeadLetters deadLetters;
     private final List<String> warnings;
 
-    public HealthResource(Database db, EventQueue queue, EventWriter writer, List<String> warnings) {
+    public HealthResource(Database db, EventQueue queue, EventWriter writer, DeadLetters deadLetters,
+                          List<String> warnings) {
         this.db = db;
         this.queue = queue;
         this.writer = writer;
+        this.deadLetters = deadLetters;
         this.warnings = List.copyOf(warnings);
     }
 
@@ -34,6 +38,10 @@ public final class HealthResource {
                          @JsonProperty("queue_depth") int queueDepth,
                          @JsonProperty("queue_capacity") int queueCapacity,
                          @JsonProperty("writer_running") boolean writerRunning,
+                         @JsonProperty("writes_ok") boolean writesOk,
+                         @JsonProperty("storage_error") String storageError,
+                         @JsonProperty("storage_error_since") Long storageErrorSince,
+                         @JsonProperty("dead_letters") long deadLetters,
                          @JsonProperty("warnings") List<String> warnings) {
     }
 
@@ -43,7 +51,10 @@ public final class HealthResource {
         boolean dbOk = db.ping();
         boolean writing = writer.isRunning();
         double usage = Math.round(queue.usage() * 10_000) / 10_000.0;
-        String status = dbOk && writing && usage < 0.9 ? "ok" : "degraded";
-        return new Health(status, dbOk, usage, queue.depth(), queue.capacity(), writing, warnings);
+        var failing = db.writeHealth().current();
+        String status = dbOk && writing && failing.isEmpty() && usage < 0.9 ? "ok" : "degraded";
+        return new Health(status, dbOk, usage, queue.depth(), queue.capacity(), writing, failing.isEmpty(),
+                failing.map(f -> f.failure().reason()).orElse(null), failing.map(f -> f.since()).orElse(null),
+                deadLetters.count(), warnings);
     }
 }

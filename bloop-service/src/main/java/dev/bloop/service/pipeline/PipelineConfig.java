@@ -1,7 +1,10 @@
 package dev.bloop.service.pipeline;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.DataSize;
+import io.dropwizard.util.DataSizeUnit;
 import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MaxDataSize;
 import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.Max;
@@ -20,6 +23,8 @@ public class PipelineConfig {
     private Duration sampleInterval = Duration.seconds(10);
     @NotNull @MinDuration(value = 1, unit = TimeUnit.SECONDS)
     private Duration drainTimeout = Duration.seconds(30);
+    @NotNull @MaxDataSize(value = 1, unit = DataSizeUnit.GIBIBYTES)
+    private DataSize spillReserve = DataSize.mebibytes(16);
 
     @JsonProperty("queue_capacity")
     public int getQueueCapacity() {
@@ -80,5 +85,19 @@ public class PipelineConfig {
     @JsonProperty("drain_timeout")
     public void setDrainTimeout(Duration drainTimeout) {
         this.drainTimeout = drainTimeout;
+    }
+
+    /**
+     * Disk space reserved beside the database for events that cannot be committed at a stop (disk
+     * full, I/O errors): they are written there and committed at the next start.
+     */
+    @JsonProperty("spill_reserve")
+    public DataSize getSpillReserve() {
+        return spillReserve;
+    }
+
+    @JsonProperty("spill_reserve")
+    public void setSpillReserve(DataSize spillReserve) {
+        this.spillReserve = spillReserve;
     }
 }

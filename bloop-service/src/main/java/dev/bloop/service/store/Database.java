@@ -31,6 +31,7 @@ public final class Database implements Managed {
     private final ManagedDataSource readSource;
     private final Jdbi writer;
     private final Jdbi reader;
+    private final WriteHealth writeHealth = new WriteHealth();
 
     private Database(Path file, ManagedDataSource writeSource, ManagedDataSource readSource) {
         this.file = file;
@@ -85,7 +86,28 @@ public final class Database implements Managed {
 
     /** Applies pending migrations; returns the schema version reached. */
     public int migrate() {
-        return new Migrator().migrate(writer, file);
+        try {
+            return new Migrator().migrate(writer, file);
+        } catch (RuntimeException e) {
+            StorageFailure failure = StorageFailure.of(e);
+            if (!failure.environmental()) {
+                throw e;
+            }
+            throw new IllegalStateException("Cannot write the database " + file + ": " + failure.reason() + ". "
+                    + advice(failure), e);
+        }
+    }
+
+    private String advice(StorageFailure failure) {
+        return switch (failure) {
+            case READ_ONLY, CANNOT_OPEN -> "bloop writes this file and its -wal and -shm files beside it: check that "
+                    + "the file and its directory are writable by this user and that the file system is not mounted "
+                    + "read-only, or point database.path (BLOOP__DATABASE__PATH) elsewhere.";
+            case DISK_FULL -> "Free space on its file system (df -h " + file.getParent() + ").";
+            case BUSY -> "Another process holds a write lock on it: is a second bloop running on the same file?";
+            case CORRUPT -> "Restore it from a backup (bin/bloop backup makes them).";
+            default -> "Check the file system holding it.";
+        };
     }
 
     public Jdbi writer() {
@@ -98,6 +120,11 @@ public final class Database implements Managed {
 
     public Path file() {
         return file;
+    }
+
+    /** Whether writes currently succeed: set by the writers that meet a failure, read by ingest and health. */
+    public WriteHealth writeHealth() {
+        return writeHealth;
     }
 
     /** A cheap liveness probe through the read pool. */

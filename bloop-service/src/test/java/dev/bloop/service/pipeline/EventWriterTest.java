@@ -46,7 +46,8 @@ class EventWriterTest {
         config.setSampleReservoirSize(3);
         config.setSampleInterval(sampleInterval);
         queue = new EventQueue(1000);
-        writer = new EventWriter(queue, test.db().writer(), JSON, config, new MetricRegistry());
+        writer = new EventWriter(queue, test.db().writer(), JSON, config, new MetricRegistry(), test.db().writeHealth(),
+                new DeadLetters(test.db().writer(), test.db().reader()), new SpillJournal(test.dir().resolve("spill"), 0));
         writer.addListener(outcomes::add);
         writer.start();
     }
@@ -181,7 +182,8 @@ class EventWriterTest {
         slow.setFlushBatchSize(10_000);
         writer.stop();
         EventQueue q = new EventQueue(5000);
-        EventWriter w = new EventWriter(q, test.db().writer(), JSON, slow, new MetricRegistry());
+        EventWriter w = new EventWriter(q, test.db().writer(), JSON, slow, new MetricRegistry(), test.db().writeHealth(),
+                new DeadLetters(test.db().writer(), test.db().reader()), new SpillJournal(test.dir().resolve("spill2"), 0));
         w.start();
         for (int i = 0; i < 2000; i++) {
             assertThat(q.offer(event("default", "1", "prod", "drain " + (i % 7), i + 1))).isEqualTo(EventQueue.Offer.ACCEPTED);

@@ -41,6 +41,11 @@ public final class TestDatabase implements BeforeEachCallback, AfterEachCallback
         return db.file();
     }
 
+    /** The temporary directory holding the database, for files that live beside it. */
+    public Path dir() {
+        return dir;
+    }
+
     public long count(String sql, Object... args) {
         return db.reader().withHandle(h -> {
             var q = h.createQuery(sql);
