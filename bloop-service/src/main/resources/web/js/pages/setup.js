@@ -12,23 +12,24 @@ function curl(p, origin) {
     + '  -H "X-Project-Key: $KEY" -H "X-Signature: $SIG" -d "$BODY"';
 }
 
-// One entry per platform: where its SDK lives in bloop's repository, how it is installed, and the
-// start-up code. `shipped`: the code runs on users' devices, so its secret is public.
+// One entry per platform: where its SDK lives in bloop's repository (its README has the rest:
+// framework integrations, options), how it is installed while no registry has it, and the
+// start-up code. None of the SDKs is published yet, so each installs from a checkout of bloop.
 const PLATFORMS = [
-  { id: 'browser', name: 'Browser JS', sdk: 'sdks/typescript', shipped: true, install: 'npm install @bloop/sdk',
-    code: (p, o) => `import { init } from '@bloop/sdk';\n\ninit({\n  endpoint: '${o}',\n  projectKey: '${p.ingest_key}',\n  secret: '${p.ingest_secret}',\n  source: 'web',\n  environment: 'prod',\n  release: '1.0.0',\n});\n// uncaught errors and unhandled rejections are captured from here on` },
-  { id: 'node', name: 'Node', sdk: 'sdks/typescript', install: 'npm install @bloop/sdk',
-    code: (p, o) => `import { init, captureException } from '@bloop/sdk';\n\ninit({\n  endpoint: '${o}',\n  projectKey: '${p.ingest_key}',\n  secret: process.env.BLOOP_SECRET, // ${p.ingest_secret}\n  source: 'node',\n  environment: 'prod',\n  release: process.env.RELEASE,\n});\n\ntry { checkout(); } catch (err) { captureException(err, { route: '/checkout' }); }` },
-  { id: 'swift', name: 'Swift', sdk: 'sdks/swift', shipped: true, install: '.package(url: "<bloop repository>", from: "0.1.0")  // product BloopClient',
-    code: (p, o) => `import BloopClient\n\nlet bloop = BloopClient(\n    endpoint: URL(string: "${o}")!,\n    projectKey: "${p.ingest_key}",\n    secret: "${p.ingest_secret}",\n    environment: "prod",\n    release: "1.0.0"\n)\n// crashes are kept on the device and sent at the next launch` },
-  { id: 'kotlin', name: 'Kotlin', sdk: 'sdks/kotlin', shipped: true, install: 'implementation("dev.bloop:bloop-kotlin:0.1.0")',
-    code: (p, o) => `val bloop = Bloop.init(\n    endpoint = "${o}",\n    projectKey = "${p.ingest_key}",\n    secret = "${p.ingest_secret}",\n    source = "android",\n    environment = "prod",\n    release = BuildConfig.VERSION_NAME,\n)` },
-  { id: 'python', name: 'Python', sdk: 'sdks/python', install: 'pip install bloop-sdk',
-    code: (p, o) => `import os\nimport bloop\n\nbloop.init(\n    endpoint="${o}",\n    project_key="${p.ingest_key}",\n    secret=os.environ["BLOOP_SECRET"],  # ${p.ingest_secret}\n    source="python",\n    environment="prod",\n    release="1.0.0",\n)\n\ntry:\n    checkout()\nexcept Exception as e:\n    bloop.capture_exception(e)` },
-  { id: 'ruby', name: 'Ruby', sdk: 'sdks/ruby', install: 'gem install bloop-sdk',
-    code: (p, o) => `require "bloop"\n\nBloop.init(\n  endpoint: "${o}",\n  project_key: "${p.ingest_key}",\n  secret: ENV.fetch("BLOOP_SECRET"), # ${p.ingest_secret}\n  source: "ruby",\n  environment: "prod",\n  release: "1.0.0"\n)\n\nbegin\n  checkout\nrescue => e\n  Bloop.capture_exception(e)\nend` },
-  { id: 'java', name: 'Java', sdk: 'bloop-client-java', install: '<dependency>dev.bloop:bloop-client-java:0.1.0-SNAPSHOT</dependency>',
-    code: (p, o) => `BloopClient bloop = BloopClient.builder()\n    .endpoint("${o}")\n    .projectKey("${p.ingest_key}")\n    .secret(System.getenv("BLOOP_SECRET"))   // ${p.ingest_secret}\n    .environment("prod").release("1.0.0")\n    .captureUncaughtExceptions(true)\n    .build();\n\ntry { checkout(order); }\ncatch (PaymentException e) { bloop.captureException(e); }` },
+  { id: 'browser', name: 'Browser JS', sdk: 'sdks/typescript', install: 'npm install /path/to/bloop/sdks/typescript',
+    code: (p, o) => `import { init } from "@bloop/sdk/browser";\n\ninit({\n  endpoint: "${o}",\n  projectKey: "${p.ingest_key}",\n  secret: "${p.ingest_secret}", // shipped to every visitor: see below\n  environment: "production",\n  release: "1.0.0",\n});\n// uncaught errors and unhandled rejections are sent from here on` },
+  { id: 'node', name: 'Node', sdk: 'sdks/typescript', install: 'npm install /path/to/bloop/sdks/typescript',
+    code: (p, o) => `import { init, captureException } from "@bloop/sdk/node";\n\ninit({\n  endpoint: "${o}",\n  projectKey: "${p.ingest_key}",\n  secret: process.env.BLOOP_SECRET, // ${p.ingest_secret}\n  environment: "production",\n  release: "1.0.0",\n});\n\ntry {\n  await checkout(order);\n} catch (err) {\n  captureException(err, { route: "/checkout" });\n}` },
+  { id: 'swift', name: 'Swift', sdk: 'sdks/swift', install: '.package(path: "../bloop/sdks/swift"), product "BloopClient"',
+    code: (p, o) => `import BloopClient\n\nvar options = BloopOptions(endpoint: URL(string: "${o}")!,\n                           secret: "${p.ingest_secret}",\n                           environment: "production",\n                           release: "1.0.0")\noptions.projectKey = "${p.ingest_key}"\ntry BloopClient.start(options)\n// crashes are kept on the device and sent at the next launch` },
+  { id: 'kotlin', name: 'Kotlin', sdk: 'sdks/kotlin', install: 'implementation("dev.bloop:bloop-kotlin:0.1.0")  // mvn -f sdks/kotlin/pom.xml install, then mavenLocal()',
+    code: (p, o) => `import dev.bloop.kotlin.Bloop\n\nBloop.init {\n    endpoint = "${o}"\n    projectKey = "${p.ingest_key}"\n    secret = "${p.ingest_secret}"\n    environment = "production"\n    release = "1.0.0"\n}\n\ntry { checkout(order) } catch (e: PaymentException) { Bloop.captureException(e, routeOrProcedure = "/checkout") }` },
+  { id: 'python', name: 'Python', sdk: 'sdks/python', install: 'pip install /path/to/bloop/sdks/python',
+    code: (p, o) => `import os\nimport bloop\n\nbloop.init(\n    endpoint="${o}",\n    project_key="${p.ingest_key}",\n    secret=os.environ["BLOOP_SECRET"],  # ${p.ingest_secret}\n    environment="production",\n    release="1.0.0",\n)\n\ntry:\n    checkout(order)\nexcept PaymentDeclined as e:\n    bloop.capture_exception(e, route="/checkout")` },
+  { id: 'ruby', name: 'Ruby', sdk: 'sdks/ruby', install: 'gem "bloop-sdk", path: "/path/to/bloop/sdks/ruby"  # Gemfile',
+    code: (p, o) => `require "bloop"\n\nBloop.init(\n  endpoint: "${o}",\n  project_key: "${p.ingest_key}",\n  secret: ENV.fetch("BLOOP_SECRET"), # ${p.ingest_secret}\n  environment: "production",\n  release: "1.0.0"\n)\n\nbegin\n  checkout(order)\nrescue PaymentError => e\n  Bloop.capture_exception(e, route: "/checkout")\nend` },
+  { id: 'java', name: 'Java', sdk: 'bloop-client-java', install: 'dev.bloop:bloop-client-java:0.1.0-SNAPSHOT  // mvn -pl bloop-client-java -am install',
+    code: (p, o) => `BloopClient bloop = BloopClient.builder()\n    .endpoint("${o}")\n    .projectKey("${p.ingest_key}")\n    .secret(System.getenv("BLOOP_SECRET"))   // ${p.ingest_secret}\n    .environment("production").release("1.0.0")\n    .captureUncaughtExceptions(true)\n    .build();\n\ntry { checkout(order); }\ncatch (PaymentException e) { bloop.captureException(e); }` },
   { id: 'curl', name: 'curl', sdk: null, install: null, code: curl },
 ];
 
