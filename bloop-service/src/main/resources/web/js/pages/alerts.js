@@ -101,8 +101,7 @@ function Channels({ rule }) {
     ${tested ? html`<div class="test-result" role="status">${tested.results.length === 0
       ? html`<p class="notice card">Nothing was sent: this rule has no channel and the server has no default channel.
           Add a channel above, then send a test again.</p>`
-      : html`<ul class="small">${tested.results.map((r) => html`<li>${r.type || r.channel_type}${r.target ? ` ${r.target}` : ''}:
-          <strong>${r.status}</strong>${r.error ? ` (${r.error})` : ''}</li>`)}</ul>`}</div>` : null}
+      : html`<ul class="small">${tested.results.map((r) => html`<li>${r.type || r.channel_type}${r.target ? ` ${r.target}` : ''}${': '}<strong>${r.status}</strong>${r.error ? ` (${r.error})` : ''}</li>`)}</ul>`}</div>` : null}
     <h4>Recent deliveries</h4>
     ${deliveries && deliveries.length ? html`<table class="small"><tbody>${deliveries.map((d) => html`<tr>
       <td>${when(d.created_at)}</td><td>${d.channel_type}</td><td>${d.status}</td><td>${d.attempts} tries</td><td>${d.error || ''}</td></tr>`)}</tbody></table>`

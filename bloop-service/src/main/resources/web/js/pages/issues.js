@@ -131,27 +131,41 @@ function fromLocalInput(value) {
 function Filters({ s, go, facets, reloadFacets }) {
   const [q, setQ] = useState(s.q);
   const [customOpen, setCustomOpen] = useState(false);
+  const typing = useRef(null);
   const range = s.since || s.until || customOpen ? 'custom' : s.period;
+  // Drafts, so that a re-render (the live refresh) never wipes what is being typed.
+  const [from, setFrom] = useState(toLocalInput(s.since));
+  const [to, setTo] = useState(toLocalInput(s.until));
   useEffect(() => setQ(s.q), [s.q]);
-  useEffect(() => {
-    if (q === s.q) return undefined;
-    const timer = setTimeout(() => go({ q }), 400);
-    return () => clearTimeout(timer);
-  }, [q]);
+  useEffect(() => setFrom(toLocalInput(s.since)), [s.since]);
+  useEffect(() => setTo(toLocalInput(s.until)), [s.until]);
+  useEffect(() => () => clearTimeout(typing.current), []);
+  // The search applies on Enter, or after a pause in typing.
+  const type = (value) => {
+    setQ(value);
+    clearTimeout(typing.current);
+    typing.current = setTimeout(() => go({ q: value }), 400);
+  };
+  const submit = (e) => {
+    e.preventDefault();
+    clearTimeout(typing.current);
+    go({ q });
+  };
   const chooseRange = (v) => {
     setCustomOpen(v === 'custom');
     if (v !== 'custom') go({ period: v, since: '', until: '' });
   };
   const clear = () => {
+    clearTimeout(typing.current);
     setQ('');
     setCustomOpen(false);
     go({ status: 'unresolved', q: '', period: '', since: '', until: '', sort: 'last_seen', environment: [], release: [],
       source: [], route: [] });
   };
   const dirty = narrowed(s) || s.status !== 'unresolved' || s.sort !== 'last_seen';
-  return html`<form id="filters" class="filters" role="search" onSubmit=${(e) => { e.preventDefault(); go({ q }); }}>
+  return html`<form id="filters" class="filters" role="search" onSubmit=${submit}>
     <label class="search">Search <input id="filter-q" type="search" value=${q} placeholder="type or message"
-      onInput=${(e) => setQ(e.target.value)} /></label>
+      onInput=${(e) => type(e.target.value)} /></label>
     <label>Status <select id="filter-status" value=${s.status} onChange=${(e) => go({ status: e.target.value })}>
       ${STATUSES.map((x) => html`<option value=${x}>${x}</option>`)}<option value="any">any</option>
     </select></label>
@@ -160,10 +174,10 @@ function Filters({ s, go, facets, reloadFacets }) {
     <label>Last seen <select id="filter-period" value=${range} onChange=${(e) => chooseRange(e.target.value)}>
       <option value="">any time</option>${PERIODS.map(([k, text]) => html`<option value=${k}>${text}</option>`)}
       <option value="custom">between…</option></select></label>
-    ${range === 'custom' ? html`<label>From <input id="filter-since" type="datetime-local" value=${toLocalInput(s.since)}
-        onChange=${(e) => go({ period: '', since: fromLocalInput(e.target.value) })} /></label>
-      <label>To <input id="filter-until" type="datetime-local" value=${toLocalInput(s.until)}
-        onChange=${(e) => go({ period: '', until: fromLocalInput(e.target.value) })} /></label>` : null}
+    ${range === 'custom' ? html`<label>From <input id="filter-since" type="datetime-local" value=${from}
+        onInput=${(e) => setFrom(e.target.value)} onChange=${(e) => go({ period: '', since: fromLocalInput(e.target.value) })} /></label>
+      <label>To <input id="filter-until" type="datetime-local" value=${to}
+        onInput=${(e) => setTo(e.target.value)} onChange=${(e) => go({ period: '', until: fromLocalInput(e.target.value) })} /></label>` : null}
     <label>Sort <select id="sort" value=${s.sort} onChange=${(e) => go({ sort: e.target.value })}>
       <option value="last_seen">last seen</option><option value="first_seen">first seen</option>
       <option value="total_count">events</option></select></label>
@@ -190,9 +204,9 @@ function IssueRow({ g, s, navigate }) {
 function NothingHere({ s, project, go, navigate }) {
   const [all] = useLoad(() => page(scoped('/v1/errors?limit=1')), [project && project.id]);
   if (narrowed(s)) {
-    return html`<${Empty} title="No issues match these filters" id="no-match"><p>Change a filter, or
-      <button type="button" class="link" onClick=${() => go({ q: '', period: '', since: '', until: '', environment: [],
-        release: [], source: [], route: [] })}>clear them</button>.</p></${Empty}>`;
+    return html`<${Empty} title="No issues match these filters" id="no-match"><p>${'Change a filter, or '}<button type="button"
+      class="link" onClick=${() => go({ q: '', period: '', since: '', until: '', environment: [], release: [], source: [],
+        route: [] })}>clear them</button>.</p></${Empty}>`;
   }
   if (!all) return html`<${Loading} />`;
   if (all.total === 0) return html`<${FirstEvent} project=${project} />`;
@@ -231,8 +245,10 @@ export function IssueStream({ path, navigate, project }) {
   }, [key, project && project.id]);
 
   // A change of filters starts at the first page; a change of page starts at the top of the page.
-  const go = (changes) => navigate(link('/issues', params({ ...s, offset: 0, ...changes })), { scroll: false });
-  const toPage = (offset) => navigate(link('/issues', params({ ...s, offset })));
+  // Both start from the address as it is now (a timer's closure may hold an older state).
+  const now = () => readStream(window.location.search);
+  const go = (changes) => navigate(link('/issues', params({ ...now(), offset: 0, ...changes })), { scroll: false });
+  const toPage = (offset) => navigate(link('/issues', params({ ...now(), offset })));
   const shown = result && result.rows;
   return html`<section id="stream">
     <h2>Issues</h2>

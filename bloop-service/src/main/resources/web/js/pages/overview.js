@@ -80,8 +80,8 @@ export function Releases({ navigate, project, release }) {
   return html`<section id="releases">
     <h2>${release ? html`<${Link} to=${link('/releases')} navigate=${navigate}>Releases</${Link}> / ${release}` : 'Releases'}</h2>
     ${release ? html`<${Release} release=${release} navigate=${navigate} pid=${pid} />` : null}
-    ${!releases ? html`<${Loading} />` : releases.length === 0 ? html`<${Empty} title="No releases yet">Events carry a
-      <code>release</code>; they appear here once received.</${Empty}>` : html`
+    ${!releases ? html`<${Loading} />` : releases.length === 0 ? html`<${Empty} title="No releases yet">Events carry a <code>release</code>; they appear
+      here once received.</${Empty}>` : html`
     <table id="release-list"><thead><tr><th>Release</th><th class="num">Events</th><th class="num">Issues</th>
       <th class="num">New issues</th><th>First seen</th><th>Last seen</th></tr></thead>
       <tbody>${releases.map((r) => html`<tr data-release=${r.release} class=${r.release === release ? 'current' : ''}>

@@ -164,7 +164,7 @@ function Retention() {
   };
   const mb = (b) => `${(b / 1048576).toFixed(1)} MB`;
   return html`<div class="card" id="retention"><h3>Retention and storage</h3><${Problem} error=${problem} />
-    <p>Raw events are kept <strong>${r.global.raw_events_days} days</strong>, hourly counts <strong>${r.global.hourly_counts_days} days</strong>
+    <p>Raw events are kept <strong>${r.global.raw_events_days} days</strong>, hourly counts <strong>${r.global.hourly_counts_days} days</strong>${' '}
       (config file: ${r.defaults.raw_events_days} / ${r.defaults.hourly_counts_days}).</p>
     <dl class="meta"><dt>database</dt><dd>${mb(r.storage.db_size_bytes)} (${mb(r.storage.free_bytes)} free inside, WAL ${mb(r.storage.wal_size_bytes)})</dd>
       <dt>raw events</dt><dd>${count(r.storage.raw_events_count)}</dd><dt>issues</dt><dd>${count(r.storage.error_groups_count)}</dd>
