@@ -252,7 +252,7 @@ enum CrashHandlers {
     /// it has one already.
     private static func installAlternateStack() {
         var current = stack_t()
-        if sigaltstack(nil, &current) == 0 && (current.ss_flags & SS_DISABLE) == 0 {
+        if sigaltstack(nil, &current) == 0 && (current.ss_flags & Int32(SS_DISABLE)) == 0 {
             return
         }
         let size = 64 * 1024

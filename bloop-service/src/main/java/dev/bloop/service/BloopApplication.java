@@ -10,6 +10,10 @@ import dev.bloop.service.errors.BadParameterException;
 import dev.bloop.service.errors.ErrorsResource;
 import dev.bloop.service.config.BloopConfigSource;
 import dev.bloop.service.ingest.IngestHandler;
+import dev.bloop.service.ingest.IngestLedger;
+import dev.bloop.service.ingest.IngestPolicies;
+import dev.bloop.service.ingest.IngestPolicyResource;
+import dev.bloop.service.ingest.IngestWarmup;
 import dev.bloop.service.ops.DatabaseHealthCheck;
 import dev.bloop.service.ops.HealthResource;
 import dev.bloop.service.ops.PipelineHealthCheck;
@@ -36,6 +40,7 @@ import dev.bloop.service.token.TokensResource;
 import dev.bloop.service.web.DashboardPage;
 import dev.bloop.service.web.JsonErrorMappers;
 import dev.bloop.service.web.JsonJettyErrors;
+import dev.bloop.service.web.SlowClientGuard;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.core.Application;
 import io.dropwizard.forms.MultiPartBundle;
@@ -111,17 +116,30 @@ public class BloopApplication extends Application<BloopConfiguration> {
         Symbolicator symbolicator = new Symbolicator(db, env.getObjectMapper(),
                 config.getSourcemaps().getCacheSize().toBytes());
         ProjectKeys projectKeys = new ProjectKeys(projects);
-        IngestHandler.create(config.getIngest(), projectKeys, config.getAuth().hmacSecretBytes(),
-                queue, db.writeHealth(), symbolicator, env.metrics()).register(env, config.getIngest());
+        IngestPolicies policies = new IngestPolicies(db);
+        IngestLedger ledger = new IngestLedger(db);
+        IngestHandler ingest = IngestHandler.create(config.getIngest(), projectKeys, config.getAuth().hmacSecretBytes(),
+                queue, db.writeHealth(), policies, ledger, symbolicator, env.metrics());
+        env.jersey().register(new IngestPolicyResource(projects, policies, ledger));
+        ingest.register(env, config.getIngest());
+        // Managed objects start before the port opens.
+        env.lifecycle().manage(new IngestWarmup(ingest, writer, config.getAuth().hmacSecretBytes(),
+                config.getIngest().getWarmup().toMilliseconds()));
 
         JsonErrorMappers.register(env.jersey().getResourceConfig());
         env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonJettyErrors()));
+        SlowClientGuard guard = new SlowClientGuard(config.getConnections(), env.metrics());
+        env.lifecycle().addEventListener(guard.installer(config.getConnections()));
         env.jersey().register(new BadParameterException.Mapper());
         TokenService tokens = new TokenService(db);
         env.lifecycle().manage(tokens);
         Authentication authentication = new Authentication(db, config.getAuth());
         authentication.register(env, tokens, projects);
-        env.jersey().register(new ProjectsResource(projects, projectKeys, new ProjectDeletion(db), tokens));
+        env.jersey().register(new ProjectsResource(projects, projectKeys,
+                new ProjectDeletion(db, projectKeys, writer::dropProject, id -> {
+                    deadLetters.deleteProject(id);
+                    policies.forget(id);
+                }), tokens));
         env.jersey().register(new TokensResource(tokens, projects));
         PurgeService purge = new PurgeService(db, projects, config.getRetention());
         env.lifecycle().manage(new RetentionScheduler(purge));

@@ -9,6 +9,7 @@ import dev.bloop.service.pipeline.PipelineConfig;
 import dev.bloop.service.retention.RetentionConfig;
 import dev.bloop.service.sourcemap.SourceMapConfig;
 import dev.bloop.service.store.DatabaseConfig;
+import dev.bloop.service.web.ConnectionsConfig;
 import io.dropwizard.core.Configuration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -23,6 +24,17 @@ public class BloopConfiguration extends Configuration {
     @Valid @NotNull private AlertConfig alerting = new AlertConfig();
     @Valid @NotNull private SmtpConfig smtp = new SmtpConfig();
     @Valid @NotNull private RetentionConfig retention = new RetentionConfig();
+    @Valid @NotNull private ConnectionsConfig connections = new ConnectionsConfig();
+
+    @JsonProperty("connections")
+    public ConnectionsConfig getConnections() {
+        return connections;
+    }
+
+    @JsonProperty("connections")
+    public void setConnections(ConnectionsConfig connections) {
+        this.connections = connections;
+    }
 
     @JsonProperty("retention")
     public RetentionConfig getRetention() {

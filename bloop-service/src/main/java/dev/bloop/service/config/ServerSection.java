@@ -20,6 +20,7 @@ final class ServerSection {
     static final int DEFAULT_PORT = 5332;
     static final String DEFAULT_ADMIN_HOST = "127.0.0.1";
     static final int DEFAULT_ADMIN_PORT = 5333;
+    static final int DEFAULT_MAX_THREADS = 128;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Map<String, String> PASSTHROUGH = Map.of(
             "max_threads", "maxThreads",
@@ -52,6 +53,9 @@ final class ServerSection {
         ObjectNode requestLog = NODES.objectNode();
         requestLog.set("appenders", NODES.arrayNode());
         factory.set("requestLog", requestLog);
+        // Async ingest needs few threads; Dropwizard's default of 1,024 would let a flood of slow requests
+        // to other routes take hundreds of megabytes of stacks on a 1-2 GB box.
+        factory.put("maxThreads", DEFAULT_MAX_THREADS);
         for (Iterator<Map.Entry<String, JsonNode>> it = server.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String key = field.getKey();

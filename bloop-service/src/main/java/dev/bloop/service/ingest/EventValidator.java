@@ -29,7 +29,40 @@ final class EventValidator {
         this.symbolicator = symbolicator;
     }
 
+    /** The event's source maps are not in memory yet: load them off this thread, then validate again. */
+    static final class SourceMapsNotLoaded extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient String projectId;
+        final transient String release;
+        final transient String stack;
+
+        SourceMapsNotLoaded(String projectId, String release, String stack) {
+            super(null, null, false, false);
+            this.projectId = projectId;
+            this.release = release;
+            this.stack = stack;
+        }
+    }
+
+    /** Loads what the event that threw {@code n} needs; runs on the loader thread. */
+    void preload(SourceMapsNotLoaded n) {
+        symbolicator.preload(n.projectId, n.release, n.stack);
+    }
+
     AcceptedEvent validate(IngestEvent e, String projectId, long receivedAt) throws InvalidEvent {
+        try {
+            return validate(e, projectId, receivedAt, true);
+        } catch (SourceMapsNotLoaded notPossible) {
+            throw new IllegalStateException(notPossible);
+        }
+    }
+
+    /**
+     * @param mayLoad whether source maps may be read and parsed here; if not and they are needed,
+     *                {@link SourceMapsNotLoaded} says which
+     */
+    AcceptedEvent validate(IngestEvent e, String projectId, long receivedAt, boolean mayLoad)
+            throws InvalidEvent, SourceMapsNotLoaded {
         if (e.timestamp() == null) {
             throw missing("timestamp");
         }
@@ -60,8 +93,14 @@ final class EventValidator {
         }
         // With a source map for this release, group by the original location of the top frame, so a
         // re-deploy that renames bundles and moves minified columns keeps its groups.
-        String groupingStack = symbolicator == null || clientFingerprint != null ? e.stack()
-                : symbolicator.groupingStack(projectId, e.release(), e.stack());
+        String groupingStack = e.stack();
+        if (symbolicator != null && clientFingerprint == null && e.stack() != null) {
+            groupingStack = mayLoad ? symbolicator.groupingStack(projectId, e.release(), e.stack())
+                    : symbolicator.groupingStackIfLoaded(projectId, e.release(), e.stack());
+            if (groupingStack == null) {
+                throw new SourceMapsNotLoaded(projectId, e.release(), e.stack());
+            }
+        }
         GroupingKey grouping = Fingerprinter.group(e.source(), e.errorType(), e.message(), groupingStack,
                 e.routeOrProcedure(), clientFingerprint);
         // The parsed metadata tree is many small objects; only its JSON text travels on, so queued

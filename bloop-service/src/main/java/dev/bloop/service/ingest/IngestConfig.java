@@ -17,6 +17,9 @@ public class IngestConfig {
     @Min(1) private int maxMetadataBytes = 4_096;
     @Min(1) @Max(1000) private int maxBatchSize = 50;
     @NotNull private Ack ack = Ack.QUEUED;
+    @Min(1) @Max(64) private int workers = Runtime.getRuntime().availableProcessors();
+    @Min(1) @Max(100_000) private int workQueue = 1_024;
+    @NotNull @MaxDuration(value = 1, unit = TimeUnit.MINUTES) private Duration warmup = Duration.milliseconds(1500);
     @NotNull @MinDuration(value = 100, unit = TimeUnit.MILLISECONDS) @MaxDuration(value = 5, unit = TimeUnit.MINUTES)
     private Duration bodyTimeout = Duration.seconds(10);
 
@@ -97,5 +100,38 @@ public class IngestConfig {
     @JsonProperty("body_timeout")
     public void setBodyTimeout(Duration bodyTimeout) {
         this.bodyTimeout = bodyTimeout;
+    }
+
+    /** Threads that verify, parse and group ingest requests (default: one per core). */
+    @JsonProperty("workers")
+    public int getWorkers() {
+        return workers;
+    }
+
+    @JsonProperty("workers")
+    public void setWorkers(int workers) {
+        this.workers = workers;
+    }
+
+    /** Requests waiting for an ingest worker at most; past it, 429 at once. */
+    @JsonProperty("work_queue")
+    public int getWorkQueue() {
+        return workQueue;
+    }
+
+    @JsonProperty("work_queue")
+    public void setWorkQueue(int workQueue) {
+        this.workQueue = workQueue;
+    }
+
+    /** How long start-up may spend running ingest on synthetic events before the port opens (0: off). */
+    @JsonProperty("warmup")
+    public Duration getWarmup() {
+        return warmup;
+    }
+
+    @JsonProperty("warmup")
+    public void setWarmup(Duration warmup) {
+        this.warmup = warmup;
     }
 }

@@ -9,20 +9,24 @@ import io.dropwizard.core.setup.Environment;
 
 /** The parts both ingest endpoints share, and their registration as servlets. */
 public record IngestHandler(SignatureCheck signatures, EventDecoder decoder, EventValidator validator,
-                            EventQueue queue, WriteHealth health, IngestMetrics metrics, int maxBatchSize,
-                            long bodyTimeoutMs, boolean ackCommitted) {
+                            EventQueue queue, WriteHealth health, IngestPolicies policies, IngestLedger ledger,
+                            IngestMetrics metrics, IngestWorkers workers,
+                            int maxBatchSize, long bodyTimeoutMs, boolean ackCommitted) {
 
     public static IngestHandler create(IngestConfig config, ProjectKeys keys, byte[] defaultSecret,
-                                       EventQueue queue, WriteHealth health, Symbolicator symbolicator,
-                                       MetricRegistry registry) {
+                                       EventQueue queue, WriteHealth health, IngestPolicies policies,
+                                       IngestLedger ledger, Symbolicator symbolicator, MetricRegistry registry) {
         EventDecoder decoder = new EventDecoder();
         return new IngestHandler(new SignatureCheck(keys, defaultSecret), decoder,
-                new EventValidator(decoder.mapper(), config, symbolicator), queue, health, new IngestMetrics(registry),
-                config.getMaxBatchSize(), config.getBodyTimeout().toMilliseconds(),
+                new EventValidator(decoder.mapper(), config, symbolicator), queue, health, policies, ledger,
+                new IngestMetrics(registry),
+                new IngestWorkers(config.getWorkers(), config.getWorkQueue()), config.getMaxBatchSize(), config.getBodyTimeout().toMilliseconds(),
                 config.getAck() == IngestConfig.Ack.COMMITTED);
     }
 
     public void register(Environment environment, IngestConfig config) {
+        environment.lifecycle().manage(workers);
+        environment.lifecycle().manage(ledger);
         // Async: bodies are read, and committed-mode answers sent, without a thread waiting on the client.
         var single = environment.servlets()
                 .addServlet("ingest", new IngestServlet(this, decoder.mapper(), config.getMaxPayloadBytes(), false));

@@ -9,7 +9,7 @@ import java.util.Map;
 /** Accepted events and rejected requests by reason, on the admin port. */
 final class IngestMetrics {
     enum Reason { MISSING_SIGNATURE, BAD_SIGNATURE_ENCODING, PAYLOAD_TOO_LARGE, UNKNOWN_PROJECT_KEY,
-        BAD_SIGNATURE, INVALID, QUEUE_FULL, SHUTTING_DOWN, STORAGE_FAILING, BODY_TIMEOUT }
+        BAD_SIGNATURE, INVALID, QUEUE_FULL, SHUTTING_DOWN, STORAGE_FAILING, BODY_TIMEOUT, QUOTA }
 
     private final Meter accepted;
     private final Map<Reason, Counter> rejected = new EnumMap<>(Reason.class);

@@ -158,7 +158,11 @@ public final class IngestServlet extends HttpServlet {
                 finish(() -> tooLarge(resp));
                 return;
             }
-            handle(this, buf, length, presented);
+            byte[] body = buf;
+            int size = length;
+            if (!handler.workers().submit(() -> handle(this, body, size, presented, false))) {
+                finish(() -> refuse(resp, EventQueue.Offer.FULL));
+            }
         }
 
         @Override
@@ -227,7 +231,11 @@ public final class IngestServlet extends HttpServlet {
         void write() throws IOException;
     }
 
-    private void handle(Exchange x, byte[] body, int length, byte[] presented) {
+    /**
+     * @param mayLoad false on the first pass: if grouping needs source maps that are not in memory,
+     *                they are loaded on the loader thread and the request is handled again after
+     */
+    private void handle(Exchange x, byte[] body, int length, byte[] presented, boolean mayLoad) {
         SignatureCheck.Result auth = handler.signatures().verify(
                 x.req.getHeader(Signatures.PROJECT_KEY_HEADER), body, length, presented);
         if (auth.failure() == SignatureCheck.Failure.UNKNOWN_PROJECT_KEY) {
@@ -245,26 +253,57 @@ public final class IngestServlet extends HttpServlet {
                     new ApiError("Content-Type must be application/json", "Content-Type")));
             return;
         }
-        if (batch) {
-            postBatch(x, body, length, auth.projectId());
-        } else {
-            postOne(x, body, length, auth.projectId());
+        List<EventValidator.SourceMapsNotLoaded> needed = batch
+                ? postBatch(x, body, length, auth.projectId(), mayLoad)
+                : postOne(x, body, length, auth.projectId(), mayLoad);
+        if (!needed.isEmpty()) {
+            Runnable load = () -> {
+                try {
+                    for (EventValidator.SourceMapsNotLoaded n : needed) {
+                        handler.validator().preload(n);
+                    }
+                } finally {
+                    if (!handler.workers().submit(() -> handle(x, body, length, presented, true))) {
+                        x.finish(() -> refuse(x.resp, EventQueue.Offer.FULL));
+                    }
+                }
+            };
+            if (!handler.workers().load(load)) {
+                x.finish(() -> refuse(x.resp, EventQueue.Offer.FULL));
+            }
         }
     }
 
-    private void postOne(Exchange x, byte[] body, int length, String projectId) {
+    /** Answers the request, or returns the source maps it must wait for. */
+    private List<EventValidator.SourceMapsNotLoaded> postOne(Exchange x, byte[] body, int length, String projectId,
+                                                             boolean mayLoad) {
         AcceptedEvent event;
+        long now = System.currentTimeMillis();
         try {
             IngestEvent decoded = handler.decoder().single(body, length);
-            event = handler.validator().validate(decoded, projectId, System.currentTimeMillis());
+            if (!mayLoad && overQuota(x, projectId, 1)) {
+                return List.of();
+            }
+            event = handler.validator().validate(decoded, projectId, now, mayLoad);
         } catch (InvalidEvent e) {
+            handler.ledger().count(projectId, "invalid", 1);
             x.finish(() -> reject(x.resp, 400, IngestMetrics.Reason.INVALID, new ApiError(e.getMessage(), e.field())));
-            return;
+            return List.of();
+        } catch (EventValidator.SourceMapsNotLoaded e) {
+            return List.of(e);
+        }
+        IngestPolicies.Filtered filtered = handler.policies().filter(projectId, event.event(), event.timestampMs(), now);
+        if (filtered != null) {
+            handler.ledger().count(projectId, filtered.reason, 1);
+            x.finish(() -> send(x.resp, 200, IngestAccepted.filtered(filtered.text)));
+            return List.of();
         }
         enqueue(x, List.of(event), IngestAccepted.of(event.fingerprint()));
+        return List.of();
     }
 
-    private void postBatch(Exchange x, byte[] body, int length, String projectId) {
+    private List<EventValidator.SourceMapsNotLoaded> postBatch(Exchange x, byte[] body, int length, String projectId,
+                                                               boolean mayLoad) {
         List<IngestEvent> decoded = handler.decoder().wholeBatch(body, length);
         List<JsonNode> elements = null;
         if (decoded == null || decoded.size() > handler.maxBatchSize()) {
@@ -272,25 +311,65 @@ public final class IngestServlet extends HttpServlet {
                 elements = handler.decoder().batch(body, length, handler.maxBatchSize());
             } catch (InvalidEvent e) {
                 x.finish(() -> reject(x.resp, 400, IngestMetrics.Reason.INVALID, new ApiError(e.getMessage(), e.field())));
-                return;
+                return List.of();
             }
         }
         long receivedAt = System.currentTimeMillis();
         int size = elements != null ? elements.size() : decoded.size();
+        if (!mayLoad && overQuota(x, projectId, size)) {
+            return List.of();
+        }
         List<AcceptedEvent> valid = new ArrayList<>(size);
         List<BatchResult.ItemError> errors = new ArrayList<>();
+        List<EventValidator.SourceMapsNotLoaded> needed = new ArrayList<>();
+        int filtered = 0;
         for (int i = 0; i < size; i++) {
             try {
                 IngestEvent event = elements != null ? handler.decoder().element(elements.get(i)) : decoded.get(i);
-                valid.add(handler.validator().validate(event, projectId, receivedAt));
+                AcceptedEvent accepted = handler.validator().validate(event, projectId, receivedAt, mayLoad);
+                IngestPolicies.Filtered f = handler.policies().filter(projectId, event, accepted.timestampMs(), receivedAt);
+                if (f == null) {
+                    valid.add(accepted);
+                } else {
+                    filtered++;
+                    handler.ledger().count(projectId, f.reason, 1);
+                }
             } catch (InvalidEvent e) {
                 errors.add(new BatchResult.ItemError(i, e.getMessage(), e.field()));
+            } catch (EventValidator.SourceMapsNotLoaded e) {
+                needed.add(e);
             }
+        }
+        if (!needed.isEmpty()) {
+            return needed;
         }
         if (!errors.isEmpty()) {
             handler.metrics().rejected(IngestMetrics.Reason.INVALID);
+            handler.ledger().count(projectId, "invalid", errors.size());
         }
-        enqueue(x, valid, new BatchResult(valid.size(), errors));
+        enqueue(x, valid, new BatchResult(valid.size(), filtered, errors));
+        return List.of();
+    }
+
+    /**
+     * The project's quota: all of the request's events or none. Answers 429 with the time until they
+     * would fit when over it (checked on the first pass only, so a request waiting for source maps is
+     * not charged twice).
+     */
+    private boolean overQuota(Exchange x, String projectId, int events) {
+        long wait = handler.policies().admit(projectId, events);
+        if (wait == 0) {
+            return false;
+        }
+        handler.ledger().count(projectId, "quota", events);
+        x.finish(() -> {
+            x.resp.setHeader("Retry-After", Long.toString(wait < 0 ? 60 : wait));
+            reject(x.resp, 429, IngestMetrics.Reason.QUOTA, new ApiError(wait < 0
+                    ? "this request's " + events + " events exceed the project's ingest burst; send smaller batches"
+                    : "the project's ingest quota is used up; nothing from this request was kept, retry after " + wait
+                    + "s", null));
+        });
+        return true;
     }
 
     /** Hands events to the writer whole, or answers 429/503 and keeps none of them. */

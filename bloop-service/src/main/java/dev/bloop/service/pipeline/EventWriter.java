@@ -45,6 +45,9 @@ public final class EventWriter implements Managed {
     private final EventQueue queue;
     private final Jdbi db;
     private final BatchWriter batchWriter;
+    private final ObjectMapper json;
+    private final int sampleLimit;
+    private final long sampleEveryMs;
     private final WriteHealth health;
     private final DeadLetters deadLetters;
     private final SpillJournal journal;
@@ -61,6 +64,10 @@ public final class EventWriter implements Managed {
     private volatile long spillDeadlineNanos = Long.MAX_VALUE;
     private volatile boolean running;
     private List<AcceptedEvent> carried = List.of();
+    /** Projects being deleted: their events are dropped, not committed. */
+    private final java.util.Set<String> droppedProjects = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong flushesStarted = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong flushesFinished = new java.util.concurrent.atomic.AtomicLong();
     private long lastProbeNanos;
     private Thread thread;
 
@@ -71,8 +78,10 @@ public final class EventWriter implements Managed {
         this.health = health;
         this.deadLetters = deadLetters;
         this.journal = journal;
-        this.batchWriter = new BatchWriter(json, config.getSampleReservoirSize(),
-                config.getSampleInterval().toMilliseconds());
+        this.json = json;
+        this.sampleLimit = config.getSampleReservoirSize();
+        this.sampleEveryMs = config.getSampleInterval().toMilliseconds();
+        this.batchWriter = new BatchWriter(json, sampleLimit, sampleEveryMs);
         this.batchSize = config.getFlushBatchSize();
         this.intervalNanos = config.getFlushInterval().toNanoseconds();
         this.drainTimeoutMs = config.getDrainTimeout().toMilliseconds();
@@ -105,6 +114,30 @@ public final class EventWriter implements Managed {
         thread = new Thread(this::run, "bloop-writer");
         running = true;
         thread.start();
+    }
+
+    /**
+     * Runs a flush of these events in a transaction that is rolled back: compiles the writer's hot
+     * path before real events arrive. Uses its own batch writer, so it may run beside the writer thread.
+     */
+    public void warmUp(List<AcceptedEvent> events) throws java.sql.SQLException {
+        BatchWriter scratch = new BatchWriter(json, sampleLimit, sampleEveryMs);
+        try {
+            db.useTransaction(h -> {
+                scratch.write(h.getConnection(), events, System.currentTimeMillis());
+                throw new RolledBack();
+            });
+        } catch (RolledBack expected) {
+            // the point
+        }
+    }
+
+    private static final class RolledBack extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RolledBack() {
+            super(null, null, false, false);
+        }
     }
 
     /** Stops taking events, commits everything already accepted (or spills it), then returns. */
@@ -264,8 +297,46 @@ public final class EventWriter implements Managed {
         }
     }
 
+    /**
+     * From now on, events of this project are dropped instead of committed; returns once no flush
+     * that could still write one of them is running, so the project's rows can be deleted for good.
+     */
+    public void dropProject(String projectId) throws InterruptedException {
+        droppedProjects.add(projectId);
+        long target = flushesStarted.get();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (flushesFinished.get() < target && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    private List<AcceptedEvent> withoutDroppedProjects(List<AcceptedEvent> part) {
+        if (droppedProjects.isEmpty()) {
+            return part;
+        }
+        List<AcceptedEvent> kept = new ArrayList<>(part.size());
+        for (AcceptedEvent e : part) {
+            if (droppedProjects.contains(e.projectId())) {
+                kept(List.of(e)); // its project is gone: nothing is waiting for it any more
+            } else {
+                kept.add(e);
+            }
+        }
+        return kept;
+    }
+
     /** One transaction; null when it committed, else what failed. */
-    private Throwable write(List<AcceptedEvent> part) {
+    private Throwable write(List<AcceptedEvent> events) {
+        flushesStarted.incrementAndGet();
+        try {
+            List<AcceptedEvent> part = withoutDroppedProjects(events);
+            return part.isEmpty() ? null : writeNow(part);
+        } finally {
+            flushesFinished.incrementAndGet();
+        }
+    }
+
+    private Throwable writeNow(List<AcceptedEvent> part) {
         try (Timer.Context ignored = flushLatency.time()) {
             long now = System.currentTimeMillis();
             FlushOutcome outcome = db.inTransaction(h -> batchWriter.write(h.getConnection(), part, now));

@@ -18,6 +18,7 @@ public final class ProjectKeys {
     }
 
     private final LoadingCache<String, Optional<Resolved>> known;
+    private final java.util.Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ProjectKeys(ProjectStore store) {
         this.known = Caffeine.newBuilder()
@@ -43,7 +44,14 @@ public final class ProjectKeys {
     }
 
     public Optional<Resolved> resolve(String ingestKey) {
-        return known.get(ingestKey);
+        Optional<Resolved> r = known.get(ingestKey);
+        return r.isPresent() && !refused.isEmpty() && refused.contains(r.get().projectId()) ? Optional.empty() : r;
+    }
+
+    /** The project's key stops working at once, before its deletion begins. */
+    public void refuse(String projectId) {
+        refused.add(projectId);
+        known.invalidateAll();
     }
 
     public void invalidateAll() {

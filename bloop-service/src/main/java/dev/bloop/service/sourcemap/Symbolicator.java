@@ -87,7 +87,25 @@ public final class Symbolicator {
      * Returns {@code stack} itself when nothing maps.
      */
     public String groupingStack(String projectId, String release, String stack) {
-        List<Resolved> resolved = resolve(projectId, release, stack);
+        return rewrite(stack, resolve(projectId, release, stack, true));
+    }
+
+    /**
+     * {@link #groupingStack} from memory only, for the ingest hot path: null when the release's list
+     * of maps or a map its frames need is not loaded yet ({@link #preload} does that, off the
+     * request thread). A release without maps is remembered as such, so its events never wait.
+     */
+    public String groupingStackIfLoaded(String projectId, String release, String stack) {
+        List<Resolved> resolved = resolve(projectId, release, stack, false);
+        return resolved == NOT_LOADED ? null : rewrite(stack, resolved);
+    }
+
+    /** Reads and parses what {@link #groupingStackIfLoaded} needs for this stack. */
+    public void preload(String projectId, String release, String stack) {
+        resolve(projectId, release, stack, true);
+    }
+
+    private static String rewrite(String stack, List<Resolved> resolved) {
         if (resolved == null) {
             return stack;
         }
@@ -110,11 +128,22 @@ public final class Symbolicator {
     private record Resolved(String raw, JsFrame frame, SourceMap.Position position) {
     }
 
+    /** Marks a lookup that needed something not in memory. */
+    private static final List<Resolved> NOT_LOADED = List.of();
+
     private List<Resolved> resolve(String projectId, String release, String stack) {
+        return resolve(projectId, release, stack, true);
+    }
+
+    private List<Resolved> resolve(String projectId, String release, String stack, boolean mayLoad) {
         if (stack == null || stack.isEmpty() || release == null) {
             return null;
         }
-        List<SourceMapStore.Stored> maps = mapsOfRelease.get(new ReleaseKey(projectId, release));
+        ReleaseKey key = new ReleaseKey(projectId, release);
+        List<SourceMapStore.Stored> maps = mayLoad ? mapsOfRelease.get(key) : mapsOfRelease.getIfPresent(key);
+        if (maps == null) {
+            return NOT_LOADED;
+        }
         if (maps.isEmpty()) {
             return null;
         }
@@ -130,7 +159,11 @@ public final class Symbolicator {
             if (frame != null) {
                 for (SourceMapStore.Stored stored : maps) {
                     if (frame.matches(stored.fileName())) {
-                        position = load(stored).map(m -> m.lookup(frame.line() - 1, frame.column() - 1)).orElse(null);
+                        Optional<SourceMap> map = mayLoad ? load(stored) : parsed.getIfPresent(stored.id());
+                        if (map == null) {
+                            return NOT_LOADED;
+                        }
+                        position = map.map(m -> m.lookup(frame.line() - 1, frame.column() - 1)).orElse(null);
                         break;
                     }
                 }

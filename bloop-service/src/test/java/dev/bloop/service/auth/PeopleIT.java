@@ -257,7 +257,7 @@ class PeopleIT {
 
     @Test
     @Order(10)
-    void projectsAreValidatedRenamedByMembersAndDeletedWithTheirDataByAdmins() {
+    void projectsAreValidatedRenamedAndDeletedWithTheirData() {
         assertThat(admin.post("/v1/projects", "{\"name\":\"X\",\"slug\":\"Bad Slug\"}").statusCode()).isEqualTo(400);
         assertThat(admin.post("/v1/projects", "{\"slug\":\"x\"}").statusCode()).isEqualTo(400);
         assertThat(admin.post("/v1/projects", "{\"name\":\"Again\",\"slug\":\"mobile\"}").statusCode()).isEqualTo(409);
@@ -267,7 +267,7 @@ class PeopleIT {
         assertThat(json(renamed).get("name").asText()).isEqualTo("Mobile apps");
 
         String id = json(admin.get("/v1/projects/mobile")).get("id").asText();
-        assertThat(colleague.delete("/v1/projects/mobile").statusCode()).as("members do not delete").isEqualTo(403);
+        assertThat(colleague.delete("/v1/projects/mobile").statusCode()).as("members cannot delete").isEqualTo(403);
         HttpResponse<String> deleted = admin.delete("/v1/projects/mobile");
         assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
         assertThat(BLOOP.count("SELECT count(*) FROM raw_events WHERE project_id = '" + id + "'")).isZero();

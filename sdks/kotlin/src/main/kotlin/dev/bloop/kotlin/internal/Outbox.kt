@@ -6,6 +6,7 @@ import java.io.File
 import java.io.FileOutputStream
 import java.io.IOException
 import java.util.concurrent.atomic.AtomicLong
+import kotlin.random.Random
 
 /**
  * Events kept on disk, one JSON file each (`event-<epoch ms>-<n>.json`): a crash event written before
@@ -15,6 +16,10 @@ import java.util.concurrent.atomic.AtomicLong
 internal class Outbox(private val dir: File, private val maxFiles: Int, private val logger: BloopLogger) {
     private val counter = AtomicLong()
 
+    /** Tells this client's files from those of past runs (or of an earlier client of this process). */
+    private val tag = java.lang.Long.toString(Random.nextLong() and 0xffffffffffL, 36)
+    private val ownMarker = "-$tag-"
+
     /** Writes [bytes] to a new file (through a temp file and a rename); null when it could not. */
     fun persist(bytes: ByteArray): File? {
         return try {
@@ -22,7 +27,7 @@ internal class Outbox(private val dir: File, private val maxFiles: Int, private 
                 throw IOException("cannot create $dir")
             }
             val name = "event-" + System.currentTimeMillis().toString().padStart(13, '0') + "-" +
-                PROCESS_TAG + "-" + counter.incrementAndGet().toString().padStart(6, '0')
+                tag + "-" + counter.incrementAndGet().toString().padStart(6, '0')
             val tmp = File(dir, "$name.tmp")
             FileOutputStream(tmp).use { out ->
                 out.write(bytes)
@@ -41,13 +46,17 @@ internal class Outbox(private val dir: File, private val maxFiles: Int, private 
         }
     }
 
-    /** The stored events, oldest first; leftovers of interrupted writes and unreadable files are deleted. */
+    /**
+     * The events past runs stored, oldest first; leftovers of their interrupted writes and unreadable
+     * files are deleted. This client's own files are left alone: its crash handler may be writing one
+     * right now (this runs on the sender thread, concurrently), and their events are already queued.
+     */
     fun load(): List<Entry> {
         val files = dir.listFiles() ?: return emptyList()
         val entries = ArrayList<Entry>()
         for (file in files.sortedBy { it.name }) {
             val name = file.name
-            if (!name.startsWith("event-")) continue
+            if (!name.startsWith("event-") || name.contains(ownMarker)) continue
             if (name.endsWith(".tmp")) {
                 file.delete()
                 continue
@@ -90,7 +99,5 @@ internal class Outbox(private val dir: File, private val maxFiles: Int, private 
     companion object {
         const val SUFFIX = ".json"
 
-        /** Tells apart the files of two processes that write in the same millisecond. */
-        private val PROCESS_TAG = java.lang.Long.toString((System.nanoTime() xor System.identityHashCode(Any()).toLong()) and 0xffffff, 36)
     }
 }

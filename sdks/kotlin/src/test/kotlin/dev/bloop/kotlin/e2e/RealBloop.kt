@@ -45,7 +45,7 @@ class RealBloop : AutoCloseable {
         process = command("-Xmx256m", "server", config.path)
             .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start()
         try {
-            waitUntil("the server's /health", 90_000) { get("/health", auth = false).first == 200 }
+            waitUntil("the server's /health", 180_000) { get("/health", auth = false).first == 200 }
         } catch (e: Throwable) {
             close()
             throw AssertionError("bloop did not start; its log:\n" + log.readText().takeLast(4_000), e)
