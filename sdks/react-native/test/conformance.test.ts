@@ -7,6 +7,7 @@ import { sign, startStandIn, type StandIn } from "./helpers/standin";
 
 const vectors = JSON.parse(readFileSync(join(__dirname, "..", "..", "conformance", "vectors.json"), "utf8"));
 const SECRET = "conformance-secret-0123456789";
+const table = (cases: any[]): Array<[string, any]> => cases.map((c) => [c.name, c]);
 
 let server: StandIn;
 beforeAll(async () => {
@@ -31,7 +32,7 @@ test("the vectors' limits are the ones the SDK applies", () => {
   });
 });
 
-describe.each(vectors.hmac.map((c: any) => [c.name, c]))("HMAC %s", (_name, c: any) => {
+describe.each(table(vectors.hmac))("HMAC %s", (_name, c: any) => {
   test("the default React Native signer (pure JS, for Hermes) gives the expected hex", async () => {
     const bytes = new Uint8Array(Buffer.from(c.body, "utf8"));
     expect(bytes.length).toBe(c.body_utf8_bytes);
@@ -49,7 +50,7 @@ test("a client from init() signs the exact body bytes with the pure-JS signer, n
   expect(req.headers["x-project-key"]).toBeUndefined();
 });
 
-describe.each(vectors.caps.map((c: any) => [c.name, c]))("cap %s", (_name, c: any) => {
+describe.each(table(vectors.caps))("cap %s", (_name, c: any) => {
   test("the event arrives with the field cut at a character boundary", async () => {
     const cl = client({ deviceMetadata: false });
     cl.capture({ error_type: "CapError", message: "m", [c.field]: c.input });
@@ -60,7 +61,7 @@ describe.each(vectors.caps.map((c: any) => [c.name, c]))("cap %s", (_name, c: an
   });
 });
 
-describe.each(vectors.metadata.map((c: any) => [c.name, c]))("metadata %s", (_name, c: any) => {
+describe.each(table(vectors.metadata))("metadata %s", (_name, c: any) => {
   test("kept under the cap, replaced over it (device facts never push it over)", async () => {
     const cl = client();
     cl.capture({ error_type: "MetaError", message: "m", metadata: c.input });
@@ -76,7 +77,7 @@ describe.each(vectors.metadata.map((c: any) => [c.name, c]))("metadata %s", (_na
   });
 });
 
-describe.each(vectors.batching.map((c: any) => [c.name, c]))("batching %s", (_name, c: any) => {
+describe.each(table(vectors.batching))("batching %s", (_name, c: any) => {
   test("sent in the expected batches, in order, each body within the limits", async () => {
     const cl = client({ deviceMetadata: false, maxQueueSize: 1000 });
     for (const e of c.events) cl.capture(e);

@@ -1,54 +1,13 @@
 // Crash tests in child processes (test/crash/app.js on a React Native runtime stand-in, see
 // runtime.js), using the built package (lib/): the app dies exactly as it would without the SDK,
 // the crash is stored first, and the next start sends it.
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { line, runApp, storedEvents } from "./helpers/app";
 import { closedPort, sign, startStandIn, type StandIn } from "./helpers/standin";
 
-const APP = join(__dirname, "crash", "app.js");
 const SECRET = "crash-test-secret-0123456789";
-
-export interface AppRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  lines: string[];
-  ms: number;
-}
-
-/** Runs the app in a child process until it ends. */
-export function runApp(env: Record<string, string>, timeoutMs = 60000): Promise<AppRun> {
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const child = spawn(process.execPath, [APP], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`app did not end within ${timeoutMs} ms:\n${stdout}\n${stderr}`));
-    }, timeoutMs);
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      if (stderr.trim() !== "") process.stderr.write(`[app stderr] ${stderr}\n`);
-      resolve({ code, signal, lines: stdout.split("\n").filter((l) => l !== ""), ms: Date.now() - t0 });
-    });
-  });
-}
-
-export function line(run: AppRun, prefix: string): string | undefined {
-  const l = run.lines.find((x) => x.startsWith(prefix + " "));
-  return l === undefined ? undefined : l.slice(prefix.length + 1);
-}
-
-export function storedEvents(file: string): any[] {
-  if (!existsSync(file)) return [];
-  const items = JSON.parse(readFileSync(file, "utf8"));
-  const raw = items["@bloop/unsent-events"];
-  return raw ? JSON.parse(raw).events.map((e: any) => JSON.parse(e.json)) : [];
-}
 
 beforeAll(() => {
   if (!existsSync(join(__dirname, "..", "lib", "index.js"))) {
@@ -113,6 +72,7 @@ test("bloop reachable: the crash is delivered before the app dies, and not again
   const storage = join(dir, "storage.json");
   const crashed = await runApp({
     APP_SDK: "1", APP_ACTION: "crash", BLOOP_ENDPOINT: server.url, BLOOP_SECRET: SECRET, APP_STORAGE: storage,
+    SHUTDOWN_TIMEOUT: "10000", // the bound: the app goes on dying as soon as the event is sent
   });
   expect(crashed.signal).toBe("SIGKILL");
   expect(line(crashed, "RN_DEFAULT_HANDLER")).toBeDefined();

@@ -37,7 +37,7 @@ export async function startBloop(): Promise<Bloop> {
     BLOOP__DATABASE__PATH: join(dir, "bloop.db"),
     BLOOP__AUTH__HMAC_SECRET: secret,
   };
-  const config = join(repoRoot, "config.yml");
+  const config = process.env.BLOOP_CONFIG || join(repoRoot, "config.yml");
   const made = spawnSync("java", ["-XX:TieredStopAtLevel=1", "-jar", jar, "create-token", config, "--name", "rn-sdk-e2e",
     "--project", "default", "--scopes", "errors:read"], { env, encoding: "utf8", timeout: 90000 });
   const token = (made.stdout || "").trim().split("\n").pop() ?? "";

@@ -17,12 +17,20 @@ public record ErrorGroupDetail(
         @JsonProperty("environment_counts") List<EnvironmentCount> environmentCounts,
         @JsonProperty("samples") List<JsonNode> samples) {
 
-    /** What the fingerprint was computed from. {@code kind} is {@code computed} or {@code client}. */
+    /**
+     * What the fingerprint was computed from. {@code kind} is {@code computed} or {@code client};
+     * {@code frame_reason} says why that frame (or the route) was used, e.g. {@code first in-app frame},
+     * {@code in_app_include com.acme.}, {@code no in-app frame: first frame}, {@code no stack: route},
+     * {@code client fingerprint} (null for groups made before it was kept); {@code rules_version} is
+     * the version of the project's in-app rules in force when the group was made (0: none).
+     */
     public record Grouping(@JsonProperty("version") int version,
                            @JsonProperty("kind") String kind,
                            @JsonProperty("normalized_message") String normalizedMessage,
                            @JsonProperty("frame") String frame,
-                           @JsonProperty("route") String route) {
+                           @JsonProperty("route") String route,
+                           @JsonProperty("frame_reason") String frameReason,
+                           @JsonProperty("rules_version") int rulesVersion) {
     }
 
     public record ReleaseCount(@JsonProperty("release") String release,

@@ -9,6 +9,8 @@ import dev.bloop.service.cli.MigrateCommand;
 import dev.bloop.service.errors.BadParameterException;
 import dev.bloop.service.errors.ErrorsResource;
 import dev.bloop.service.config.BloopConfigSource;
+import dev.bloop.service.fingerprint.GroupingRules;
+import dev.bloop.service.fingerprint.GroupingRulesResource;
 import dev.bloop.service.ingest.IngestHandler;
 import dev.bloop.service.ingest.IngestLedger;
 import dev.bloop.service.ingest.IngestPolicies;
@@ -118,8 +120,9 @@ public class BloopApplication extends Application<BloopConfiguration> {
         ProjectKeys projectKeys = new ProjectKeys(projects);
         IngestPolicies policies = new IngestPolicies(db);
         IngestLedger ledger = new IngestLedger(db);
+        GroupingRules groupingRules = new GroupingRules(db, env.getObjectMapper());
         IngestHandler ingest = IngestHandler.create(config.getIngest(), projectKeys, config.getAuth().hmacSecretBytes(),
-                queue, db.writeHealth(), policies, ledger, symbolicator, env.metrics());
+                queue, db.writeHealth(), policies, ledger, symbolicator, groupingRules, env.metrics());
         env.jersey().register(new IngestPolicyResource(projects, policies, ledger));
         ingest.register(env, config.getIngest());
         // Managed objects start before the port opens.
@@ -146,6 +149,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.jersey().register(new RetentionResource(purge, projects));
         env.jersey().register(new ErrorsResource(db, env.getObjectMapper(), symbolicator));
         env.jersey().register(new SourceMapResource(projects, symbolicator, config.getSourcemaps()));
+        env.jersey().register(new GroupingRulesResource(projects, groupingRules));
         env.jersey().register(new DashboardPage());
         env.jersey().register(new HealthResource(db, queue, writer, deadLetters, warnings));
         env.jersey().register(new DeadLettersResource(deadLetters, queue));

@@ -436,6 +436,7 @@ export function IssuePage({ fingerprint, navigate, project }) {
           : 'source, type, normalized message and route'} (grouping version ${g.version})</dd>
         ${g.normalized_message ? html`<dt>normalized message</dt><dd><code>${g.normalized_message}</code></dd>` : null}
         ${g.frame ? html`<dt>top frame</dt><dd><code>${g.frame}</code></dd>` : null}
+        ${g.frame_reason ? html`<dt>why</dt><dd id="frame-reason">${g.frame_reason}${g.rules_version ? ` (in-app rules version ${g.rules_version})` : ''}</dd>` : null}
         ${g.route ? html`<dt>route</dt><dd><code>${g.route}</code></dd>` : null}</dl></div>
     <div class="grid2">
       <${Breakdown} title="By release" rows=${detail.releases} keyName="release" />

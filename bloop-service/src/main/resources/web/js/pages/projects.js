@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Copy, html, Loading, Problem, useLoad, useTitle, when } from '../ui.js';
+import { GroupingRules } from './grouping-rules.js';
 import { Snippets } from './setup.js';
 
 function Keys({ slug, user, onRotated }) {
@@ -66,6 +67,7 @@ export function Projects({ user, projects, reloadProjects }) {
       <button onClick=${() => setOpen(open === p.slug ? null : p.slug)}>${open === p.slug ? 'Hide keys' : 'Keys and setup'}</button>
       ${user.is_admin && p.slug !== 'default' ? html`<button class="danger" onClick=${() => remove(p)}>Delete</button>` : null}
       ${open === p.slug ? html`<${Keys} slug=${p.slug} user=${user} onRotated=${() => {}} />` : null}
+      ${open === p.slug ? html`<${GroupingRules} slug=${p.slug} />` : null}
     </li>`)}</ul>
     <form class="card" onSubmit=${create}>
       <h3>New project</h3>

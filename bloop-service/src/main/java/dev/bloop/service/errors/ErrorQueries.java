@@ -203,10 +203,12 @@ final class ErrorQueries {
             Optional<Map.Entry<ErrorGroup, ErrorGroupDetail.Grouping>> head = h.createQuery("SELECT "
                             + groupColumns("g.total_count", "g.first_seen", "g.last_seen")
                             + ", g.grouping_version, g.grouping_kind, g.grouping_message, g.grouping_frame, "
-                            + "g.grouping_route FROM error_groups g WHERE g.project_id = :p AND g.fingerprint = :fp")
+                            + "g.grouping_route, g.grouping_frame_reason, g.grouping_rules_version "
+                            + "FROM error_groups g WHERE g.project_id = :p AND g.fingerprint = :fp")
                     .bind("p", projectId).bind("fp", fingerprint)
                     .map((rs, ctx) -> Map.entry(group(rs), new ErrorGroupDetail.Grouping(rs.getInt(15),
-                            rs.getString(16), rs.getString(17), rs.getString(18), rs.getString(19))))
+                            rs.getString(16), rs.getString(17), rs.getString(18), rs.getString(19),
+                            rs.getString(20), rs.getInt(21))))
                     .findOne();
             if (head.isEmpty()) {
                 return Optional.<ErrorGroupDetail>empty();

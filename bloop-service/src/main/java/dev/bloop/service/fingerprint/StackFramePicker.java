@@ -1,38 +1,122 @@
 package dev.bloop.service.fingerprint;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * Finds the top in-app frame of a stack trace: the first frame that is not framework or library
- * code, with line numbers, column numbers, addresses and offsets removed so that the same code
- * path groups together across builds.
+ * Finds the top in-app frame of a stack trace: the first frame that is not runtime, framework,
+ * driver or system code, with line numbers, column numbers, addresses and offsets removed so that
+ * the same code path groups together across builds. What counts as library code: the built-in lists
+ * below, refined per project by {@link InAppRules}.
+ *
+ * <p>Frames are read in the platform's own text format. When some line starts with {@code at } (JVM,
+ * Android, V8), only such lines are frames, so a multi-line exception message never stands in for
+ * one. In Python stacks only the {@code File "..."} lines are frames (never the source lines under
+ * them); a traceback as Python prints it ({@code Traceback (most recent call last):}) lists its
+ * innermost call last, so it is read from the bottom up; without that header (as bloop's Python SDK
+ * sends it, most recent call first) from the top down.
  */
 public final class StackFramePicker {
-    /** Substrings that mark a frame of a runtime, framework or dependency. */
-    private static final List<String> LIBRARY_MARKERS = List.of(
-            "node_modules/", "node:internal", "(internal/", "(node:", "<anonymous>",
-            "java.lang.", "java.util.", "java.base/", "jdk.internal.", "sun.reflect.", "javax.",
-            "jakarta.", "org.eclipse.jetty.", "org.glassfish.jersey.", "org.springframework.",
-            "android.os.", "android.app.", "android.view.", "androidx.", "com.android.internal.",
-            "dalvik.", "kotlin.", "kotlinx.coroutines.", "com.apple.",
-            "/usr/lib/python", "site-packages/", "/gems/", "/ruby/");
+    /** Why a frame was chosen, as the group's grouping explanation says it. */
+    public static final String FIRST_IN_APP = "first in-app frame";
+    public static final String NO_IN_APP = "no in-app frame: first frame";
+    public static final String INCLUDE_RULE = "in_app_include ";
+
+    /** The chosen frame, cleaned, and why it was chosen. */
+    public record Pick(String frame, String reason) {
+    }
+
+    /**
+     * Package prefixes of JVM and Android code, matched where a frame's class name starts (after
+     * {@code at } and any {@code module/} or {@code loader//} prefix), so that a file such as
+     * {@code /app/android.py} or {@code /srv/java.js} is not taken for a package.
+     */
+    private static final List<String> PACKAGES = List.of(
+            // the JDK and JVM languages
+            "java.", "javax.", "jakarta.", "jdk.", "sun.", "com.sun.", "kotlin.", "kotlinx.", "scala.", "groovy.",
+            "org.codehaus.groovy.", "clojure.",
+            // JDBC drivers, pools and data stores
+            "org.postgresql.", "com.mysql.", "org.mariadb.", "org.h2.", "org.hsqldb.", "org.sqlite.", "oracle.jdbc.",
+            "oracle.ucp.", "com.microsoft.sqlserver.", "com.ibm.db2.", "com.zaxxer.hikari.", "com.mchange.",
+            "org.mongodb.", "com.mongodb.", "redis.clients.", "io.lettuce.", "com.datastax.", "org.neo4j.driver.",
+            "org.elasticsearch.", "co.elastic.", "org.opensearch.", "com.amazonaws.", "software.amazon.",
+            "com.azure.",
+            // frameworks, servers, HTTP and serialization
+            "org.springframework.", "org.hibernate.", "org.jboss.", "org.jooq.", "org.jdbi.", "org.mybatis.",
+            "org.apache.", "org.eclipse.", "org.glassfish.", "io.undertow.", "io.netty.", "io.vertx.", "io.quarkus.",
+            "io.micronaut.", "io.dropwizard.", "io.javalin.", "io.ktor.", "io.helidon.", "reactor.", "io.reactivex.",
+            "rx.", "akka.", "org.aspectj.", "net.bytebuddy.", "net.sf.cglib.", "org.objenesis.", "com.google.",
+            "io.grpc.", "com.fasterxml.", "com.squareup.", "okhttp3.", "okio.", "retrofit2.", "dagger.", "feign.",
+            "com.netflix.", "io.github.resilience4j.", "org.slf4j.", "ch.qos.logback.", "io.micrometer.",
+            "io.opentelemetry.", "io.sentry.", "org.junit.", "junit.", "org.testng.", "org.mockito.", "org.json.",
+            "org.yaml.snakeyaml.", "com.github.benmanes.caffeine.", "org.flywaydb.", "liquibase.", "com.typesafe.",
+            "org.jetbrains.", "org.bouncycastle.", "org.thymeleaf.", "freemarker.",
+            // Android
+            "android.", "androidx.", "com.android.", "dalvik.", "libcore.", "org.chromium.", "com.facebook.react.",
+            "com.facebook.hermes.", "com.facebook.jni.", "com.apple.");
+    /** Path and runtime markers, matched where a name or path segment starts anywhere in the frame. */
+    private static final List<String> MARKERS = List.of(
+            // Node
+            "node_modules/", "node_modules\\", "node:internal", "(node:", "at node:", "(internal/", "at internal/",
+            "(<anonymous>)", "at <anonymous>", "(index ", "(native)", "[native code]", "(events.js:", "(net.js:",
+            "(timers.js:", "(fs.js:", "(domain.js:", "(_stream_", "(_http_", "(http.js:", "(https.js:", "(tls.js:",
+            "(dns.js:", "(zlib.js:", "(stream.js:", "(child_process.js:", "(module.js:", "(buffer.js:", "(util.js:",
+            "(vm.js:", "(async_hooks.js:",
+            // browsers: extensions, bundler runtimes, framework bundles, library CDNs
+            "chrome-extension://", "moz-extension://", "safari-extension://", "safari-web-extension://",
+            "webkit-masked-url://", "webpack/bootstrap", "webpack/runtime/", "(webpack)/", "__webpack_require__",
+            "__webpack_modules__", "react-dom.", "react-dom@", "react-dom/", "/react@", "react.production.",
+            "react.development.", "scheduler.production.", "scheduler.development.", "/scheduler@",
+            "/_next/static/chunks/framework-", "/_next/static/chunks/webpack-", "/_next/static/chunks/main-",
+            "vue.runtime.", "/vue@", "zone.js", "/polyfills", "vendors~", "vendors-node_modules_", "unpkg.com/",
+            "cdn.jsdelivr.net/", "cdnjs.cloudflare.com/", "ajax.googleapis.com/", "googletagmanager.com/",
+            "google-analytics.com/", "connect.facebook.net/", "/@vite/",
+            // Python
+            "site-packages/", "site-packages\\", "dist-packages/", "dist-packages\\", "/lib/python2.",
+            "/lib/python3.", "<frozen ",
+            // Ruby
+            "/gems/", "\\gems\\", "/lib/ruby/", "/rubygems/", "/rubygems.rb", "<internal:",
+            // Dart and Flutter
+            "dart:", "package:flutter/",
+            // Android native frames (tombstones)
+            " /apex/", " /system/lib", " /system/framework/", " /vendor/lib",
+            // Apple: runtime symbols, system libraries by path or name prefix
+            "objc_msgSend", "objc_exception_throw", "objc_exception_rethrow", "_objc_terminate", "__exceptionPreprocess",
+            "___forwarding___", "_CF_forwarding_prep_", "libsystem_", "libswift", "/System/Library/",
+            "/usr/lib/system/", "/usr/lib/libobjc", "/usr/lib/libc++", "/usr/lib/dyld");
     /**
      * Apple system modules, matched as a whole token because a substring test would also skip an
      * app's own "MyFoundationService".
      */
     private static final List<String> APPLE_MODULES = List.of(
-            "UIKitCore", "UIKit", "CoreFoundation", "Foundation", "libdispatch.dylib", "libdispatch",
-            "SwiftUI", "GraphicsServices", "libsystem_kernel.dylib", "libsystem_pthread.dylib",
-            "libswiftCore.dylib", "dyld", "CoreData", "QuartzCore");
+            "UIKitCore", "UIKit", "CoreFoundation", "Foundation", "libobjc.A.dylib", "libdispatch.dylib",
+            "libdispatch", "libdyld.dylib", "dyld", "libc++abi.dylib", "libc++.1.dylib", "libxpc.dylib",
+            "SwiftUI", "SwiftUICore", "GraphicsServices", "CoreData", "QuartzCore", "CFNetwork", "Security",
+            "AppKit", "Combine", "CoreGraphics", "CoreText", "WebKit", "JavaScriptCore", "AVFoundation",
+            "FrontBoardServices", "BaseBoard", "RunningBoardServices", "IOKit");
+
+    private static final PrefixMatcher PACKAGE_MATCHER = PrefixMatcher.of(PACKAGES, List.of());
+    private static final PrefixMatcher LIBRARY_MATCHER = PrefixMatcher.of(MARKERS, APPLE_MODULES);
 
     private StackFramePicker() {
     }
 
     /** The cleaned top in-app frame, or "" when the stack has no frame at all. */
     public static String topFrame(String stack) {
+        Pick pick = pick(stack, InAppRules.NONE);
+        return pick == null ? "" : pick.frame();
+    }
+
+    /** The frame to group by and why, or null when the stack has no frame at all. */
+    public static Pick pick(String stack, InAppRules rules) {
         if (stack == null || stack.isBlank()) {
-            return "";
+            return null;
         }
+        if (hasLineStartingWith(stack, "File \"")) {
+            return pickFrom(pythonFrames(stack), rules);
+        }
+        boolean atFramesOnly = hasLineStartingWith(stack, "at ");
         String firstFrame = null;
         int start = 0;
         int n = stack.length();
@@ -43,31 +127,83 @@ public final class StackFramePicker {
             }
             String line = stack.substring(start, end).strip();
             start = end + 1;
-            if (line.isEmpty()) {
-                continue;
-            }
-            if (isNotAFrame(line)) {
+            if (line.isEmpty() || isNotAFrame(line) || (atFramesOnly && !line.startsWith("at "))) {
                 continue;
             }
             if (firstFrame == null) {
                 firstFrame = line;
             }
-            if (!isLibraryFrame(line)) {
-                return clean(line);
+            String reason = inAppReason(line, rules);
+            if (reason != null) {
+                return new Pick(clean(line), reason);
             }
         }
         // Every frame is library code: the first one still tells the crash site apart.
-        return firstFrame == null ? "" : clean(firstFrame);
+        return firstFrame == null ? null : new Pick(clean(firstFrame), NO_IN_APP);
+    }
+
+    private static Pick pickFrom(List<String> frames, InAppRules rules) {
+        for (String line : frames) {
+            String reason = inAppReason(line, rules);
+            if (reason != null) {
+                return new Pick(clean(line), reason);
+            }
+        }
+        return frames.isEmpty() ? null : new Pick(clean(frames.get(0)), NO_IN_APP);
+    }
+
+    /** The {@code File "..."} lines of a Python stack, innermost call first. */
+    private static List<String> pythonFrames(String stack) {
+        List<String> frames = new ArrayList<>();
+        for (String line : stack.split("\n")) {
+            String s = line.strip();
+            if (s.startsWith("File \"")) {
+                frames.add(s);
+            }
+        }
+        if (hasLineStartingWith(stack, "Traceback (most recent call last)")) {
+            Collections.reverse(frames);
+        }
+        return frames;
+    }
+
+    /** Whether some line of {@code stack}, leading white space aside, starts with {@code prefix}. */
+    static boolean hasLineStartingWith(String stack, String prefix) {
+        int from = 0;
+        int at;
+        while ((at = stack.indexOf(prefix, from)) >= 0) {
+            int i = at - 1;
+            while (i >= 0 && stack.charAt(i) != '\n' && Character.isWhitespace(stack.charAt(i))) {
+                i--;
+            }
+            if (i < 0 || stack.charAt(i) == '\n') {
+                return true;
+            }
+            from = at + 1;
+        }
+        return false;
+    }
+
+    /** Why this frame is the app's, or null when it is library code. */
+    private static String inAppReason(String line, InAppRules rules) {
+        PrefixMatcher.Entry rule = rules.decide(line);
+        if (rule != null) {
+            return rule.include() ? INCLUDE_RULE + rule.text() : null;
+        }
+        return isLibraryFrame(line) ? null : FIRST_IN_APP;
     }
 
     /**
      * JVM cause chains: "Caused by: Type: message", "Suppressed: ..." and "... 12 more" are not
-     * frames, and a cause's message must never stand in for the frame of a group.
+     * frames, and a cause's message must never stand in for the frame of a group. Neither are
+     * section headers ("Last Exception Backtrace:", "Thread 0 Crashed:") nor the location line
+     * Jackson puts in its messages ("at [Source: ...; line: 1, column: 9]").
      */
     static boolean isNotAFrame(String line) {
         return line.startsWith("Caused by:") || line.startsWith("Suppressed:")
                 || (line.startsWith("... ") && line.endsWith(" more"))
                 || line.startsWith("Traceback (most recent call last)") || line.startsWith("Uncaught ")
+                || line.startsWith("at [") || line.endsWith(":")
                 || isExceptionHeader(line);
     }
 
@@ -93,31 +229,18 @@ public final class StackFramePicker {
     }
 
     static boolean isLibraryFrame(String line) {
-        for (String marker : LIBRARY_MARKERS) {
-            if (containsAsWord(line, marker)) {
-                return true;
-            }
-        }
-        for (String token : line.split("\\s+")) {
-            if (APPLE_MODULES.contains(token)) {
-                return true;
-            }
-        }
-        return false;
+        return PACKAGE_MATCHER.matchesAt(line, classNameStart(line)) || LIBRARY_MATCHER.matches(line);
     }
 
-    /** "kotlin." must not match inside the app's own "com.example.kotlin.Foo". */
-    private static boolean containsAsWord(String line, String marker) {
-        int from = 0;
-        int at;
-        while ((at = line.indexOf(marker, from)) >= 0) {
-            char before = at == 0 ? ' ' : line.charAt(at - 1);
-            if (!Character.isLetterOrDigit(before) && before != '.' && before != '_' && before != '$') {
-                return true;
-            }
-            from = at + 1;
-        }
-        return false;
+    /**
+     * Where the class name of a JVM frame starts: after {@code at } and after a module or class
+     * loader prefix ({@code java.base/java.lang.Thread.run(...)}, {@code app//com.acme.Shop.buy(...)}).
+     */
+    private static int classNameStart(String line) {
+        int start = line.startsWith("at ") ? 3 : 0;
+        int paren = line.indexOf('(', start);
+        int slash = line.lastIndexOf('/', (paren < 0 ? line.length() : paren) - 1);
+        return slash >= start ? slash + 1 : start;
     }
 
     /**

@@ -7,6 +7,8 @@ import dev.bloop.api.IngestEvent;
 import dev.bloop.api.Utf8;
 import dev.bloop.service.fingerprint.Fingerprinter;
 import dev.bloop.service.fingerprint.GroupingKey;
+import dev.bloop.service.fingerprint.GroupingRules;
+import dev.bloop.service.fingerprint.InAppRules;
 import dev.bloop.service.pipeline.AcceptedEvent;
 import dev.bloop.service.sourcemap.Symbolicator;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +23,17 @@ final class EventValidator {
     private final ObjectMapper json;
     private final IngestConfig limits;
     private final Symbolicator symbolicator;
+    private final GroupingRules groupingRules;
 
-    /** {@code symbolicator} may be null (no source maps): minified stacks then group as sent. */
-    EventValidator(ObjectMapper json, IngestConfig limits, Symbolicator symbolicator) {
+    /**
+     * {@code symbolicator} may be null (no source maps): minified stacks then group as sent.
+     * {@code groupingRules} (the projects' in-app rules, held in memory) may be null: no project rules.
+     */
+    EventValidator(ObjectMapper json, IngestConfig limits, Symbolicator symbolicator, GroupingRules groupingRules) {
         this.json = json;
         this.limits = limits;
         this.symbolicator = symbolicator;
+        this.groupingRules = groupingRules;
     }
 
     /** The event's source maps are not in memory yet: load them off this thread, then validate again. */
@@ -102,7 +109,8 @@ final class EventValidator {
             }
         }
         GroupingKey grouping = Fingerprinter.group(e.source(), e.errorType(), e.message(), groupingStack,
-                e.routeOrProcedure(), clientFingerprint);
+                e.routeOrProcedure(), clientFingerprint,
+                groupingRules == null ? InAppRules.NONE : groupingRules.forProject(projectId));
         // The parsed metadata tree is many small objects; only its JSON text travels on, so queued
         // events stay light for the garbage collector.
         return new AcceptedEvent(projectId, grouping, timestampMs, receivedAt,

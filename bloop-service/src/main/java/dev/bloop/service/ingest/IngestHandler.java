@@ -1,6 +1,7 @@
 package dev.bloop.service.ingest;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.bloop.service.fingerprint.GroupingRules;
 import dev.bloop.service.pipeline.EventQueue;
 import dev.bloop.service.project.ProjectKeys;
 import dev.bloop.service.sourcemap.Symbolicator;
@@ -15,12 +16,13 @@ public record IngestHandler(SignatureCheck signatures, EventDecoder decoder, Eve
 
     public static IngestHandler create(IngestConfig config, ProjectKeys keys, byte[] defaultSecret,
                                        EventQueue queue, WriteHealth health, IngestPolicies policies,
-                                       IngestLedger ledger, Symbolicator symbolicator, MetricRegistry registry) {
+                                       IngestLedger ledger, Symbolicator symbolicator, GroupingRules groupingRules,
+                                       MetricRegistry registry) {
         EventDecoder decoder = new EventDecoder();
         return new IngestHandler(new SignatureCheck(keys, defaultSecret), decoder,
-                new EventValidator(decoder.mapper(), config, symbolicator), queue, health, policies, ledger,
-                new IngestMetrics(registry),
-                new IngestWorkers(config.getWorkers(), config.getWorkQueue()), config.getMaxBatchSize(), config.getBodyTimeout().toMilliseconds(),
+                new EventValidator(decoder.mapper(), config, symbolicator, groupingRules), queue, health, policies,
+                ledger, new IngestMetrics(registry), new IngestWorkers(config.getWorkers(), config.getWorkQueue()),
+                config.getMaxBatchSize(), config.getBodyTimeout().toMilliseconds(),
                 config.getAck() == IngestConfig.Ack.COMMITTED);
     }
 

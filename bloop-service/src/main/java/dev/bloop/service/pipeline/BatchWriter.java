@@ -176,7 +176,8 @@ final class BatchWriter {
              PreparedStatement insert = c.prepareStatement("INSERT INTO error_groups (project_id, fingerprint, "
                      + "error_type, message, source, route_or_procedure, screen, status, total_count, first_seen, "
                      + "last_seen, last_release, grouping_version, grouping_kind, grouping_message, grouping_frame, "
-                     + "grouping_route) VALUES (?, ?, ?, ?, ?, ?, ?, 'unresolved', ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                     + "grouping_route, grouping_frame_reason, grouping_rules_version) "
+                     + "VALUES (?, ?, ?, ?, ?, ?, ?, 'unresolved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement update = c.prepareStatement("UPDATE error_groups SET total_count = total_count + ?, "
                      + "last_seen = max(last_seen, ?), last_release = ?, "
                      + "status = CASE WHEN status = 'resolved' THEN 'unresolved' ELSE status END "
@@ -218,6 +219,8 @@ final class BatchWriter {
                     insert.setString(14, key.normalizedMessage());
                     insert.setString(15, key.frame());
                     insert.setString(16, key.route());
+                    insert.setString(17, key.frameReason());
+                    insert.setInt(18, key.rulesVersion());
                     insert.addBatch();
                     inserts = true;
                 } else {

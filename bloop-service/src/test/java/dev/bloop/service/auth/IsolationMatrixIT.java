@@ -106,10 +106,20 @@ class IsolationMatrixIT {
             }
             assertThat(memberOfA.post("/v1/errors/" + fpB + "/resolve?project_id=" + selector, null).statusCode())
                     .isEqualTo(404);
+            assertThat(memberOfA.get("/v1/projects/" + selector + "/grouping").statusCode()).isEqualTo(404);
         }
         assertThat(memberOfA.post("/v1/tokens", "{\"name\":\"x\",\"project_id\":\"beta\",\"scopes\":[\"errors:read\"]}")
                 .statusCode()).isEqualTo(404);
         assertBUntouched();
+    }
+
+    @Test
+    void aMemberSetsTheGroupingRulesOfTheirOwnProject() {
+        HttpResponse<String> r = memberOfA.put("/v1/projects/alpha/grouping", "{\"in_app_include\":[\"com.alpha.\"]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).get("updated_by").asText()).isEqualTo("alice");
+        assertThat(json(memberOfA.get("/v1/projects/alpha/grouping")).get("in_app_include").get(0).asText())
+                .isEqualTo("com.alpha.");
     }
 
     @Test
@@ -148,6 +158,8 @@ class IsolationMatrixIT {
             {"GET", "/v1/projects/beta/sourcemaps", null, 404},
             {"DELETE", "/v1/projects/beta/sourcemaps/" + mapB, null, 404},
             {"DELETE", "/v1/projects/alpha/sourcemaps/" + mapB, null, 404},
+            {"GET", "/v1/projects/beta/grouping", null, 404},
+            {"PUT", "/v1/projects/beta/grouping", "{\"in_app_include\":[\"pwned.\"]}", 404},
             {"GET", "/v1/projects/beta", null, -2},
             {"PUT", "/v1/projects/beta", "{\"name\":\"pwned\"}", -2},
             {"POST", "/v1/projects/beta/rotate-key", null, -2},
@@ -190,6 +202,9 @@ class IsolationMatrixIT {
                 .isEqualTo("beta rule");
         assertThat(json(b.call("GET", "/v1/alerts/" + ruleB + "/channels", null, null, null))).hasSize(1);
         assertThat(json(b.call("GET", "/v1/projects/beta/sourcemaps", null, null, null))).hasSize(1);
+        JsonNode rules = json(b.call("GET", "/v1/projects/beta/grouping", null, null, null));
+        assertThat(rules.get("rules_version").asInt()).isZero();
+        assertThat(rules.get("in_app_include")).isEmpty();
         JsonNode beta = json(admin.get("/v1/projects/beta"));
         assertThat(beta.get("name").asText()).isEqualTo("Beta");
         assertThat(BLOOP.count("SELECT count(*) FROM api_tokens WHERE id = '" + tokenOfBId + "' AND revoked_at IS NULL"))

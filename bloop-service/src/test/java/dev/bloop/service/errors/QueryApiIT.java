@@ -214,7 +214,8 @@ class QueryApiIT {
         assertThat(d.get("total_count").asLong()).isEqualTo(6);
         assertThat(d.get("grouping").get("normalized_message").asText()).isEqualTo("cannot read property 'name' of user <n>");
         assertThat(d.get("grouping").get("frame").asText()).isEqualTo("at handler (src/users.ts)");
-        assertThat(d.get("grouping").get("version").asInt()).isEqualTo(1);
+        assertThat(d.get("grouping").get("version").asInt()).isEqualTo(dev.bloop.service.fingerprint.Fingerprinter.VERSION);
+        assertThat(d.get("grouping").get("frame_reason").asText()).isEqualTo("first in-app frame");
         Map<String, Long> releases = new java.util.HashMap<>();
         d.get("releases").forEach(n -> releases.put(n.get("release").asText(), n.get("count").asLong()));
         assertThat(releases).containsExactlyInAnyOrderEntriesOf(Map.of("2.0.0", 4L, "2.1.0", 2L));

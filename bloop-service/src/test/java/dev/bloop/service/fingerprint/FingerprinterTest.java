@@ -80,7 +80,19 @@ class FingerprinterTest {
         assertThat(key.kind()).isEqualTo(GroupingKey.COMPUTED);
         assertThat(key.normalizedMessage()).isEqualTo("user <n> missing");
         assertThat(key.frame()).isEqualTo("at getUser (/app/src/users.js)");
+        assertThat(key.frameReason()).isEqualTo("first in-app frame");
         assertThat(key.fingerprint()).isEqualTo(Fingerprinter.hash(
                 "api\nTypeError\nuser <n> missing\nat getUser (/app/src/users.js)"));
+    }
+
+    @Test
+    void theExplanationSaysWhyNoFrameWasUsed() {
+        assertThat(Fingerprinter.group("api", "E", "m", null, "/users", null).frameReason()).isEqualTo("no stack: route");
+        assertThat(Fingerprinter.group("api", "E", "m", "TypeError: m", "/users", null).frameReason())
+                .isEqualTo("no frame in the stack: route");
+        assertThat(Fingerprinter.group("api", "E", "m", null, null, null).frameReason())
+                .isEqualTo("no stack and no route: error type and message only");
+        assertThat(Fingerprinter.group("api", "E", "m", STACK, "/users", "checkout").frameReason())
+                .isEqualTo("client fingerprint");
     }
 }

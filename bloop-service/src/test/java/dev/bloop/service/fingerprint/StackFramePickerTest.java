@@ -34,6 +34,47 @@ class StackFramePickerTest {
     }
 
     @Test
+    void libraryNamesInsideAppNamesDoNotMakeAppFramesLibraryCode() {
+        assertThat(StackFramePicker.topFrame("\tat org.postgresql.Driver.connect(Driver.java:1)\n"
+                + "\tat com.acme.foundation.Store.save(Store.java:3)")).isEqualTo("at com.acme.foundation.Store.save(Store.java)");
+        // Package names count where a class name starts, not in a file path.
+        assertThat(StackFramePicker.topFrame("    at render (/srv/app/android.js:3:1)")).isEqualTo("at render (/srv/app/android.js)");
+        assertThat(StackFramePicker.topFrame("    at save (/srv/vendor/my-react-dom.js:3:1)")).isEqualTo("at save (/srv/vendor/my-react-dom.js)");
+        assertThat(StackFramePicker.topFrame("2   libAcmeSystem.dylib  0x0001 AcmeSystem.boot() + 4"))
+                .isEqualTo("libAcmeSystem.dylib AcmeSystem.boot()");
+    }
+
+    @Test
+    void jvmModuleAndClassLoaderPrefixesAreSeenThrough() {
+        String stack = "\tat java.sql/java.sql.DriverManager.getConnection(DriverManager.java:683)\n"
+                + "\tat app//com.acme.shop.Db.open(Db.java:12)";
+        assertThat(StackFramePicker.topFrame(stack)).isEqualTo("at app//com.acme.shop.Db.open(Db.java)");
+    }
+
+    @Test
+    void inJvmAndV8StacksOnlyAtLinesAreFrames() {
+        String stack = "org.hibernate.exception.ConstraintViolationException: could not execute statement [ERROR: duplicate key\n"
+                + "  Key (sku)=(A-1) already exists.]\n"
+                + "\tat org.hibernate.exception.internal.SQLStateConversionDelegate.convert(SQLStateConversionDelegate.java:95)\n"
+                + "\tat com.acme.shop.Catalog.add(Catalog.java:20)";
+        assertThat(StackFramePicker.topFrame(stack)).isEqualTo("at com.acme.shop.Catalog.add(Catalog.java)");
+    }
+
+    @Test
+    void sectionHeadersAreNotFrames() {
+        assertThat(StackFramePicker.topFrame("Thread 0 Crashed:\n0   ShopApp   0x0001 main + 4")).isEqualTo("ShopApp main");
+    }
+
+    @Test
+    void theReasonSaysWhyTheFrameWasChosen() {
+        assertThat(StackFramePicker.pick("\tat com.example.Foo.bar(Foo.kt:17)", InAppRules.NONE).reason())
+                .isEqualTo("first in-app frame");
+        assertThat(StackFramePicker.pick("\tat java.lang.Integer.parseInt(Integer.java:652)", InAppRules.NONE).reason())
+                .isEqualTo("no in-app frame: first frame");
+        assertThat(StackFramePicker.pick("TypeError: only a header", InAppRules.NONE)).isNull();
+    }
+
+    @Test
     void pythonStyleLineNumbersAreRemoved() {
         assertThat(StackFramePicker.topFrame("File \"app/views.py\", line 12, in handler"))
                 .isEqualTo("File \"app/views.py\", in handler");
