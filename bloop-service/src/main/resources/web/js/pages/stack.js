@@ -4,18 +4,50 @@
 import { useState } from 'preact/hooks';
 import { html } from '../ui.js';
 
-// Markers of runtime, framework and dependency code, matched as in the server's frame picker (a
-// marker must start a word: "kotlin." does not match "com.acme.kotlin.Foo"). The grouping frame
-// the server chose is authoritative: frames above it are library code whatever this list says.
-const LIBRARY = ['node_modules/', 'node:', '(internal/', '<anonymous>', 'webpack/', 'webpack-internal:',
-  'java.lang.', 'java.util.', 'java.base/', 'java.io.', 'java.net.', 'java.sql.', 'jdk.', 'sun.', 'javax.', 'jakarta.',
-  'org.eclipse.jetty.', 'org.glassfish.', 'org.springframework.', 'org.hibernate.', 'org.postgresql.', 'org.apache.',
-  'com.zaxxer.hikari.', 'com.mysql.', 'okhttp3.', 'okio.', 'retrofit2.', 'com.fasterxml.jackson.', 'io.netty.',
-  'android.', 'androidx.', 'com.android.', 'dalvik.', 'com.google.android.', 'kotlin.', 'kotlinx.', 'com.apple.',
-  '/usr/lib/python', 'site-packages/', 'dist-packages/', '/gems/', '/ruby/', '<frozen '];
-const APPLE = ['UIKitCore', 'UIKit', 'CoreFoundation', 'Foundation', 'libdispatch.dylib', 'libdispatch', 'SwiftUI',
-  'GraphicsServices', 'libsystem_kernel.dylib', 'libsystem_pthread.dylib', 'libsystem_c.dylib', 'libswiftCore.dylib',
-  'dyld', 'CoreData', 'QuartzCore', 'libobjc.A.dylib', 'libc++abi.dylib', 'CFNetwork', 'AppKit'];
+// Library code, as the server's frame picker (StackFramePicker) knows it: package prefixes of
+// JVM and Android frames, path and runtime markers of the other platforms, and Apple system
+// modules (whole words). Copied from there; keep the two in step. The grouping frame the server
+// chose is authoritative: frames above it are library code whatever these lists say.
+const PACKAGES = [
+  'java.', 'javax.', 'jakarta.', 'jdk.', 'sun.', 'com.sun.', 'kotlin.', 'kotlinx.', 'scala.', 'groovy.',
+  'org.codehaus.groovy.', 'clojure.', 'org.postgresql.', 'com.mysql.', 'org.mariadb.', 'org.h2.', 'org.hsqldb.',
+  'org.sqlite.', 'oracle.jdbc.', 'oracle.ucp.', 'com.microsoft.sqlserver.', 'com.ibm.db2.', 'com.zaxxer.hikari.',
+  'com.mchange.', 'org.mongodb.', 'com.mongodb.', 'redis.clients.', 'io.lettuce.', 'com.datastax.',
+  'org.neo4j.driver.', 'org.elasticsearch.', 'co.elastic.', 'org.opensearch.', 'com.amazonaws.', 'software.amazon.',
+  'com.azure.', 'org.springframework.', 'org.hibernate.', 'org.jboss.', 'org.jooq.', 'org.jdbi.', 'org.mybatis.',
+  'org.apache.', 'org.eclipse.', 'org.glassfish.', 'io.undertow.', 'io.netty.', 'io.vertx.', 'io.quarkus.',
+  'io.micronaut.', 'io.dropwizard.', 'io.javalin.', 'io.ktor.', 'io.helidon.', 'reactor.', 'io.reactivex.', 'rx.',
+  'akka.', 'org.aspectj.', 'net.bytebuddy.', 'net.sf.cglib.', 'org.objenesis.', 'com.google.', 'io.grpc.',
+  'com.fasterxml.', 'com.squareup.', 'okhttp3.', 'okio.', 'retrofit2.', 'dagger.', 'feign.', 'com.netflix.',
+  'io.github.resilience4j.', 'org.slf4j.', 'ch.qos.logback.', 'io.micrometer.', 'io.opentelemetry.', 'io.sentry.',
+  'org.junit.', 'junit.', 'org.testng.', 'org.mockito.', 'org.json.', 'org.yaml.snakeyaml.',
+  'com.github.benmanes.caffeine.', 'org.flywaydb.', 'liquibase.', 'com.typesafe.', 'org.jetbrains.',
+  'org.bouncycastle.', 'org.thymeleaf.', 'freemarker.', 'android.', 'androidx.', 'com.android.', 'dalvik.',
+  'libcore.', 'org.chromium.', 'com.facebook.react.', 'com.facebook.hermes.', 'com.facebook.jni.', 'com.apple.'];
+const MARKERS = [
+  'node_modules/', 'node_modules\\', 'node:internal', '(node:', 'at node:', '(internal/', 'at internal/',
+  '(<anonymous>)', 'at <anonymous>', '(index ', '(native)', '[native code]', '(events.js:', '(net.js:',
+  '(timers.js:', '(fs.js:', '(domain.js:', '(_stream_', '(_http_', '(http.js:', '(https.js:', '(tls.js:', '(dns.js:',
+  '(zlib.js:', '(stream.js:', '(child_process.js:', '(module.js:', '(buffer.js:', '(util.js:', '(vm.js:',
+  '(async_hooks.js:', 'chrome-extension://', 'moz-extension://', 'safari-extension://', 'safari-web-extension://',
+  'webkit-masked-url://', 'webpack/bootstrap', 'webpack/runtime/', '(webpack)/', '__webpack_require__',
+  '__webpack_modules__', 'react-dom.', 'react-dom@', 'react-dom/', '/react@', 'react.production.',
+  'react.development.', 'scheduler.production.', 'scheduler.development.', '/scheduler@',
+  '/_next/static/chunks/framework-', '/_next/static/chunks/webpack-', '/_next/static/chunks/main-', 'vue.runtime.',
+  '/vue@', 'zone.js', '/polyfills', 'vendors~', 'vendors-node_modules_', 'unpkg.com/', 'cdn.jsdelivr.net/',
+  'cdnjs.cloudflare.com/', 'ajax.googleapis.com/', 'googletagmanager.com/', 'google-analytics.com/',
+  'connect.facebook.net/', '/@vite/', 'site-packages/', 'site-packages\\', 'dist-packages/', 'dist-packages\\',
+  '/lib/python2.', '/lib/python3.', '<frozen ', '/gems/', '\\gems\\', '/lib/ruby/', '/rubygems/', '/rubygems.rb',
+  '<internal:', 'dart:', 'package:flutter/', ' /apex/', ' /system/lib', ' /system/framework/', ' /vendor/lib',
+  'objc_msgSend', 'objc_exception_throw', 'objc_exception_rethrow', '_objc_terminate', '__exceptionPreprocess',
+  '___forwarding___', '_CF_forwarding_prep_', 'libsystem_', 'libswift', '/System/Library/', '/usr/lib/system/',
+  '/usr/lib/libobjc', '/usr/lib/libc++', '/usr/lib/dyld'];
+const APPLE = [
+  'UIKitCore', 'UIKit', 'CoreFoundation', 'Foundation', 'libobjc.A.dylib', 'libdispatch.dylib', 'libdispatch',
+  'libdyld.dylib', 'dyld', 'libc++abi.dylib', 'libc++.1.dylib', 'libxpc.dylib', 'SwiftUI', 'SwiftUICore',
+  'GraphicsServices', 'CoreData', 'QuartzCore', 'CFNetwork', 'Security', 'AppKit', 'Combine', 'CoreGraphics',
+  'CoreText', 'WebKit', 'JavaScriptCore', 'AVFoundation', 'FrontBoardServices', 'BaseBoard', 'RunningBoardServices',
+  'IOKit'];
 
 function containsAsWord(line, marker) {
   let at = line.indexOf(marker);
@@ -28,7 +60,9 @@ function containsAsWord(line, marker) {
 }
 
 export function isLibrary(raw) {
-  return LIBRARY.some((m) => containsAsWord(raw, m)) || raw.split(/\s+/).some((t) => APPLE.includes(t));
+  const symbol = raw.trim().replace(/^at /, '').replace(/^[\w.]+\//, ''); // JVM module prefix ("java.base/")
+  return PACKAGES.some((p) => symbol.startsWith(p)) || MARKERS.some((m) => containsAsWord(raw, m))
+    || raw.split(/\s+/).some((t) => APPLE.includes(t));
 }
 
 // The server's frame cleaning (StackFramePicker.clean): no frame index, line/column numbers,
