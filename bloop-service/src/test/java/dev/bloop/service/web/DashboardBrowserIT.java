@@ -516,7 +516,7 @@ class DashboardBrowserIT {
         assertThat(tab.text(".keys .snippets")).contains("X-Signature");
 
         tab.click("#nav-admin");
-        tab.waitFor("document.querySelector('#retention dl')");
+        tab.waitFor("document.querySelector('#retention dl') && document.querySelector('#user-list tr')");
         assertThat(tab.text("#user-list")).contains("ann");
 
         tab.click("#whoami");
@@ -838,7 +838,7 @@ class DashboardBrowserIT {
         pages.put("alerts", new String[] {"alerts?project=default", "#alerts li[data-rule]"});
         pages.put("projects", new String[] {"projects", "#project-list"});
         pages.put("tokens", new String[] {"tokens?project=default", "#token-list"});
-        pages.put("admin", new String[] {"admin", "#retention dl"});
+        pages.put("admin", new String[] {"admin", "#user-list tr"});
         pages.put("settings", new String[] {"settings", "#settings"});
         pages.put("first-event", new String[] {"issues?project=empty", "#first-event-snippet"});
         pages.put("missing-project", new String[] {"issues?project=nowhere", "#missing-project"});
