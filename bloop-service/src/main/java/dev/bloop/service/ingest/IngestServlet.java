@@ -121,6 +121,7 @@ public final class IngestServlet extends HttpServlet {
         private final ServletInputStream in;
         private final byte[] presented;
         private final AtomicBoolean answered = new AtomicBoolean();
+        private final long startNanos = System.nanoTime();
         private byte[] buf;
         private int length;
 
@@ -374,7 +375,10 @@ public final class IngestServlet extends HttpServlet {
 
     /** Hands events to the writer whole, or answers 429/503 and keeps none of them. */
     private void enqueue(Exchange x, List<AcceptedEvent> events, Object accepted) {
-        Answer ok = () -> send(x.resp, 200, accepted);
+        Answer ok = () -> {
+            send(x.resp, 200, accepted);
+            handler.metrics().answeredIn(System.nanoTime() - x.startNanos);
+        };
         List<AcceptedEvent> offered = events;
         boolean waiting = handler.ackCommitted() && !events.isEmpty();
         if (waiting) {
