@@ -325,6 +325,15 @@ function Tags({ fingerprint }) {
   </div>`;
 }
 
+// How far apart the client's clock and the server's were, in the unit that reads best.
+function duration(ms) {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172800) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86400).toLocaleString()} days`;
+}
+
 function Event({ event, groupingFrame }) {
   const lag = event.received_at && event.timestamp ? event.received_at - event.timestamp : null;
   const meta = [['release', event.release], ['environment', event.environment], ['app version', event.app_version],
@@ -336,7 +345,7 @@ function Event({ event, groupingFrame }) {
     <dl class="meta">
       <dt>received</dt><dd id="event-received">${when(event.received_at)} <span class="muted">(${ago(event.received_at)})</span></dd>
       <dt>client time</dt><dd id="event-client-time">${when(event.timestamp)}${lag !== null && Math.abs(lag) >= 1000
-        ? html` <span class="muted">${`(${Math.round(Math.abs(lag) / 1000).toLocaleString()} s ${lag > 0 ? 'before' : 'after'} it was received)`}</span>` : null}</dd>
+        ? html` <span class="muted">${`(${duration(Math.abs(lag))} ${lag > 0 ? 'before' : 'after'} it was received)`}</span>` : null}</dd>
       ${meta.map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`)}</dl>
     <h4>Stack</h4>
     <${Stack} stack=${event.stack} mapped=${event.deobfuscated_stack} groupingFrame=${groupingFrame} />
