@@ -46,6 +46,7 @@ class AlertLinkBrowserIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     private static Chromium chromium;
+    private static Tab tab;
 
     private static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
@@ -64,8 +65,14 @@ class AlertLinkBrowserIT {
     }
 
     @BeforeAll
-    static void startBrowser() throws Exception {
+    static void signIn() throws Exception {
         chromium = Chromium.launch();
+        tab = chromium.newTab();
+        tab.open("http://localhost:" + PORT + "/");
+        tab.fill("#setup-username", "ann");
+        tab.fill("#setup-code", Ceremonies.setupCode(BLOOP));
+        tab.click("#setup-submit");
+        tab.waitFor("document.getElementById('whoami') && document.getElementById('whoami').textContent.includes('ann')");
     }
 
     @AfterAll
@@ -78,13 +85,6 @@ class AlertLinkBrowserIT {
 
     @Test
     void theLinkInADeliveredNotificationOpensThatIssuesPage() throws Exception {
-        Tab tab = chromium.newTab();
-        tab.open("http://localhost:" + PORT + "/");
-        tab.fill("#setup-username", "ann");
-        tab.fill("#setup-code", Ceremonies.setupCode(BLOOP));
-        tab.click("#setup-submit");
-        tab.waitFor("document.getElementById('whoami') && document.getElementById('whoami').textContent.includes('ann')");
-
         String token = BLOOP.token("alerts", "default", Scope.ALERTS_WRITE);
         String rule = call(token, "/v1/alerts", "{\"name\":\"new issues\",\"config\":{\"type\":\"new_issue\"}}");
         call(token, "/v1/alerts/" + JSON.readTree(rule).get("id").asLong() + "/channels",
@@ -96,7 +96,7 @@ class AlertLinkBrowserIT {
 
         String link = null;
         for (int i = 0; i < 2 && link == null; i++) {
-            Receiver.Received hook = RECEIVER.next(5);
+            Receiver.Received hook = RECEIVER.nextFor("/hook", 5000);
             assertThat(hook).as("notification delivered").isNotNull();
             JsonNode body = JSON.readTree(hook.body());
             if (body.get("fingerprint").asText().equals(fp)) {
@@ -111,6 +111,35 @@ class AlertLinkBrowserIT {
         assertThat(tab.text("#issue")).contains(fp);
         assertThat(new URI(tab.url()).getPath()).isEqualTo("/issues/" + fp);
         tab.screenshot(SCREENSHOTS.resolve("alert-link-issue.png"));
+    }
+
+    @Test
+    void aLinkToAnotherProjectsIssueOpensItInThatProject() throws Exception {
+        JsonNode shop = JSON.readTree(tab.eval("fetch('/v1/projects', {method: 'POST', headers: {'Content-Type': "
+                + "'application/json'}, body: JSON.stringify({name: 'Shop', slug: 'shop'})}).then(r => r.text())").asText());
+        String token = BLOOP.token("shop-alerts", shop.get("id").asText(), Scope.ALERTS_WRITE);
+        String rule = call(token, "/v1/alerts", "{\"name\":\"shop issues\",\"config\":{\"type\":\"new_issue\"}}");
+        call(token, "/v1/alerts/" + JSON.readTree(rule).get("id").asLong() + "/channels",
+                "{\"type\":\"webhook\",\"url\":\"" + RECEIVER.url("/hook-shop") + "\"}");
+        String body = "{\"timestamp\":" + System.currentTimeMillis() + ",\"source\":\"web\",\"environment\":\"prod\","
+                + "\"release\":\"5.0\",\"error_type\":\"BasketError\",\"message\":\"basket total is negative\"}";
+        HttpResponse<String> r = BLOOP.post("/v1/ingest", body, Map.of("Content-Type", "application/json",
+                "X-Project-Key", shop.get("ingest_key").asText(),
+                "X-Signature", dev.bloop.api.Signatures.sign(shop.get("ingest_secret").asText(), body)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String fp = JSON.readTree(r.body()).get("fingerprint").asText();
+
+        Receiver.Received hook = RECEIVER.nextFor("/hook-shop", 5000);
+        assertThat(hook).as("notification delivered").isNotNull();
+        String link = JSON.readTree(hook.body()).get("url").asText();
+        assertThat(link).isEqualTo("http://localhost:" + PORT + "/issues/" + fp + "?project=shop");
+
+        tab.open(link);
+        tab.waitFor("document.getElementById('issue-title')");
+        assertThat(tab.text("#issue-title")).contains("BasketError").contains("basket total is negative");
+        assertThat(tab.eval("document.getElementById('project-select').value").asText())
+                .as("the dashboard switched to the issue's project").isEqualTo(shop.get("id").asText());
+        tab.screenshot(SCREENSHOTS.resolve("alert-link-other-project.png"));
     }
 
     private static String ingest(String type, String message) throws Exception {
