@@ -416,6 +416,14 @@ class AlertingIT {
         assertThat(json(call(admin, "POST", "/v1/alerts/" + id + "/channels", "{\"type\":\"pager\"}"), 400).get("field").asText()).isEqualTo("type");
         assertThat(json(call(admin, "POST", "/v1/alerts/" + id + "/channels", "{\"type\":\"webhook\",\"url\":\"ftp://x\"}"), 400).get("field").asText()).isEqualTo("url");
         assertThat(json(call(admin, "POST", "/v1/alerts/" + id + "/channels", "{\"type\":\"email\",\"to\":\"not an address\"}"), 400).get("field").asText()).isEqualTo("to");
+        // Refused at creation over the API, not only at delivery, even where private targets are allowed.
+        for (String disguised : List.of("{\"type\":\"webhook\",\"url\":\"http://0x7f000001/hook\"}",
+                "{\"type\":\"webhook\",\"url\":\"http://0177.0.0.1/hook\"}",
+                "{\"type\":\"slack\",\"webhook_url\":\"http://2130706433/services/x\"}")) {
+            JsonNode refused = json(call(admin, "POST", "/v1/alerts/" + id + "/channels", disguised), 400);
+            assertThat(refused.get("field").asText()).as(disguised).isIn("url", "webhook_url");
+            assertThat(refused.get("error").asText()).as(disguised).contains("ambiguous");
+        }
         assertThat(json(call(readOnly, "POST", "/v1/alerts", "{\"name\":\"x\",\"config\":{\"type\":\"new_issue\"}}"), 403).get("scope").asText()).isEqualTo("alerts:write");
         assertThat(call(admin, "PUT", "/v1/alerts/999999", "{\"name\":\"nope\"}").statusCode()).isEqualTo(404);
         assertThat(json(call(admin, "DELETE", "/v1/alerts/" + id, null), 200).get("deleted").asLong()).isEqualTo(id);
