@@ -142,7 +142,8 @@ public class BloopApplication extends Application<BloopConfiguration> {
                 new ProjectDeletion(db, projectKeys, writer::dropProject, id -> {
                     deadLetters.deleteProject(id);
                     policies.forget(id);
-                }), tokens));
+                    tokens.invalidateCache(); // its tokens went with the project row
+                })));
         env.jersey().register(new TokensResource(tokens, projects));
         PurgeService purge = new PurgeService(db, projects, config.getRetention());
         env.lifecycle().manage(new RetentionScheduler(purge));

@@ -1,9 +1,9 @@
 package dev.bloop.service.alert;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.Scope;
 import dev.bloop.service.web.JsonResponses;
-import dev.bloop.service.auth.Caller;
-import dev.bloop.service.token.Scope;
 import io.dropwizard.auth.Auth;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;

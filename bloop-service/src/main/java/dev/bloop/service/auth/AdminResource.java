@@ -1,6 +1,8 @@
 package dev.bloop.service.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.User;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.web.ApiProblem;

@@ -1,6 +1,10 @@
 package dev.bloop.service.auth;
 
 import dev.bloop.api.ApiError;
+import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.MissingScopeException;
+import dev.bloop.service.access.Secrets;
+import dev.bloop.service.access.User;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.token.TokenService;
@@ -18,8 +22,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.Principal;
 import java.util.Optional;
 import java.util.Set;
@@ -82,7 +84,8 @@ public final class ApiAuth {
             if (space < 0 || !authorization.substring(0, space).equalsIgnoreCase("Bearer")) {
                 throw unauthorized("unsupported Authorization scheme: send Authorization: Bearer <token>");
             }
-            return tokens.authenticate(authorization.substring(space + 1).trim()).map(Caller::of)
+            return tokens.authenticate(authorization.substring(space + 1).trim())
+                    .map(t -> new Caller(t.name(), t.projectId(), t.scopes()))
                     .orElseThrow(() -> unauthorized("invalid, revoked or expired token"));
         }
 
@@ -126,9 +129,7 @@ public final class ApiAuth {
             if (rp.allows(request.getHeaderString("Origin"))) {
                 return true;
             }
-            String csrf = request.getHeaderString(CSRF_HEADER);
-            return csrf != null && MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
-                    active.csrfToken().getBytes(StandardCharsets.UTF_8));
+            return Secrets.same(request.getHeaderString(CSRF_HEADER), active.csrfToken());
         }
     }
 

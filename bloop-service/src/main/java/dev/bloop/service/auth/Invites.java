@@ -2,6 +2,7 @@ package dev.bloop.service.auth;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.bloop.service.access.Secrets;
 import dev.bloop.service.store.Database;
 import java.time.Duration;
 import java.util.List;
@@ -59,14 +60,14 @@ public final class Invites {
     }
 
     public Created create(String createdBy, String projectId, boolean admin) {
-        String token = PREFIX + Sessions.random(32);
+        String token = PREFIX + Secrets.random(32);
         long now = System.currentTimeMillis();
         Invite invite = new Invite(UUID.randomUUID().toString(), token.substring(0, 16), projectId, admin, createdBy,
                 now, now + TTL.toMillis(), null, null);
         writer.useHandle(h -> h.createUpdate("INSERT INTO invites (id, token_hash, token_prefix, project_id, is_admin, "
                         + "created_by, created_at, expires_at) VALUES (:id, :hash, :prefix, :project, :admin, :by, "
                         + ":at, :exp)")
-                .bind("id", invite.id()).bind("hash", Sessions.sha256(token)).bind("prefix", invite.tokenPrefix())
+                .bind("id", invite.id()).bind("hash", Secrets.sha256(token)).bind("prefix", invite.tokenPrefix())
                 .bind("project", projectId).bind("admin", admin ? 1 : 0).bind("by", createdBy).bind("at", now)
                 .bind("exp", invite.expiresAt()).execute());
         return new Created(token, invite);
@@ -84,7 +85,7 @@ public final class Invites {
         }
         long now = System.currentTimeMillis();
         return reader.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM invites WHERE token_hash = :hash")
-                .bind("hash", Sessions.sha256(token)).map(ROW).findOne()).filter(i -> i.usableAt(now));
+                .bind("hash", Secrets.sha256(token)).map(ROW).findOne()).filter(i -> i.usableAt(now));
     }
 
     /** Withdraws an unused invite. */

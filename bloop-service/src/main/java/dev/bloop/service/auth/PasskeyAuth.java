@@ -2,6 +2,8 @@ package dev.bloop.service.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.bloop.service.access.Secrets;
+import dev.bloop.service.access.User;
 import dev.bloop.service.web.ApiProblem;
 import java.time.Duration;
 import java.util.List;
@@ -165,7 +167,7 @@ public final class PasskeyAuth {
     }
 
     private Started remember(Pending p, Map<String, Object> options) {
-        String id = Sessions.random(32);
+        String id = Secrets.random(32);
         pending.put(id, p);
         return new Started(id, options);
     }

@@ -1,5 +1,6 @@
 package dev.bloop.service.auth;
 
+import dev.bloop.service.access.User;
 import dev.bloop.service.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;

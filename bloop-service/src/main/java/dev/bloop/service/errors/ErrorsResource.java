@@ -1,13 +1,13 @@
 package dev.bloop.service.errors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bloop.service.web.JsonResponses;
 import dev.bloop.api.HourlyCount;
 import dev.bloop.api.StatusChange;
-import dev.bloop.service.auth.Caller;
+import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.Scope;
 import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;
-import dev.bloop.service.token.Scope;
+import dev.bloop.service.web.JsonResponses;
 import io.dropwizard.auth.Auth;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

@@ -1,10 +1,10 @@
 package dev.bloop.service.fingerprint;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bloop.service.auth.Caller;
+import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.Scope;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
-import dev.bloop.service.token.Scope;
 import dev.bloop.service.web.ApiProblem;
 import io.dropwizard.auth.Auth;
 import jakarta.ws.rs.Consumes;

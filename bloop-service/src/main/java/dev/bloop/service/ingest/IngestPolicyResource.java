@@ -2,7 +2,7 @@ package dev.bloop.service.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bloop.api.IngestPolicy;
-import dev.bloop.service.auth.Caller;
+import dev.bloop.service.access.Caller;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.web.ApiProblem;

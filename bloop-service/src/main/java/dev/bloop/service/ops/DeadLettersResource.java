@@ -3,7 +3,7 @@ package dev.bloop.service.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bloop.api.DeadLetter;
-import dev.bloop.service.auth.Caller;
+import dev.bloop.service.access.Caller;
 import dev.bloop.service.pipeline.DeadLetters;
 import dev.bloop.service.pipeline.EventQueue;
 import dev.bloop.service.web.ApiProblem;

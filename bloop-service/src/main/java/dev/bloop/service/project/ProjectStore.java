@@ -1,8 +1,7 @@
 package dev.bloop.service.project;
 
+import dev.bloop.service.access.Secrets;
 import dev.bloop.service.store.Database;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -12,7 +11,6 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 /** SQL for projects. */
 public final class ProjectStore {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "id, slug, name, ingest_key, ingest_secret, created_at, created_by";
     private static final RowMapper<Project> ROW = (rs, ctx) -> new Project(rs.getString(1), rs.getString(2),
             rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getString(7));
@@ -149,17 +147,11 @@ public final class ProjectStore {
 
     /** Public ingest key: {@code bloop_pk_} + 16 random bytes, base64url. */
     static String newIngestKey() {
-        return "bloop_pk_" + random(16);
+        return "bloop_pk_" + Secrets.random(16);
     }
 
     /** Ingest secret (the HMAC key): {@code bloop_sk_} + 32 random bytes, base64url. */
     static String newIngestSecret() {
-        return "bloop_sk_" + random(32);
-    }
-
-    private static String random(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return "bloop_sk_" + Secrets.random(32);
     }
 }

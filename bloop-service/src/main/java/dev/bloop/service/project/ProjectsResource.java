@@ -3,9 +3,8 @@ package dev.bloop.service.project;
 import static dev.bloop.service.web.JsonBodies.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bloop.service.auth.Caller;
-import dev.bloop.service.auth.User;
-import dev.bloop.service.token.TokenService;
+import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.User;
 import dev.bloop.service.web.ApiProblem;
 import io.dropwizard.auth.Auth;
 import jakarta.ws.rs.Consumes;
@@ -38,13 +37,11 @@ public final class ProjectsResource {
     private final ProjectStore projects;
     private final ProjectKeys keys;
     private final ProjectDeletion deletion;
-    private final TokenService tokens;
 
-    public ProjectsResource(ProjectStore projects, ProjectKeys keys, ProjectDeletion deletion, TokenService tokens) {
+    public ProjectsResource(ProjectStore projects, ProjectKeys keys, ProjectDeletion deletion) {
         this.projects = projects;
         this.keys = keys;
         this.deletion = deletion;
-        this.tokens = tokens;
     }
 
     @GET
@@ -100,7 +97,6 @@ public final class ProjectsResource {
         if (deleted == null) {
             throw notFound(slug);
         }
-        tokens.invalidateCache();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("deleted", true);
         out.put("id", p.id());

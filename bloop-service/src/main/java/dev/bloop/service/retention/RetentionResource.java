@@ -1,7 +1,7 @@
 package dev.bloop.service.retention;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bloop.service.auth.Caller;
+import dev.bloop.service.access.Caller;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.web.ApiProblem;

@@ -1,11 +1,11 @@
 package dev.bloop.service.sourcemap;
 
-import dev.bloop.service.web.JsonResponses;
 import dev.bloop.api.SourceMapInfo;
-import dev.bloop.service.auth.Caller;
+import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.Scope;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
-import dev.bloop.service.token.Scope;
+import dev.bloop.service.web.JsonResponses;
 import io.dropwizard.auth.Auth;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;

@@ -1,5 +1,6 @@
 package dev.bloop.service.token;
 
+import dev.bloop.service.access.Scope;
 import dev.bloop.service.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,8 +1,9 @@
 package dev.bloop.service.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bloop.service.auth.Caller;
-import dev.bloop.service.auth.User;
+import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.Scope;
+import dev.bloop.service.access.User;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.web.ApiProblem;

@@ -13,7 +13,7 @@ import dev.bloop.client.EventDetails;
 import dev.bloop.client.Page;
 import dev.bloop.service.BloopConfiguration;
 import dev.bloop.service.BloopTestApp;
-import dev.bloop.service.token.Scope;
+import dev.bloop.service.access.Scope;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.time.Duration;
