@@ -42,7 +42,9 @@ import dev.bloop.service.token.TokensResource;
 import dev.bloop.service.web.DashboardPage;
 import dev.bloop.service.web.JsonErrorMappers;
 import dev.bloop.service.web.JsonJettyErrors;
+import dev.bloop.service.web.PagedResponses;
 import dev.bloop.service.web.SlowClientGuard;
+import dev.bloop.service.web.TypedBodies;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.core.Application;
 import io.dropwizard.forms.MultiPartBundle;
@@ -134,6 +136,8 @@ public class BloopApplication extends Application<BloopConfiguration> {
         SlowClientGuard guard = new SlowClientGuard(config.getConnections(), env.metrics());
         env.lifecycle().addEventListener(guard.installer(config.getConnections()));
         env.jersey().register(new BadParameterException.Mapper());
+        env.jersey().register(new TypedBodies(env.getObjectMapper()));
+        env.jersey().register(new PagedResponses());
         TokenService tokens = new TokenService(db);
         env.lifecycle().manage(tokens);
         Authentication authentication = new Authentication(db, config.getAuth());

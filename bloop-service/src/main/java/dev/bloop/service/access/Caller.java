@@ -66,6 +66,16 @@ public record Caller(String name, String projectId, Set<Scope> scopes, Member me
         return member != null;
     }
 
+    /** The signed-in person on a {@code @RolesAllowed(Roles.PEOPLE)} route (403 for a token elsewhere). */
+    public User user() {
+        return requireSession();
+    }
+
+    /** Whether this caller holds a role of {@link Roles}: a session is {@code people}; an admin's also {@code admin}. */
+    public boolean hasRole(String role) {
+        return member != null && (Roles.PEOPLE.equals(role) || Roles.ADMIN.equals(role) && member.user().admin());
+    }
+
     /** The session's user; 403 for a token, on routes that only people may use. */
     public User requireSession() {
         if (member == null) {

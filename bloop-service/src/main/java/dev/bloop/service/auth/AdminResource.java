@@ -2,12 +2,14 @@ package dev.bloop.service.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.Roles;
 import dev.bloop.service.access.User;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.web.ApiProblem;
 import dev.bloop.service.web.JsonBodies;
 import io.dropwizard.auth.Auth;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -26,6 +28,7 @@ import java.util.Map;
 @Path("/v1/admin")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
 public final class AdminResource {
     private final UserStore users;
     private final Invites invites;

@@ -9,7 +9,6 @@ import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.token.TokenService;
 import dev.bloop.service.web.ApiProblem;
-import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.core.setup.Environment;
 import jakarta.annotation.Priority;
@@ -42,7 +41,7 @@ public final class ApiAuth {
 
     public static void register(Environment env, TokenService tokens, Sessions sessions, ProjectStore projects,
                                 RelyingParty rp) {
-        env.jersey().register(new AuthDynamicFeature(new CallerFilter(tokens, sessions, projects, rp)));
+        env.jersey().register(new Audiences(new CallerFilter(tokens, sessions, projects, rp)));
         env.jersey().register(new AuthValueFactoryProvider.Binder<>(Caller.class));
         env.jersey().register(new MissingScopeException.Mapper());
     }
@@ -149,7 +148,7 @@ public final class ApiAuth {
 
         @Override
         public boolean isUserInRole(String role) {
-            return "admin".equals(role) && caller.member() != null && caller.member().user().admin();
+            return caller.hasRole(role);
         }
 
         @Override

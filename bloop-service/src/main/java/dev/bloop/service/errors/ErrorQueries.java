@@ -10,6 +10,7 @@ import dev.bloop.api.ErrorGroupDetail;
 import dev.bloop.api.ErrorStats;
 import dev.bloop.api.HourlyCount;
 import dev.bloop.api.Occurrence;
+import dev.bloop.api.Page;
 import dev.bloop.api.StatusChange;
 import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;

@@ -2,8 +2,10 @@ package dev.bloop.service.errors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bloop.api.HourlyCount;
+import dev.bloop.api.Page;
 import dev.bloop.api.StatusChange;
 import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.RequiresScope;
 import dev.bloop.service.access.Scope;
 import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;
@@ -49,6 +51,7 @@ public final class ErrorsResource {
     /** Release, environment, source and route may repeat: any of the values matches. */
     @GET
     @Path("/errors")
+    @RequiresScope(Scope.ERRORS_READ)
     public Response list(@Auth Caller caller,
                          @QueryParam("release") List<String> release, @QueryParam("environment") List<String> environment,
                          @QueryParam("source") List<String> source, @QueryParam("route") List<String> route,
@@ -56,7 +59,6 @@ public final class ErrorsResource {
                          @QueryParam("since") String since, @QueryParam("until") String until,
                          @QueryParam("sort") String sort, @QueryParam("limit") String limit,
                          @QueryParam("offset") String offset) {
-        caller.require(Scope.ERRORS_READ);
         return page(queries.list(new GroupFilter(caller.project(),
                 Params.texts("release", release, MAX_TEXT), Params.texts("environment", environment, MAX_TEXT),
                 Params.texts("source", source, MAX_TEXT), Params.texts("route", route, MAX_TEXT),
@@ -68,8 +70,8 @@ public final class ErrorsResource {
     /** The values the list's filters can take in this project, with their issues and events. */
     @GET
     @Path("/errors/facets")
+    @RequiresScope(Scope.ERRORS_READ)
     public Response facets(@Auth Caller caller, @QueryParam("limit") String limit) {
-        caller.require(Scope.ERRORS_READ);
         int n = Params.intParam("limit", limit, FacetQueries.DEFAULT_LIMIT, 1, FacetQueries.MAX_LIMIT);
         return Response.ok(facets.facets(caller.project(), n)).build();
     }
@@ -77,11 +79,11 @@ public final class ErrorsResource {
     /** {@code new=true}: only the groups whose first event came in this release. */
     @GET
     @Path("/releases/{release}/errors")
+    @RequiresScope(Scope.ERRORS_READ)
     public Response release(@Auth Caller caller, @PathParam("release") String release,
                             @QueryParam("environment") List<String> environment, @QueryParam("status") String status,
                             @QueryParam("new") String onlyNew, @QueryParam("sort") String sort,
                             @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
-        caller.require(Scope.ERRORS_READ);
         return page(queries.list(new GroupFilter(caller.project(), List.of(release),
                 Params.texts("environment", environment, MAX_TEXT), null, null, Params.status(status), null, null,
                 null, GroupSort.parse(sort, GroupSort.TOTAL_COUNT), limit(limit), offset(offset),
@@ -90,8 +92,8 @@ public final class ErrorsResource {
 
     @GET
     @Path("/errors/{fingerprint}")
+    @RequiresScope(Scope.ERRORS_READ)
     public Response detail(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
-        caller.require(Scope.ERRORS_READ);
         String fp = fingerprint(fingerprint);
         return queries.detail(caller.project(), fp).map(d -> Response.ok(d).build())
                 .orElseGet(() -> notFound(fp));
@@ -99,9 +101,9 @@ public final class ErrorsResource {
 
     @GET
     @Path("/errors/{fingerprint}/occurrences")
+    @RequiresScope(Scope.ERRORS_READ)
     public Response occurrences(@Auth Caller caller, @PathParam("fingerprint") String fingerprint,
                                 @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
-        caller.require(Scope.ERRORS_READ);
         String fp = fingerprint(fingerprint);
         Page<?> page = queries.occurrences(caller.project(), fp, limit(limit), offset(offset));
         return page == null ? notFound(fp) : page(page);
@@ -110,16 +112,16 @@ public final class ErrorsResource {
     /** How the group's recent events split by environment, release, app version, browser, OS, device and locale. */
     @GET
     @Path("/errors/{fingerprint}/tags")
+    @RequiresScope(Scope.ERRORS_READ)
     public Response tags(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
-        caller.require(Scope.ERRORS_READ);
         String fp = fingerprint(fingerprint);
         return tags.tags(caller.project(), fp).map(t -> Response.ok(t).build()).orElseGet(() -> notFound(fp));
     }
 
     @GET
     @Path("/errors/{fingerprint}/history")
+    @RequiresScope(Scope.ERRORS_READ)
     public Response history(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
-        caller.require(Scope.ERRORS_READ);
         String fp = fingerprint(fingerprint);
         List<StatusChange> rows = queries.history(caller.project(), fp);
         return rows == null ? notFound(fp) : Response.ok(rows).build();
@@ -127,9 +129,9 @@ public final class ErrorsResource {
 
     @GET
     @Path("/errors/{fingerprint}/trend")
+    @RequiresScope(Scope.ERRORS_READ)
     public Response trend(@Auth Caller caller, @PathParam("fingerprint") String fingerprint,
                           @QueryParam("hours") String hours) {
-        caller.require(Scope.ERRORS_READ);
         String fp = fingerprint(fingerprint);
         int h = Params.intParam("hours", hours, DEFAULT_TREND_HOURS, 1, MAX_TREND_HOURS);
         if (!queries.exists(caller.project(), fp)) {
@@ -141,52 +143,55 @@ public final class ErrorsResource {
     /** Releases seen in the project, most recently active first (at most {@code limit}, default 50, max 200). */
     @GET
     @Path("/releases")
+    @RequiresScope(Scope.ERRORS_READ)
     public Response releases(@Auth Caller caller, @QueryParam("limit") String limit) {
-        caller.require(Scope.ERRORS_READ);
         return Response.ok(queries.releases(caller.project(), limit(limit))).build();
     }
 
     @GET
     @Path("/trends")
+    @RequiresScope(Scope.ERRORS_READ)
     public List<HourlyCount> trends(@Auth Caller caller, @QueryParam("hours") String hours) {
-        caller.require(Scope.ERRORS_READ);
         int h = Params.intParam("hours", hours, DEFAULT_TREND_HOURS, 1, MAX_TREND_HOURS);
         return queries.trend(caller.project(), null, h, System.currentTimeMillis());
     }
 
     @GET
     @Path("/stats")
+    @RequiresScope(Scope.ERRORS_READ)
     public Response stats(@Auth Caller caller) {
-        caller.require(Scope.ERRORS_READ);
         return Response.ok(queries.stats(caller.project(), System.currentTimeMillis())).build();
     }
 
     @POST
     @Path("/errors/{fingerprint}/resolve")
+    @RequiresScope(Scope.ERRORS_WRITE)
     public Response resolve(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
         return setStatus(caller, fingerprint, "resolved");
     }
 
     @POST
     @Path("/errors/{fingerprint}/ignore")
+    @RequiresScope(Scope.ERRORS_WRITE)
     public Response ignore(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
         return setStatus(caller, fingerprint, "ignored");
     }
 
     @POST
     @Path("/errors/{fingerprint}/mute")
+    @RequiresScope(Scope.ERRORS_WRITE)
     public Response mute(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
         return setStatus(caller, fingerprint, "muted");
     }
 
     @POST
     @Path("/errors/{fingerprint}/unresolve")
+    @RequiresScope(Scope.ERRORS_WRITE)
     public Response unresolve(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
         return setStatus(caller, fingerprint, "unresolved");
     }
 
     private Response setStatus(Caller caller, String fingerprint, String status) {
-        caller.require(Scope.ERRORS_WRITE);
         String fp = fingerprint(fingerprint);
         return statuses.change(caller.project(), fp, status, caller.getName())
                 .map(u -> Response.ok(u).build()).orElseGet(() -> notFound(fp));

@@ -2,6 +2,7 @@ package dev.bloop.service.fingerprint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.RequiresScope;
 import dev.bloop.service.access.Scope;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
@@ -47,8 +48,8 @@ public final class GroupingRulesResource {
     }
 
     @GET
+    @RequiresScope(Scope.ERRORS_READ)
     public Map<String, Object> get(@Auth Caller caller, @PathParam("slug") String slug) {
-        caller.require(Scope.ERRORS_READ);
         Project p = project(caller, slug);
         return answer(p, rules.find(p.id()));
     }
@@ -58,8 +59,8 @@ public final class GroupingRulesResource {
      * out is empty). Each holds at most 50 prefixes of 1 to 200 characters; duplicates are dropped.
      */
     @PUT
+    @RequiresScope(Scope.ERRORS_WRITE)
     public Map<String, Object> put(@Auth Caller caller, @PathParam("slug") String slug, JsonNode body) {
-        caller.require(Scope.ERRORS_WRITE);
         Project p = project(caller, slug);
         if (body == null || !body.isObject()) {
             throw ApiProblem.badRequest("request body must be a JSON object with in_app_include and in_app_exclude "

@@ -3,11 +3,13 @@ package dev.bloop.service.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bloop.api.IngestPolicy;
 import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.Roles;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.web.ApiProblem;
 import dev.bloop.service.web.JsonBodies;
 import io.dropwizard.auth.Auth;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -28,6 +30,7 @@ import java.util.Set;
 @Path("/v1/projects/{slug}/ingest")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.PEOPLE)
 public final class IngestPolicyResource {
     private static final Set<String> FIELDS = Set.of("events_per_minute", "burst", "releases", "environments",
             "max_age_days");

@@ -2,10 +2,12 @@ package dev.bloop.service.retention;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.Roles;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.web.ApiProblem;
 import io.dropwizard.auth.Auth;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -24,6 +26,7 @@ import java.util.Set;
 @Path("/v1/admin/retention")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
 public final class RetentionResource {
     private static final Set<String> TOP_FIELDS = Set.of("raw_events_days", "hourly_counts_days", "per_project");
     private final PurgeService purge;

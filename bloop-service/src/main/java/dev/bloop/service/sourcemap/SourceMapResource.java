@@ -2,6 +2,7 @@ package dev.bloop.service.sourcemap;
 
 import dev.bloop.api.SourceMapInfo;
 import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.RequiresScope;
 import dev.bloop.service.access.Scope;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
@@ -46,11 +47,11 @@ public final class SourceMapResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @RequiresScope(Scope.SOURCEMAPS_WRITE)
     public Response upload(@Auth Caller caller, @PathParam("slug") String slug,
                            @FormDataParam("release") String release,
                            @FormDataParam("file") InputStream file,
                            @FormDataParam("file") FormDataContentDisposition disposition) throws IOException {
-        caller.require(Scope.SOURCEMAPS_WRITE);
         Optional<Project> project = project(caller, slug);
         if (project.isEmpty()) {
             return notFound("project not found");
@@ -83,8 +84,8 @@ public final class SourceMapResource {
     }
 
     @GET
+    @RequiresScope(Scope.SOURCEMAPS_READ)
     public Response list(@Auth Caller caller, @PathParam("slug") String slug, @QueryParam("release") String release) {
-        caller.require(Scope.SOURCEMAPS_READ);
         Optional<Project> project = project(caller, slug);
         if (project.isEmpty()) {
             return notFound("project not found");
@@ -95,8 +96,8 @@ public final class SourceMapResource {
 
     @DELETE
     @Path("/{id}")
+    @RequiresScope(Scope.SOURCEMAPS_WRITE)
     public Response delete(@Auth Caller caller, @PathParam("slug") String slug, @PathParam("id") String id) {
-        caller.require(Scope.SOURCEMAPS_WRITE);
         Optional<Project> project = project(caller, slug);
         if (project.isEmpty()) {
             return notFound("project not found");

@@ -2,6 +2,7 @@ package dev.bloop.service.token;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.Roles;
 import dev.bloop.service.access.Scope;
 import dev.bloop.service.access.User;
 import dev.bloop.service.project.Project;
@@ -9,6 +10,7 @@ import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.web.ApiProblem;
 import dev.bloop.service.web.JsonBodies;
 import io.dropwizard.auth.Auth;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -34,6 +36,7 @@ import java.util.Set;
 @Path("/v1/tokens")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.PEOPLE)
 public final class TokensResource {
     private static final int MAX_NAME = 100;
     private static final int MAX_DAYS = 3650;

@@ -3,7 +3,6 @@ package dev.bloop.service.web;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.bloop.api.ApiError;
 import io.dropwizard.jersey.validation.JerseyViolationException;
-import jakarta.validation.ConstraintViolation;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -59,8 +58,7 @@ public final class JsonErrorMappers {
     static final class ViolationMapper implements ExceptionMapper<JerseyViolationException> {
         @Override
         public Response toResponse(JerseyViolationException e) {
-            ConstraintViolation<?> first = e.getConstraintViolations().iterator().next();
-            return json(400, new ApiError(first.getMessage(), first.getPropertyPath().toString()));
+            return json(400, Violations.toError(e.getConstraintViolations()));
         }
     }
 
