@@ -1,6 +1,7 @@
 package dev.bloop.service;
 
 import dev.bloop.service.alert.Alerting;
+import dev.bloop.service.apidoc.OpenApiResource;
 import dev.bloop.service.auth.Authentication;
 import dev.bloop.service.cli.BackupCommand;
 import dev.bloop.service.cli.CreateTokenCommand;
@@ -162,5 +163,11 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.healthChecks().register("database", new DatabaseHealthCheck(db));
         env.healthChecks().register("pipeline", new PipelineHealthCheck(queue, writer));
         PrometheusEndpoint.register(env);
+        env.jersey().register(new OpenApiResource(env.jersey().getResourceConfig(), version()));
+    }
+
+    private static String version() {
+        String v = BloopApplication.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 }

@@ -1,12 +1,8 @@
-package dev.bloop.service.auth;
+package dev.bloop.service.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bloop.service.access.Caller;
-import dev.bloop.service.access.RequiresScope;
-import dev.bloop.service.access.Roles;
-import dev.bloop.service.access.Scope;
 import io.dropwizard.auth.Auth;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -14,7 +10,7 @@ import java.lang.reflect.Method;
 import org.junit.jupiter.api.Test;
 
 /** Every authenticated route names who may call it; one that does not stops the server from starting. */
-class AudiencesTest {
+class AudienceTest {
 
     static final class Routes {
         public void open() {
@@ -69,11 +65,10 @@ class AudiencesTest {
 
     @Test
     void scopesAndRolesAreTheAudiences() throws Exception {
-        assertThat(audience(Routes.class, "tokens")).isEqualTo(new Audiences.Scoped(
-                method(Routes.class, "tokens").getAnnotation(RequiresScope.class)));
-        assertThat(audience(Routes.class, "admins")).isEqualTo(new Audiences.People(Roles.ADMIN));
-        assertThat(audience(PeopleRoutes.class, "inherited")).isEqualTo(new Audiences.People(Roles.PEOPLE));
-        assertThat(audience(PeopleRoutes.class, "narrower")).isEqualTo(new Audiences.People(Roles.ADMIN));
+        assertThat(audience(Routes.class, "tokens")).isEqualTo(new Audience.Scoped(Scope.ERRORS_READ));
+        assertThat(audience(Routes.class, "admins")).isEqualTo(new Audience.People(Roles.ADMIN));
+        assertThat(audience(PeopleRoutes.class, "inherited")).isEqualTo(new Audience.People(Roles.PEOPLE));
+        assertThat(audience(PeopleRoutes.class, "narrower")).isEqualTo(new Audience.People(Roles.ADMIN));
     }
 
     @Test
@@ -83,8 +78,8 @@ class AudiencesTest {
         assertThatThrownBy(() -> audience(Routes.class, "both")).hasMessageContaining("both a scope and roles");
     }
 
-    private static Audiences.Audience audience(Class<?> type, String name) throws NoSuchMethodException {
-        return Audiences.audienceOf(type, method(type, name));
+    private static Audience audience(Class<?> type, String name) throws NoSuchMethodException {
+        return Audience.of(type, method(type, name));
     }
 
     private static Method method(Class<?> type, String name) throws NoSuchMethodException {
