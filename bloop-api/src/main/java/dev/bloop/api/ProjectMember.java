@@ -12,8 +12,4 @@ public record ProjectMember(@JsonProperty("user_id") String userId,
     /** {@code POST /v1/projects/{slug}/members}: the user to add. */
     public record Add(@JsonProperty("user_id") @NotEmpty(message = "user_id is required") String userId) {
     }
-
-    /** {@code DELETE /v1/projects/{slug}/members/{user_id}}. */
-    public record Removed(@JsonProperty("status") String status, @JsonProperty("removed") String removed) {
-    }
 }

@@ -1,5 +1,6 @@
 package dev.bloop.service.auth;
 
+import dev.bloop.api.Invite;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.bloop.service.access.Secrets;
@@ -105,7 +106,7 @@ public final class PasskeyAuth {
     }
 
     Started startInvite(String username, String inviteToken) {
-        Invites.Invite invite = invites.usable(inviteToken).orElseThrow(() -> ApiProblem.badRequest(
+        Invite invite = invites.usable(inviteToken).orElseThrow(() -> ApiProblem.badRequest(
                 "invite token is invalid, used or expired: ask an admin for a new invite", "invite_token"));
         String name = validUsername(username);
         return start(new Pending(Kind.INVITE, Passkeys.newChallenge(), UUID.randomUUID().toString(), name,

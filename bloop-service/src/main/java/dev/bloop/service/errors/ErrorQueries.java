@@ -11,6 +11,7 @@ import dev.bloop.api.ErrorStats;
 import dev.bloop.api.HourlyCount;
 import dev.bloop.api.Occurrence;
 import dev.bloop.api.Page;
+import dev.bloop.api.ReleaseSummary;
 import dev.bloop.api.StatusChange;
 import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;
@@ -372,23 +373,18 @@ final class ErrorQueries {
      * Releases of a project, newest activity first: events, distinct groups, groups first seen in
      * that release (their first event is the first of the release's counts), first and last seen.
      */
-    List<java.util.Map<String, Object>> releases(String projectId, int limit) {
-        return reader.withHandle(h -> h.createQuery("SELECT c.release, sum(c.count), count(DISTINCT c.fingerprint), "
-                        + "min(c.first_seen), max(c.last_seen), "
-                        + "count(DISTINCT CASE WHEN c.first_seen = g.first_seen THEN c.fingerprint END) "
+    List<ReleaseSummary> releases(String projectId, int limit) {
+        return reader.withHandle(h -> h.createQuery("SELECT c.release AS release, sum(c.count) AS events, "
+                        + "count(DISTINCT c.fingerprint) AS groups_, min(c.first_seen) AS first_seen, "
+                        + "max(c.last_seen) AS last_seen, "
+                        + "count(DISTINCT CASE WHEN c.first_seen = g.first_seen THEN c.fingerprint END) AS new_groups "
                         + "FROM group_counts c JOIN error_groups g ON g.project_id = c.project_id "
                         + "AND g.fingerprint = c.fingerprint WHERE c.project_id = :p GROUP BY c.release "
                         + "ORDER BY max(c.last_seen) DESC LIMIT :n")
                 .bind("p", projectId).bind("n", limit)
-                .map((rs, ctx) -> {
-                    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-                    m.put("release", rs.getString(1));
-                    m.put("events", rs.getLong(2));
-                    m.put("groups", rs.getLong(3));
-                    m.put("new_groups", rs.getLong(6));
-                    m.put("first_seen", rs.getLong(4));
-                    m.put("last_seen", rs.getLong(5));
-                    return m;
-                }).list());
+                .map((rs, ctx) -> new ReleaseSummary(rs.getString("release"), rs.getLong("events"),
+                        rs.getLong("groups_"), rs.getLong("new_groups"), rs.getLong("first_seen"),
+                        rs.getLong("last_seen")))
+                .list());
     }
 }

@@ -1,5 +1,6 @@
 package dev.bloop.service.project;
 
+import dev.bloop.api.Done;
 import dev.bloop.api.ProjectCreate;
 import dev.bloop.api.ProjectDeleted;
 import dev.bloop.api.ProjectDetails;
@@ -137,13 +138,13 @@ public final class ProjectsResource {
     @DELETE
     @Path("/{slug}/members/{userId}")
     @RolesAllowed(Roles.ADMIN)
-    public ProjectMember.Removed removeMember(@Auth Caller caller, @PathParam("slug") String slug,
+    public Done removeMember(@Auth Caller caller, @PathParam("slug") String slug,
                                               @PathParam("userId") String userId) {
         Project p = visible(caller, slug);
         if (!projects.removeMember(p.id(), userId)) {
             throw ApiProblem.notFound("no such member", "userId");
         }
-        return new ProjectMember.Removed("ok", userId);
+        return Done.removed(userId);
     }
 
     private Project visible(Caller caller, String slug) {

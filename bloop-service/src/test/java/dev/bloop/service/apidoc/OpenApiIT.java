@@ -126,9 +126,17 @@ class OpenApiIT {
         if ("1".equals(System.getenv("BLOOP_WRITE_OPENAPI"))) {
             Files.writeString(COMMITTED, served);
         }
-        assertThat(Files.exists(COMMITTED) ? Files.readString(COMMITTED) : "")
-                .as("docs/openapi.yaml is out of date: run the test with BLOOP_WRITE_OPENAPI=1 and commit it")
-                .isEqualTo(served);
+        List<String> committed = Files.exists(COMMITTED) ? Files.readAllLines(COMMITTED) : List.of();
+        List<String> current = served.lines().toList();
+        int line = 0;
+        while (line < Math.min(committed.size(), current.size()) && committed.get(line).equals(current.get(line))) {
+            line++;
+        }
+        String where = line < current.size() ? current.get(line) : "(end)";
+        assertThat(committed.size() == current.size() && line == current.size())
+                .as("docs/openapi.yaml is out of date from line %d (served: %s): run this test with "
+                        + "BLOOP_WRITE_OPENAPI=1 and commit the file", line + 1, where)
+                .isTrue();
     }
 
     private static JsonNode document() throws IOException {
