@@ -113,7 +113,8 @@ public final class Violations {
     private static String jsonName(Class<?> bean, String javaName) {
         RecordComponent c = component(bean, javaName);
         if (c != null) {
-            JsonProperty p = c.getAnnotation(JsonProperty.class);
+            // @JsonProperty cannot target a record component: javac puts it on the accessor (and field)
+            JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
             if (p != null && !p.value().isEmpty()) {
                 return p.value();
             }
