@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Copy, html, Loading, Problem, useLoad, useTitle, when } from '../ui.js';
 import { GroupingRules } from './grouping-rules.js';
+import { IngestPolicy } from './ingest-policy.js';
 import { Snippets } from './setup.js';
 
 function Keys({ slug, user, onRotated }) {
@@ -68,6 +69,7 @@ export function Projects({ user, projects, reloadProjects }) {
       ${user.is_admin && p.slug !== 'default' ? html`<button class="danger" onClick=${() => remove(p)}>Delete</button>` : null}
       ${open === p.slug ? html`<${Keys} slug=${p.slug} user=${user} onRotated=${() => {}} />` : null}
       ${open === p.slug ? html`<${GroupingRules} slug=${p.slug} />` : null}
+      ${open === p.slug ? html`<${IngestPolicy} slug=${p.slug} />` : null}
     </li>`)}</ul>
     <form class="card" onSubmit=${create}>
       <h3>New project</h3>

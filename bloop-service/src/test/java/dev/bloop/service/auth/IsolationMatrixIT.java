@@ -160,6 +160,9 @@ class IsolationMatrixIT {
             {"DELETE", "/v1/projects/alpha/sourcemaps/" + mapB, null, 404},
             {"GET", "/v1/projects/beta/grouping", null, 404},
             {"PUT", "/v1/projects/beta/grouping", "{\"in_app_include\":[\"pwned.\"]}", 404},
+            {"GET", "/v1/projects/beta/ingest", null, -2},
+            {"PUT", "/v1/projects/beta/ingest", "{\"events_per_minute\":1}", -2},
+            {"GET", "/v1/admin/dead-letters", null, 403},
             {"GET", "/v1/projects/beta", null, -2},
             {"PUT", "/v1/projects/beta", "{\"name\":\"pwned\"}", -2},
             {"POST", "/v1/projects/beta/rotate-key", null, -2},
@@ -207,6 +210,7 @@ class IsolationMatrixIT {
         assertThat(rules.get("in_app_include")).isEmpty();
         JsonNode beta = json(admin.get("/v1/projects/beta"));
         assertThat(beta.get("name").asText()).isEqualTo("Beta");
+        assertThat(json(admin.get("/v1/projects/beta/ingest")).get("policy").size()).as("B's ingest policy").isZero();
         assertThat(BLOOP.count("SELECT count(*) FROM api_tokens WHERE id = '" + tokenOfBId + "' AND revoked_at IS NULL"))
                 .isEqualTo(1);
     }

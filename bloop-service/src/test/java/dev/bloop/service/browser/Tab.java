@@ -161,6 +161,12 @@ public final class Tab {
         eval("document.querySelector(" + quote(selector) + ").click(), true");
     }
 
+    /** The current value of an input, select or textarea. */
+    public String value(String selector) {
+        JsonNode v = eval("(document.querySelector(" + quote(selector) + ") || {}).value || ''");
+        return v == null ? "" : v.asText();
+    }
+
     public String text(String selector) {
         JsonNode v = eval("(document.querySelector(" + quote(selector) + ") || {}).textContent || ''");
         return v == null ? "" : v.asText();
