@@ -3,10 +3,11 @@ package dev.bloop.service.auth;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bloop.api.AuthStatus;
 import dev.bloop.api.Done;
-import dev.bloop.api.Passkeys.Challenge;
 import dev.bloop.api.Passkeys.Finish;
 import dev.bloop.api.Passkeys.InviteStart;
+import dev.bloop.api.Passkeys.LoginChallenge;
 import dev.bloop.api.Passkeys.LoginStart;
+import dev.bloop.api.Passkeys.RegistrationChallenge;
 import dev.bloop.api.Passkeys.RegisterStart;
 import dev.bloop.api.SignedIn;
 import dev.bloop.api.UserInfo;
@@ -65,10 +66,10 @@ public final class AuthResource {
 
     @POST
     @Path("/register/start")
-    public Challenge registerStart(@NotNull(message = BODY) RegisterStart body,
+    public RegistrationChallenge registerStart(@NotNull(message = BODY) RegisterStart body,
                                    @HeaderParam("X-Setup-Code") String codeHeader) {
         String code = body.setupCode();
-        return challenge(auth.startFirstAdmin(body.username(), code != null ? code : codeHeader));
+        return auth.startFirstAdmin(body.username(), code != null ? code : codeHeader);
     }
 
     @POST
@@ -81,8 +82,8 @@ public final class AuthResource {
 
     @POST
     @Path("/invite/register/start")
-    public Challenge inviteStart(@NotNull(message = BODY) InviteStart body) {
-        return challenge(auth.startInvite(body.username(), body.inviteToken()));
+    public RegistrationChallenge inviteStart(@NotNull(message = BODY) InviteStart body) {
+        return auth.startInvite(body.username(), body.inviteToken());
     }
 
     @POST
@@ -95,8 +96,8 @@ public final class AuthResource {
 
     @POST
     @Path("/login/start")
-    public Challenge loginStart(LoginStart body) {
-        return challenge(auth.startLogin(body == null ? null : body.username()));
+    public LoginChallenge loginStart(LoginStart body) {
+        return auth.startLogin(body == null ? null : body.username());
     }
 
     @POST
@@ -134,10 +135,6 @@ public final class AuthResource {
 
     static UserInfo info(User user) {
         return new UserInfo(user.id(), user.username(), user.admin(), user.createdAt());
-    }
-
-    private Challenge challenge(PasskeyAuth.Started started) {
-        return new Challenge(started.challengeId(), json.valueToTree(started.publicKey()));
     }
 
     /** The credential as the browser serialised it; an object or a JSON string are both accepted. */

@@ -121,6 +121,20 @@ class OpenApiIT {
     }
 
     @Test
+    void passkeyStartsDescribeTheWebAuthnOptionsTheBrowserIsGiven() throws IOException {
+        JsonNode paths = document().at("/paths");
+        assertThat(paths.at("/~1auth~1login~1start/post/responses/200/content/application~1json/schema/$ref").asText())
+                .isEqualTo("#/components/schemas/LoginChallenge");
+        assertThat(paths.at("/~1auth~1register~1start/post/responses/200/content/application~1json/schema/$ref")
+                .asText()).isEqualTo("#/components/schemas/RegistrationChallenge");
+        JsonNode creation = document().at("/components/schemas/CreationOptions/properties");
+        assertThat(creation.fieldNames()).toIterable().contains("rp", "user", "challenge", "pubKeyCredParams",
+                "authenticatorSelection", "excludeCredentials");
+        assertThat(document().at("/components/schemas/RequestOptions/properties/allowCredentials/items/$ref").asText())
+                .isEqualTo("#/components/schemas/CredentialDescriptor");
+    }
+
+    @Test
     void theCommittedYamlCopyIsCurrent() throws IOException {
         String served = yaml;
         if ("1".equals(System.getenv("BLOOP_WRITE_OPENAPI"))) {
