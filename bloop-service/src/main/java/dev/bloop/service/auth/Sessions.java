@@ -67,8 +67,7 @@ public final class Sessions implements Managed {
                         + "u.created_at, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id "
                         + "WHERE s.token_hash = :hash AND s.expires_at > :now")
                 .bind("hash", Secrets.sha256(token)).bind("now", now)
-                .map((rs, ctx) -> new Active(new User(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getInt(4) == 1, rs.getLong(5)), rs.getString(6), rs.getLong(7)))
+                .map((rs, ctx) -> new Active(UserStore.user(rs), rs.getString("csrf_token"), rs.getLong("expires_at")))
                 .findOne());
     }
 
