@@ -60,10 +60,10 @@ final class TagQueries {
                     .bind("p", projectId).bind("fp", fingerprint)
                     .map((rs, ctx) -> {
                         events[0]++;
-                        add(counts, "environment", rs.getString(1));
-                        add(counts, "release", rs.getString(2));
-                        add(counts, "app_version", rs.getString(3));
-                        JsonNode metadata = parse(rs.getString(4));
+                        add(counts, "environment", rs.getString("environment"));
+                        add(counts, "release", rs.getString("release"));
+                        add(counts, "app_version", rs.getString("app_version"));
+                        JsonNode metadata = parse(rs.getString("metadata"));
                         String agent = metadata == null ? null : text(metadata.get("user_agent"));
                         for (String key : List.of("browser", "os", "device", "locale")) {
                             String value = metadata == null ? null : fromMetadata(metadata, key);
