@@ -1,6 +1,7 @@
 package dev.bloop.service;
 
 import dev.bloop.service.alert.Alerting;
+import dev.bloop.service.apidoc.OpenApiResource;
 import dev.bloop.service.auth.Authentication;
 import dev.bloop.service.cli.BackupCommand;
 import dev.bloop.service.cli.CreateTokenCommand;
@@ -44,7 +45,9 @@ import dev.bloop.service.web.EncodedSlashes;
 import dev.bloop.service.web.NoSniff;
 import dev.bloop.service.web.JsonErrorMappers;
 import dev.bloop.service.web.JsonJettyErrors;
+import dev.bloop.service.web.PagedResponses;
 import dev.bloop.service.web.SlowClientGuard;
+import dev.bloop.service.web.TypedBodies;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.core.Application;
 import io.dropwizard.forms.MultiPartBundle;
@@ -140,6 +143,8 @@ public class BloopApplication extends Application<BloopConfiguration> {
         SlowClientGuard guard = new SlowClientGuard(config.getConnections(), env.metrics());
         env.lifecycle().addEventListener(guard.installer(config.getConnections()));
         env.jersey().register(new BadParameterException.Mapper());
+        env.jersey().register(new TypedBodies(env.getObjectMapper()));
+        env.jersey().register(new PagedResponses());
         TokenService tokens = new TokenService(db);
         env.lifecycle().manage(tokens);
         Authentication authentication = new Authentication(db, config.getAuth());
@@ -148,7 +153,8 @@ public class BloopApplication extends Application<BloopConfiguration> {
                 new ProjectDeletion(db, projectKeys, writer::dropProject, id -> {
                     deadLetters.deleteProject(id);
                     policies.forget(id);
-                }), tokens));
+                    tokens.invalidateCache(); // its tokens went with the project row
+                })));
         env.jersey().register(new TokensResource(tokens, projects));
         PurgeService purge = new PurgeService(db, projects, config.getRetention());
         env.lifecycle().manage(new RetentionScheduler(purge));
@@ -163,5 +169,11 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.healthChecks().register("database", new DatabaseHealthCheck(db));
         env.healthChecks().register("pipeline", new PipelineHealthCheck(queue, writer));
         PrometheusEndpoint.register(env);
+        env.jersey().register(new OpenApiResource(env.jersey().getResourceConfig(), version()));
+    }
+
+    private static String version() {
+        String v = BloopApplication.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 }

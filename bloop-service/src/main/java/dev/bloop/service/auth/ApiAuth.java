@@ -1,11 +1,14 @@
 package dev.bloop.service.auth;
 
 import dev.bloop.api.ApiError;
+import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.MissingScopeException;
+import dev.bloop.service.access.Secrets;
+import dev.bloop.service.access.User;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.token.TokenService;
 import dev.bloop.service.web.ApiProblem;
-import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.core.setup.Environment;
 import jakarta.annotation.Priority;
@@ -18,8 +21,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.Principal;
 import java.util.Optional;
 import java.util.Set;
@@ -40,7 +41,7 @@ public final class ApiAuth {
 
     public static void register(Environment env, TokenService tokens, Sessions sessions, ProjectStore projects,
                                 RelyingParty rp) {
-        env.jersey().register(new AuthDynamicFeature(new CallerFilter(tokens, sessions, projects, rp)));
+        env.jersey().register(new Audiences(new CallerFilter(tokens, sessions, projects, rp)));
         env.jersey().register(new AuthValueFactoryProvider.Binder<>(Caller.class));
         env.jersey().register(new MissingScopeException.Mapper());
     }
@@ -82,7 +83,8 @@ public final class ApiAuth {
             if (space < 0 || !authorization.substring(0, space).equalsIgnoreCase("Bearer")) {
                 throw unauthorized("unsupported Authorization scheme: send Authorization: Bearer <token>");
             }
-            return tokens.authenticate(authorization.substring(space + 1).trim()).map(Caller::of)
+            return tokens.authenticate(authorization.substring(space + 1).trim())
+                    .map(t -> new Caller(t.name(), t.projectId(), t.scopes()))
                     .orElseThrow(() -> unauthorized("invalid, revoked or expired token"));
         }
 
@@ -131,8 +133,7 @@ public final class ApiAuth {
         if (rp.allows(origin)) {
             return true;
         }
-        return csrf != null && MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
-                active.csrfToken().getBytes(StandardCharsets.UTF_8));
+        return Secrets.same(csrf, active.csrfToken());
     }
 
     static ApiProblem crossSite() {
@@ -157,7 +158,7 @@ public final class ApiAuth {
 
         @Override
         public boolean isUserInRole(String role) {
-            return "admin".equals(role) && caller.member() != null && caller.member().user().admin();
+            return caller.hasRole(role);
         }
 
         @Override

@@ -18,7 +18,7 @@ final class EventValidator {
     /** Client timestamps below this are taken as seconds (1e11 ms is March 1973). */
     static final long SECONDS_CUTOFF = 100_000_000_000L;
     static final int MAX_SOURCE_LENGTH = 32;
-    static final int MAX_FINGERPRINT_CHARS = 256;
+    static final int MAX_FINGERPRINT_CHARS = IngestEvent.MAX_FINGERPRINT_CHARS;
 
     private final ObjectMapper json;
     private final IngestConfig limits;

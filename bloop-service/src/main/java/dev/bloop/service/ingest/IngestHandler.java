@@ -1,6 +1,7 @@
 package dev.bloop.service.ingest;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.bloop.service.apidoc.ServletRoutes;
 import dev.bloop.service.fingerprint.GroupingRules;
 import dev.bloop.service.pipeline.EventQueue;
 import dev.bloop.service.project.ProjectKeys;
@@ -38,5 +39,6 @@ public record IngestHandler(SignatureCheck signatures, EventDecoder decoder, Eve
                 .addServlet("ingest-batch", new IngestServlet(this, decoder.mapper(), config.getMaxPayloadBytes(), true));
         many.setAsyncSupported(true);
         many.addMapping("/v1/ingest/batch");
+        ServletRoutes.describe(environment, IngestRoutes.class);
     }
 }

@@ -1,8 +1,8 @@
 package dev.bloop.service.project;
 
+import dev.bloop.api.ProjectMember;
+import dev.bloop.service.access.Secrets;
 import dev.bloop.service.store.Database;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -12,10 +12,10 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 /** SQL for projects. */
 public final class ProjectStore {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "id, slug, name, ingest_key, ingest_secret, created_at, created_by";
-    private static final RowMapper<Project> ROW = (rs, ctx) -> new Project(rs.getString(1), rs.getString(2),
-            rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getString(7));
+    private static final RowMapper<Project> ROW = (rs, ctx) -> new Project(rs.getString("id"), rs.getString("slug"),
+            rs.getString("name"), rs.getString("ingest_key"), rs.getString("ingest_secret"), rs.getLong("created_at"),
+            rs.getString("created_by"));
 
     private final Jdbi writer;
     private final Jdbi reader;
@@ -120,16 +120,13 @@ public final class ProjectStore {
         return findById(id);
     }
 
-    /** A project member: the user and since when. */
-    public record Member(String userId, String username, boolean admin, long addedAt) {
-    }
-
-    public List<Member> members(String projectId) {
-        return reader.withHandle(h -> h.createQuery("SELECT u.id, u.username, u.is_admin, m.created_at "
-                        + "FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = :p "
-                        + "ORDER BY m.created_at, u.username")
+    public List<ProjectMember> members(String projectId) {
+        return reader.withHandle(h -> h.createQuery("SELECT u.id AS user_id, u.username, u.is_admin, "
+                        + "m.created_at AS added_at FROM project_members m JOIN users u ON u.id = m.user_id "
+                        + "WHERE m.project_id = :p ORDER BY m.created_at, u.username")
                 .bind("p", projectId)
-                .map((rs, ctx) -> new Member(rs.getString(1), rs.getString(2), rs.getInt(3) == 1, rs.getLong(4)))
+                .map((rs, ctx) -> new ProjectMember(rs.getString("user_id"), rs.getString("username"),
+                        rs.getInt("is_admin") == 1, rs.getLong("added_at")))
                 .list());
     }
 
@@ -149,17 +146,11 @@ public final class ProjectStore {
 
     /** Public ingest key: {@code bloop_pk_} + 16 random bytes, base64url. */
     static String newIngestKey() {
-        return "bloop_pk_" + random(16);
+        return "bloop_pk_" + Secrets.random(16);
     }
 
     /** Ingest secret (the HMAC key): {@code bloop_sk_} + 32 random bytes, base64url. */
     static String newIngestSecret() {
-        return "bloop_sk_" + random(32);
-    }
-
-    private static String random(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return "bloop_sk_" + Secrets.random(32);
     }
 }

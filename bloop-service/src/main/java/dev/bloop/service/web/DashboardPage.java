@@ -1,5 +1,6 @@
 package dev.bloop.service.web;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -23,6 +24,7 @@ import java.util.regex.Pattern;
  * {@code /webjars/} and {@code /vendor/} (Dropwizard's assets servlet).
  */
 @Path("/")
+@Hidden // HTML pages of the dashboard, not part of the API
 public final class DashboardPage {
     private static final Pattern IMPORT_MAP = Pattern.compile("<script type=\"importmap\">(.*?)</script>", Pattern.DOTALL);
     private final byte[] shell;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.server.ServerFactory;
 import io.dropwizard.jersey.validation.JerseyViolationException;
-import jakarta.validation.ConstraintViolation;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -97,8 +96,7 @@ public final class JsonErrorMappers {
     static final class ViolationMapper implements ExceptionMapper<JerseyViolationException> {
         @Override
         public Response toResponse(JerseyViolationException e) {
-            ConstraintViolation<?> first = e.getConstraintViolations().iterator().next();
-            return json(400, new ApiError(first.getMessage(), first.getPropertyPath().toString()));
+            return json(400, Violations.toError(e.getConstraintViolations()));
         }
     }
 

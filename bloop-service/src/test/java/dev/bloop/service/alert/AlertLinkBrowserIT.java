@@ -10,7 +10,7 @@ import dev.bloop.service.ConsoleCapture;
 import dev.bloop.service.auth.Ceremonies;
 import dev.bloop.service.browser.Chromium;
 import dev.bloop.service.browser.Tab;
-import dev.bloop.service.token.Scope;
+import dev.bloop.service.access.Scope;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.IOException;

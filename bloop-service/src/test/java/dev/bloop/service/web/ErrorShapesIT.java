@@ -9,7 +9,7 @@ import dev.bloop.service.BloopTestApp;
 import dev.bloop.service.ConsoleCapture;
 import dev.bloop.service.auth.Ceremonies;
 import dev.bloop.service.auth.WebSession;
-import dev.bloop.service.token.Scope;
+import dev.bloop.service.access.Scope;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.net.URI;
