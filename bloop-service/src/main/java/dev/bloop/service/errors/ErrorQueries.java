@@ -363,9 +363,13 @@ final class ErrorQueries {
 
     /** Releases of a project, newest activity first: events, distinct groups, first and last seen. */
     List<java.util.Map<String, Object>> releases(String projectId, int limit) {
-        return reader.withHandle(h -> h.createQuery("SELECT release, sum(count), count(DISTINCT fingerprint), "
-                        + "min(first_seen), max(last_seen) FROM group_counts WHERE project_id = :p GROUP BY release "
-                        + "ORDER BY max(last_seen) DESC LIMIT :n")
+        // Releases with sessions (release health) but no error yet are listed too: those are the good ones.
+        return reader.withHandle(h -> h.createQuery("SELECT release, sum(events), sum(groups), min(first_seen), "
+                        + "max(last_seen) FROM (SELECT release, sum(count) AS events, count(DISTINCT fingerprint) AS groups, "
+                        + "min(first_seen) AS first_seen, max(last_seen) AS last_seen FROM group_counts "
+                        + "WHERE project_id = :p GROUP BY release UNION ALL SELECT release, 0, 0, min(first_seen), "
+                        + "max(last_seen) FROM release_health WHERE project_id = :p GROUP BY release) "
+                        + "GROUP BY release ORDER BY max(last_seen) DESC LIMIT :n")
                 .bind("p", projectId).bind("n", limit)
                 .map((rs, ctx) -> {
                     java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();

@@ -5,6 +5,7 @@ import dev.bloop.service.web.JsonResponses;
 import dev.bloop.api.HourlyCount;
 import dev.bloop.api.StatusChange;
 import dev.bloop.service.auth.Caller;
+import dev.bloop.service.releases.ReleaseHealthStore;
 import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;
 import dev.bloop.service.token.Scope;
@@ -36,10 +37,17 @@ public final class ErrorsResource {
 
     private final ErrorQueries queries;
     private final StatusService statuses;
+    private final ReleaseHealthStore releaseHealth;
 
     public ErrorsResource(Database db, ObjectMapper json, Symbolicator symbolicator) {
+        this(db, json, symbolicator, null);
+    }
+
+    /** @param releaseHealth sessions per release (null: releases carry no health) */
+    public ErrorsResource(Database db, ObjectMapper json, Symbolicator symbolicator, ReleaseHealthStore releaseHealth) {
         this.queries = new ErrorQueries(db, json, symbolicator);
         this.statuses = new StatusService(db);
+        this.releaseHealth = releaseHealth;
     }
 
     @GET
@@ -118,7 +126,10 @@ public final class ErrorsResource {
     @Path("/releases")
     public Response releases(@Auth Caller caller, @QueryParam("limit") String limit) {
         caller.require(Scope.ERRORS_READ);
-        return Response.ok(queries.releases(caller.project(), limit(limit))).build();
+        int n = limit(limit);
+        List<java.util.Map<String, Object>> releases = queries.releases(caller.project(), n);
+        return Response.ok(releaseHealth == null ? releases : releaseHealth.withHealth(caller.project(), releases, n))
+                .build();
     }
 
     @GET

@@ -13,9 +13,11 @@ import org.jdbi.v3.core.mapper.RowMapper;
 /** SQL for projects. */
 public final class ProjectStore {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String COLUMNS = "id, slug, name, ingest_key, ingest_secret, created_at, created_by";
+    private static final String COLUMNS = "id, slug, name, ingest_key, ingest_secret, created_at, created_by, "
+            + "numeric_id, sentry_key";
     private static final RowMapper<Project> ROW = (rs, ctx) -> new Project(rs.getString(1), rs.getString(2),
-            rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getString(7));
+            rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getString(7), rs.getLong(8),
+            rs.getString(9));
 
     private final Jdbi writer;
     private final Jdbi reader;
@@ -28,7 +30,8 @@ public final class ProjectStore {
     /** Creates the {@code default} project on a fresh database; a no-op afterwards. */
     public void ensureDefaultProject() {
         writer.useHandle(h -> h.createUpdate("INSERT OR IGNORE INTO projects (id, slug, name, ingest_key, "
-                        + "ingest_secret, created_at) VALUES (:id, :slug, :name, :key, :secret, :now)")
+                        + "ingest_secret, created_at, sentry_key) VALUES (:id, :slug, :name, :key, :secret, :now, :sentry)")
+                .bind("sentry", newSentryKey())
                 .bind("id", Project.DEFAULT_ID)
                 .bind("slug", Project.DEFAULT_ID)
                 .bind("name", "Default")
@@ -41,6 +44,14 @@ public final class ProjectStore {
     public Optional<Project> findByIngestKey(String ingestKey) {
         return reader.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM projects WHERE ingest_key = :key")
                 .bind("key", ingestKey)
+                .map(ROW)
+                .findOne());
+    }
+
+    /** By the public key of the project's Sentry DSN. */
+    public Optional<Project> findBySentryKey(String sentryKey) {
+        return reader.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM projects WHERE sentry_key = :key")
+                .bind("key", sentryKey)
                 .map(ROW)
                 .findOne());
     }
@@ -62,14 +73,18 @@ public final class ProjectStore {
             if (taken) {
                 return Optional.<Project>empty();
             }
-            h.createUpdate("INSERT INTO projects (" + COLUMNS + ") VALUES (:id, :slug, :name, :key, :secret, :at, :by)")
+            // The number comes from the database (a trigger on insert), the DSN key from SecureRandom.
+            h.createUpdate("INSERT INTO projects (id, slug, name, ingest_key, ingest_secret, created_at, created_by, "
+                            + "sentry_key) VALUES (:id, :slug, :name, :key, :secret, :at, :by, :sentry)")
                     .bind("id", p.id()).bind("slug", slug).bind("name", name).bind("key", p.ingestKey())
-                    .bind("secret", p.ingestSecret()).bind("at", p.createdAt()).bind("by", createdBy).execute();
+                    .bind("secret", p.ingestSecret()).bind("at", p.createdAt()).bind("by", createdBy)
+                    .bind("sentry", newSentryKey()).execute();
             if (createdBy != null) {
                 h.createUpdate("INSERT INTO project_members (project_id, user_id, created_at) VALUES (:p, :u, :at)")
                         .bind("p", p.id()).bind("u", createdBy).bind("at", p.createdAt()).execute();
             }
-            return Optional.of(p);
+            return h.createQuery("SELECT " + COLUMNS + " FROM projects WHERE id = :id").bind("id", p.id())
+                    .map(ROW).findOne();
         });
     }
 
@@ -97,7 +112,8 @@ public final class ProjectStore {
     /** The projects a user belongs to, oldest first. */
     public List<Project> listForMember(String userId) {
         return reader.withHandle(h -> h.createQuery("SELECT p.id, p.slug, p.name, p.ingest_key, p.ingest_secret, "
-                        + "p.created_at, p.created_by FROM projects p JOIN project_members m ON m.project_id = p.id "
+                        + "p.created_at, p.created_by, p.numeric_id, p.sentry_key FROM projects p "
+                        + "JOIN project_members m ON m.project_id = p.id "
                         + "WHERE m.user_id = :u ORDER BY p.created_at, p.id")
                 .bind("u", userId).map(ROW).list());
     }
@@ -117,6 +133,13 @@ public final class ProjectStore {
         writer.useHandle(h -> h.createUpdate("UPDATE projects SET ingest_key = :key, ingest_secret = :secret "
                         + "WHERE id = :id")
                 .bind("key", newIngestKey()).bind("secret", newIngestSecret()).bind("id", id).execute());
+        return findById(id);
+    }
+
+    /** A new public key for the project's Sentry DSN; the caller must also drop cached keys. */
+    public Optional<Project> rotateSentryKey(String id) {
+        writer.useHandle(h -> h.createUpdate("UPDATE projects SET sentry_key = :key WHERE id = :id")
+                .bind("key", newSentryKey()).bind("id", id).execute());
         return findById(id);
     }
 
@@ -155,6 +178,13 @@ public final class ProjectStore {
     /** Ingest secret (the HMAC key): {@code bloop_sk_} + 32 random bytes, base64url. */
     static String newIngestSecret() {
         return "bloop_sk_" + random(32);
+    }
+
+    /** DSN public key as Sentry makes them: 16 random bytes, 32 lower-case hex characters. */
+    static String newSentryKey() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
     }
 
     private static String random(int bytes) {

@@ -16,11 +16,14 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -39,12 +42,25 @@ public final class ProjectsResource {
     private final ProjectKeys keys;
     private final ProjectDeletion deletion;
     private final TokenService tokens;
+    private final Set<String> legacySigning;
+    private final List<ProjectDetail> extraDetails;
 
     public ProjectsResource(ProjectStore projects, ProjectKeys keys, ProjectDeletion deletion, TokenService tokens) {
+        this(projects, keys, deletion, tokens, Set.of(), List.of());
+    }
+
+    /**
+     * @param legacySigning slugs whose apps may sign with the public key ({@code auth.legacy_key_signing})
+     * @param extraDetails  what optional modules add to a project's details (read at each request)
+     */
+    public ProjectsResource(ProjectStore projects, ProjectKeys keys, ProjectDeletion deletion, TokenService tokens,
+                            Set<String> legacySigning, List<ProjectDetail> extraDetails) {
         this.projects = projects;
         this.keys = keys;
         this.deletion = deletion;
         this.tokens = tokens;
+        this.legacySigning = Set.copyOf(legacySigning);
+        this.extraDetails = extraDetails;
     }
 
     @GET
@@ -56,7 +72,7 @@ public final class ProjectsResource {
 
     /** Body {@code {"name": "...", "slug": "..."}}; the creator becomes a member. 201 with the keys. */
     @POST
-    public Response create(@Auth Caller caller, JsonNode body) {
+    public Response create(@Auth Caller caller, @Context UriInfo uri, JsonNode body) {
         User user = caller.requireSession();
         String name = name(body);
         String slug = text(body, "slug");
@@ -68,23 +84,24 @@ public final class ProjectsResource {
         }
         Project created = projects.create(slug, name, user.id())
                 .orElseThrow(() -> new ApiProblem(409, "a project with slug " + slug + " already exists", "slug"));
-        return Response.status(Response.Status.CREATED).entity(details(created)).build();
+        return Response.status(Response.Status.CREATED).entity(details(created, uri)).build();
     }
 
     @GET
     @Path("/{slug}")
-    public Map<String, Object> get(@Auth Caller caller, @PathParam("slug") String slug) {
-        return details(visible(caller, slug));
+    public Map<String, Object> get(@Auth Caller caller, @Context UriInfo uri, @PathParam("slug") String slug) {
+        return details(visible(caller, slug), uri);
     }
 
     /** Body {@code {"name": "..."}}; the slug never changes (it is in SDK configs and URLs). */
     @PUT
     @Path("/{slug}")
-    public Map<String, Object> rename(@Auth Caller caller, @PathParam("slug") String slug, JsonNode body) {
+    public Map<String, Object> rename(@Auth Caller caller, @Context UriInfo uri, @PathParam("slug") String slug,
+                                      JsonNode body) {
         Project p = visible(caller, slug);
         String name = name(body);
         projects.rename(p.id(), name);
-        return details(projects.findById(p.id()).orElseThrow(() -> notFound(slug)));
+        return details(projects.findById(p.id()).orElseThrow(() -> notFound(slug)), uri);
     }
 
     @DELETE
@@ -109,15 +126,26 @@ public final class ProjectsResource {
         return out;
     }
 
+    /** Admins only: a new public key for the project's Sentry DSN; the old DSN stops working at once. */
+    @POST
+    @Path("/{slug}/rotate-dsn")
+    public Map<String, Object> rotateDsn(@Auth Caller caller, @Context UriInfo uri, @PathParam("slug") String slug) {
+        Project p = visible(caller, slug);
+        caller.requireAdmin();
+        Project rotated = projects.rotateSentryKey(p.id()).orElseThrow(() -> notFound(slug));
+        keys.invalidateAll();
+        return details(rotated, uri);
+    }
+
     /** Admins only: new key and secret; the old ones stop working at once. */
     @POST
     @Path("/{slug}/rotate-key")
-    public Map<String, Object> rotateKey(@Auth Caller caller, @PathParam("slug") String slug) {
+    public Map<String, Object> rotateKey(@Auth Caller caller, @Context UriInfo uri, @PathParam("slug") String slug) {
         Project p = visible(caller, slug);
         caller.requireAdmin();
         Project rotated = projects.rotateKey(p.id()).orElseThrow(() -> notFound(slug));
         keys.invalidateAll();
-        return details(rotated);
+        return details(rotated, uri);
     }
 
     @GET
@@ -175,10 +203,17 @@ public final class ProjectsResource {
         return out;
     }
 
-    static Map<String, Object> details(Project p) {
+    Map<String, Object> details(Project p, UriInfo uri) {
         Map<String, Object> out = summary(p);
         out.put("ingest_key", p.ingestKey());
         out.put("ingest_secret", p.ingestSecret());
+        out.put("numeric_id", p.numericId());
+        // The operator lets this project's apps sign with the public key: say so wherever its keys are shown.
+        out.put("legacy_key_signing", legacySigning.contains(p.slug()));
+        java.net.URI base = uri == null ? null : uri.getBaseUri();
+        for (ProjectDetail d : extraDetails) {
+            d.addTo(p, base, out);
+        }
         return out;
     }
 
