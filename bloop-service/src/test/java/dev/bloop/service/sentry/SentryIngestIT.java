@@ -97,6 +97,26 @@ class SentryIngestIT {
     }
 
     @Test
+    void rotatingTheDsnRefusesTheOldKeyAtOnceAndLeavesTheIngestKeyAlone() {
+        JsonNode p = json(admin.post("/v1/projects", "{\"name\":\"Rotating\",\"slug\":\"rotating\"}"));
+        URI before = URI.create(p.get("dsn").asText());
+        String path = "/api" + before.getPath() + "/envelope/";
+        String body = eventEnvelope(eventId(), "{\"message\":\"before rotation\"}");
+        assertThat(SentryWire.post(BLOOP, path, utf8(body), "X-Sentry-Auth", auth(before.getUserInfo())).statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> rotated = admin.post("/v1/projects/rotating/rotate-dsn", null);
+        assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+        URI after = URI.create(json(rotated).get("dsn").asText());
+        assertThat(after.getUserInfo()).isNotEqualTo(before.getUserInfo()).matches("[0-9a-f]{32}");
+        assertThat(after.getPath()).as("the project number stays").isEqualTo(before.getPath());
+        assertThat(json(rotated).get("ingest_key").asText()).isEqualTo(p.get("ingest_key").asText());
+        assertThat(SentryWire.post(BLOOP, path, utf8(body), "X-Sentry-Auth", auth(before.getUserInfo())).statusCode())
+                .isEqualTo(401);
+        assertThat(SentryWire.post(BLOOP, path, utf8(eventEnvelope(eventId(), "{\"message\":\"after rotation\"}")),
+                "X-Sentry-Auth", auth(after.getUserInfo())).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void anEnvelopeEventBecomesAnIssueWithEverythingSentryMeansByIt() throws Exception {
         String id = eventId();
         String event = "{\"event_id\":\"ignored-in-favour-of-the-envelope\",\"platform\":\"python\",\"level\":\"warning\","
