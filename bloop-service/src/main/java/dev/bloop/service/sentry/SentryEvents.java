@@ -31,7 +31,8 @@ import java.util.UUID;
  *     {@code stack}; without an exception, {@code logentry}/{@code message} give the message
  *     ({@code error_type} "Message") and the thread's frames, if any, the stack;</li>
  * <li>the frames the SDK marks {@code in_app} are what the event groups by (so the grouping frame is
- *     the app's own innermost frame, as the SDK sees it); without such marks, the whole stack;</li>
+ *     the app's own innermost frame, as the SDK sees it); without such marks, the whole stack; a
+ *     message groups by its text (and route), not by frames;</li>
  * <li>{@code release}, {@code environment} (default {@code production}), {@code transaction} or the
  *     path of {@code request.url} as the route, {@code user} (id, e-mail, user name or address)
  *     hashed, {@code contexts.app} version and build, the response status;</li>
@@ -131,7 +132,9 @@ final class SentryEvents {
                 type, message, cut(text(app, "app_version"), MAX_TEXT), cut(text(app, "app_build"), MAX_TEXT),
                 route(e), null, stack.display(), status, null, userHash(e.get("user")), null,
                 fingerprint(e.get("fingerprint")), metadata(e, eventId, raised));
-        return new Mapped(event, stack.grouping(), eventId);
+        // A message groups by its text (and route), as Sentry groups messages: the frames of a capture
+        // call are mostly the SDK's own, and minified differently by every build of a web app.
+        return new Mapped(event, MESSAGE_TYPE.equals(type) ? "" : stack.grouping(), eventId);
     }
 
     /** 32 lower-case hex characters (dashes removed), or null when it is not an event id. */
