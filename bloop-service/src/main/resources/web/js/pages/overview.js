@@ -1,6 +1,7 @@
 // The overview (totals, the project's hourly trend, top routes and issues) and the releases view.
 import { api, page, scoped } from '../api.js';
 import { ago, count, Empty, html, Link, Loading, Problem, Status, TrendChart, useLoad, when } from '../ui.js';
+import { HealthCell } from './release-health.js';
 
 function IssueLink({ g, navigate }) {
   return html`<${Link} to=${`/issues/${g.fingerprint}`} navigate=${navigate}>
@@ -51,9 +52,9 @@ export function Releases({ navigate, project, release }) {
   return html`<section id="releases">
     <h2>Releases</h2>
     ${releases.length === 0 ? html`<${Empty} title="No releases yet">Events carry a <code>release</code>; they appear here once received.</${Empty}>` : html`
-    <table><thead><tr><th>Release</th><th class="num">Events</th><th class="num">Issues</th><th>First seen</th><th>Last seen</th></tr></thead>
+    <table><thead><tr><th>Release</th><th class="num">Events</th><th class="num">Issues</th><th class="num">Crash-free</th><th>First seen</th><th>Last seen</th></tr></thead>
       <tbody>${releases.map((r) => html`<tr data-release=${r.release}><td><${Link} to=${`/releases/${encodeURIComponent(r.release)}`} navigate=${navigate}>${r.release}</${Link}></td>
-        <td class="num">${count(r.events)}</td><td class="num">${count(r.groups)}</td><td>${when(r.first_seen)}</td><td>${ago(r.last_seen)}</td></tr>`)}
+        <td class="num">${count(r.events)}</td><td class="num">${count(r.groups)}</td><${HealthCell} health=${r.health} /><td>${when(r.first_seen)}</td><td>${ago(r.last_seen)}</td></tr>`)}
       </tbody></table>`}
     ${release ? html`<div class="card"><h3>Issues in ${release}</h3><${Problem} error=${issuesError} />
       ${issues ? html`<table><tbody>${issues.rows.map((g) => html`<tr><td><${IssueLink} g=${g} navigate=${navigate} /></td>

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Copy, Empty, html, Loading, Problem, useLoad, when } from '../ui.js';
 import { GroupingRules } from './grouping-rules.js';
+import { SentrySetup } from './sentry-setup.js';
 
 export function snippet(p) {
   const body = '{"timestamp":1700000000000,"source":"api","environment":"prod","release":"1.0.0","error_type":"TypeError","message":"Cannot read property id of undefined","route_or_procedure":"/api/users"}';
@@ -40,6 +41,7 @@ function Keys({ slug, user, onRotated }) {
     <dl class="meta"><dt>project id</dt><dd><code>${p.id}</code></dd>
       <dt>ingest key (X-Project-Key)</dt><dd><code class="ingest-key">${p.ingest_key}</code> <${Copy} text=${p.ingest_key} /></dd>
       <dt>ingest secret (HMAC key)</dt><dd><code>${p.ingest_secret}</code> <${Copy} text=${p.ingest_secret} /></dd></dl>
+    <${SentrySetup} project=${p} user=${user} reload=${reload} />
     <h4>Send an event</h4><pre class="stack">${snippet(p)}</pre><${Copy} text=${snippet(p)} label="Copy command" />
     <h4>Java client</h4><pre class="stack">${`BloopClient bloop = BloopClient.builder()\n    .endpoint("${window.location.origin}")\n    .projectKey("${p.ingest_key}")\n    .secret("${p.ingest_secret}")\n    .build();`}</pre>
     ${user.is_admin ? html`<button class="danger" onClick=${rotate}>Rotate key</button>` : null}
