@@ -3,7 +3,6 @@ package dev.bloop.service.sentry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,13 +38,17 @@ final class EnvelopeReader {
     }
 
     private final InputStream in;
+    /** Read ahead from {@code in}: bytes {@code pos..lim} are not consumed yet. */
+    private final byte[] buf = new byte[16 * 1024];
+    private int pos;
+    private int lim;
     private final ObjectMapper json;
     private final int maxItemBytes;
     private int items;
     private boolean ended;
 
     EnvelopeReader(InputStream in, ObjectMapper json, int maxItemBytes) {
-        this.in = new BufferedInputStream(in, 16 * 1024);
+        this.in = in;
         this.json = json;
         this.maxItemBytes = maxItemBytes;
     }
@@ -95,7 +98,7 @@ final class EnvelopeReader {
             if (!kept) {
                 skipExactly(length, where);
             }
-            int after = in.read();
+            int after = read();
             if (after == -1) {
                 ended = true;
             } else if (after != '\n') {
@@ -130,79 +133,113 @@ final class EnvelopeReader {
         return node;
     }
 
+    /** Refills the read-ahead; false at the end of the body. */
+    private boolean fill() throws IOException {
+        pos = 0;
+        lim = 0;
+        int n;
+        do {
+            n = in.read(buf, 0, buf.length);
+        } while (n == 0);
+        if (n < 0) {
+            return false;
+        }
+        lim = n;
+        return true;
+    }
+
+    private int read() throws IOException {
+        if (pos == lim && !fill()) {
+            return -1;
+        }
+        return buf[pos++] & 0xFF;
+    }
+
     /** Bytes up to the next newline (not included) or the end; null at the end with nothing read. */
     private byte[] line(int max, String what) throws IOException {
-        ByteArrayOutputStream out = null;
-        byte[] chunk = new byte[Math.min(max, 256)];
-        int n = 0;
-        int b;
-        boolean any = false;
-        while ((b = in.read()) != -1) {
-            any = true;
-            if (b == '\n') {
-                break;
-            }
-            if (n == chunk.length) {
-                if (out == null) {
-                    out = new ByteArrayOutputStream(chunk.length * 2);
+        ByteArrayOutputStream spill = null;
+        while (true) {
+            if (pos == lim && !fill()) {
+                if (spill == null) {
+                    return null;
                 }
-                out.write(chunk, 0, n);
-                n = 0;
-                if (out.size() >= max) {
-                    throw new Bodies.TooLarge(what + " exceeds " + max + " bytes");
-                }
+                return spill.toByteArray();
             }
-            chunk[n++] = (byte) b;
+            int nl = pos;
+            while (nl < lim && buf[nl] != '\n') {
+                nl++;
+            }
+            int n = nl - pos;
+            int total = (spill == null ? 0 : spill.size()) + n;
+            if (total > max) {
+                throw new Bodies.TooLarge(what + " exceeds " + max + " bytes");
+            }
+            if (nl < lim) {
+                byte[] out;
+                if (spill == null) {
+                    out = java.util.Arrays.copyOfRange(buf, pos, nl);
+                } else {
+                    spill.write(buf, pos, n);
+                    out = spill.toByteArray();
+                }
+                pos = nl + 1;
+                return out;
+            }
+            if (spill == null) {
+                spill = new ByteArrayOutputStream(Math.max(256, n * 2));
+            }
+            spill.write(buf, pos, n);
+            pos = lim;
         }
-        if (!any) {
-            return null;
-        }
-        if (out == null) {
-            return java.util.Arrays.copyOf(chunk, n);
-        }
-        out.write(chunk, 0, n);
-        if (out.size() > max) {
-            throw new Bodies.TooLarge(what + " exceeds " + max + " bytes");
-        }
-        return out.toByteArray();
     }
 
     private long skipLine() throws IOException {
         long n = 0;
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') {
-            n++;
+        while (true) {
+            if (pos == lim && !fill()) {
+                ended = true;
+                return n;
+            }
+            int nl = pos;
+            while (nl < lim && buf[nl] != '\n') {
+                nl++;
+            }
+            n += nl - pos;
+            if (nl < lim) {
+                pos = nl + 1;
+                return n;
+            }
+            pos = lim;
         }
-        if (b == -1) {
-            ended = true;
-        }
-        return n;
     }
 
     private byte[] readExactly(int length, String where) throws IOException, Malformed {
         // Grown as bytes arrive: a header that claims a large length allocates nothing it is not sent.
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(length, 64 * 1024));
-        byte[] buf = new byte[8192];
-        int left = length;
-        while (left > 0) {
-            int n = in.read(buf, 0, Math.min(buf.length, left));
-            if (n < 0) {
+        byte[] out = new byte[Math.min(length, 64 * 1024)];
+        int have = 0;
+        while (have < length) {
+            if (pos == lim && !fill()) {
                 throw new Malformed(where + "'s payload is shorter than its length (" + length + " bytes)");
             }
-            out.write(buf, 0, n);
-            left -= n;
+            int n = Math.min(lim - pos, length - have);
+            if (have + n > out.length) {
+                out = java.util.Arrays.copyOf(out, (int) Math.min(length, Math.max((long) out.length * 2, have + n)));
+            }
+            System.arraycopy(buf, pos, out, have, n);
+            have += n;
+            pos += n;
         }
-        return out.toByteArray();
+        return out.length == length ? out : java.util.Arrays.copyOf(out, length);
     }
 
     private void skipExactly(long length, String where) throws IOException, Malformed {
-        byte[] buf = new byte[8192];
         long left = length;
         while (left > 0) {
-            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-            if (n < 0) {
+            if (pos == lim && !fill()) {
                 throw new Malformed(where + "'s payload is shorter than its length (" + length + " bytes)");
             }
+            int n = (int) Math.min(lim - pos, left);
+            pos += n;
             left -= n;
         }
     }

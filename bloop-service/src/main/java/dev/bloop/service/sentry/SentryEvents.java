@@ -283,8 +283,16 @@ final class SentryEvents {
         if ("javascript".equals(platform)) {
             return sdk.contains("node") || sdk.contains("bun") || sdk.contains("deno") ? "node" : "web";
         }
-        String token = platform == null ? "" : platform.replaceAll("[^a-z0-9_-]", "");
-        return token.isEmpty() ? "other" : cut(token, 32);
+        StringBuilder token = new StringBuilder();
+        if (platform != null) {
+            for (int i = 0; i < platform.length() && token.length() < 32; i++) {
+                char c = platform.charAt(i);
+                if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-') {
+                    token.append(c);
+                }
+            }
+        }
+        return token.length() == 0 ? "other" : token.toString();
     }
 
     /** {@code transaction}, else the path of {@code request.url}. */
@@ -325,13 +333,18 @@ final class SentryEvents {
         return null;
     }
 
-    private static String sha256(String s) {
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            return HEX.formatHex(d, 0, 16);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    private static String sha256(String s) {
+        MessageDigest digest = SHA256.get();
+        digest.reset();
+        return HEX.formatHex(digest.digest(s.getBytes(StandardCharsets.UTF_8)), 0, 16);
     }
 
     /**

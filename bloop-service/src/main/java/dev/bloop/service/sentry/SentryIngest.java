@@ -188,8 +188,7 @@ final class SentryIngest {
         List<IngestGate.Checked> waiting = new ArrayList<>();
         List<String> acceptedIds = new ArrayList<>();
         for (SentryEvents.Mapped m : events) {
-            IngestGate.Checked c = gate.check(m.event(), m.groupingStack() != null ? m.groupingStack()
-                    : m.event().stack(), projectId, receivedAt, mayLoad);
+            IngestGate.Checked c = check(m, projectId, receivedAt, mayLoad);
             if (c.needsSourceMaps()) {
                 waiting.add(c);
             } else if (c.problem() != null) {
@@ -228,6 +227,11 @@ final class SentryIngest {
         if (!waitForCommit) {
             call.answer(ok);
         }
+    }
+
+    private IngestGate.Checked check(SentryEvents.Mapped m, String projectId, long receivedAt, boolean mayLoad) {
+        return gate.check(m.event(), m.groupingStack() != null ? m.groupingStack() : m.event().stack(), projectId,
+                receivedAt, mayLoad);
     }
 
     /** 429 or 503 with {@code Retry-After} and a limit on every category for as long. */
