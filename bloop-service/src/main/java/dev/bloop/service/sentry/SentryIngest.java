@@ -168,16 +168,6 @@ final class SentryIngest {
             call.answer(new Answer(200, new SentryAccepted(id), headers));
             return;
         }
-        long wait = gate.admit(parsed.projectId, fresh.size());
-        if (wait != 0) {
-            long secs = wait < 0 ? 60 : wait;
-            Map<String, String> h = new LinkedHashMap<>(headers);
-            h.put("Retry-After", Long.toString(secs));
-            h.put("X-Sentry-Rate-Limits", RateLimits.events(secs) + (limits == null ? "" : ", " + limits));
-            call.answer(new Answer(429, ApiError.of("the project's ingest quota is used up; nothing from this request "
-                    + "was kept, retry after " + secs + "s"), h));
-            return;
-        }
         check(call, parsed.projectId, fresh, id, headers, receivedAt, false);
     }
 
@@ -207,6 +197,18 @@ final class SentryIngest {
             if (!queued) {
                 call.answer(overloaded(IngestGate.Refusal.QUEUE_FULL));
             }
+            return;
+        }
+        // The quota is charged with the events that would be kept (filtered ones do not count), as for /v1/ingest.
+        long wait = accepted.isEmpty() ? 0 : gate.admit(projectId, accepted.size());
+        if (wait != 0) {
+            long secs = wait < 0 ? 60 : wait;
+            Map<String, String> h = new LinkedHashMap<>(headers);
+            h.put("Retry-After", Long.toString(secs));
+            String skippedLimits = headers.get("X-Sentry-Rate-Limits");
+            h.put("X-Sentry-Rate-Limits", RateLimits.events(secs) + (skippedLimits == null ? "" : ", " + skippedLimits));
+            call.answer(new Answer(429, ApiError.of("the project's ingest quota is used up; nothing from this request "
+                    + "was kept, retry after " + secs + "s"), h));
             return;
         }
         Answer ok = new Answer(200, new SentryAccepted(id), headers);
