@@ -50,7 +50,7 @@ t1=$(date +%s%N)
 c1=$(cpu_ticks)
 kill $sampler 2>/dev/null || true
 after=$(committed)
-line=$(grep '^BENCH' "$work/wrk.out")
+line=$(grep '^BENCH ' "$work/wrk.out")
 reqs=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line"); non2xx=$(sed -E 's/.*non2xx=([0-9]+).*/\1/' <<<"$line")
 echo "== envelopes: $line"
 echo "accepted_events_per_s=$(( (reqs - non2xx) / SECS )) rejected=$non2xx"
