@@ -4,28 +4,33 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 
-/** Accepted events and rejected requests by reason, on the admin port. */
-final class IngestMetrics {
-    enum Reason { MISSING_SIGNATURE, BAD_SIGNATURE_ENCODING, PAYLOAD_TOO_LARGE, UNKNOWN_PROJECT_KEY,
-        BAD_SIGNATURE, INVALID, QUEUE_FULL, SHUTTING_DOWN, STORAGE_FAILING, BODY_TIMEOUT, QUOTA }
+/**
+ * Accepted items and rejected requests by reason, on the admin port: {@code <prefix>.<unit>.accepted}
+ * and {@code <prefix>.rejected.<reason>} ({@code ingest.events.accepted}, {@code ingest.rejected.quota}).
+ */
+public final class IngestMetrics {
+    /** Why a request was refused. */
+    public enum Reason { MISSING_SIGNATURE, BAD_SIGNATURE_ENCODING, PAYLOAD_TOO_LARGE, UNKNOWN_PROJECT_KEY,
+        BAD_SIGNATURE, INVALID, QUEUE_FULL, SHUTTING_DOWN, STORAGE_FAILING, BODY_TIMEOUT, QUOTA, NOT_FOUND }
 
     private final Meter accepted;
     private final Map<Reason, Counter> rejected = new EnumMap<>(Reason.class);
 
-    IngestMetrics(MetricRegistry registry) {
-        this.accepted = registry.meter("ingest.events.accepted");
+    IngestMetrics(MetricRegistry registry, String prefix, String unit) {
+        this.accepted = registry.meter(prefix + "." + unit + ".accepted");
         for (Reason r : Reason.values()) {
-            rejected.put(r, registry.counter("ingest.rejected." + r.name().toLowerCase(java.util.Locale.ROOT)));
+            rejected.put(r, registry.counter(prefix + ".rejected." + r.name().toLowerCase(Locale.ROOT)));
         }
     }
 
-    void accepted(int events) {
-        accepted.mark(events);
+    public void accepted(int items) {
+        accepted.mark(items);
     }
 
-    void rejected(Reason reason) {
+    public void rejected(Reason reason) {
         rejected.get(reason).inc();
     }
 }
