@@ -16,6 +16,7 @@ import dev.bloop.service.ingest.IngestLedger;
 import dev.bloop.service.ingest.IngestPolicies;
 import dev.bloop.service.ingest.IngestPolicyResource;
 import dev.bloop.service.ingest.IngestWarmup;
+import dev.bloop.service.llm.LlmTracingBundle;
 import dev.bloop.service.ops.DatabaseHealthCheck;
 import dev.bloop.service.ops.HealthResource;
 import dev.bloop.service.ops.PipelineHealthCheck;
@@ -45,6 +46,7 @@ import dev.bloop.service.web.JsonJettyErrors;
 import dev.bloop.service.web.SlowClientGuard;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.ConfiguredBundle;
 import io.dropwizard.forms.MultiPartBundle;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
@@ -57,6 +59,8 @@ import org.slf4j.LoggerFactory;
 /** bloop: wiring only. Each feature builds its own parts; this class connects them. */
 public class BloopApplication extends Application<BloopConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(BloopApplication.class);
+    /** The optional modules; each is a bundle wired after the core (see {@link Core}). */
+    private final List<Core.Module> modules = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         new BloopApplication().run(args);
@@ -78,6 +82,14 @@ public class BloopApplication extends Application<BloopConfiguration> {
         bootstrap.addBundle(new AssetsBundle("/web/", "/ui/", "index.html", "ui"));
         bootstrap.addBundle(new AssetsBundle("/META-INF/resources/webjars/", "/webjars/", null, "webjars"));
         bootstrap.addBundle(new AssetsBundle("/META-INF/resources/_static/", "/vendor/", null, "vendor"));
+        // Optional modules: each switches itself on or off by its config section.
+        module(bootstrap, new LlmTracingBundle());
+    }
+
+    private <M extends ConfiguredBundle<BloopConfiguration> & Core.Module> void module(Bootstrap<BloopConfiguration> b,
+                                                                                    M module) {
+        b.addBundle(module);
+        modules.add(module);
     }
 
     @Override
@@ -138,10 +150,15 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.lifecycle().manage(tokens);
         Authentication authentication = new Authentication(db, config.getAuth());
         authentication.register(env, tokens, projects);
+        Core core = new Core(db, projects, ingest, alerting.externalRules(), env.getObjectMapper(), env.metrics());
         env.jersey().register(new ProjectsResource(projects, projectKeys,
-                new ProjectDeletion(db, projectKeys, writer::dropProject, id -> {
+                new ProjectDeletion(db, projectKeys, id -> {
+                    writer.dropProject(id);
+                    core.dropProject(id);
+                }, id -> {
                     deadLetters.deleteProject(id);
                     policies.forget(id);
+                    core.deleteProject(id);
                 }), tokens));
         env.jersey().register(new TokensResource(tokens, projects));
         PurgeService purge = new PurgeService(db, projects, config.getRetention());
@@ -157,5 +174,8 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.healthChecks().register("database", new DatabaseHealthCheck(db));
         env.healthChecks().register("pipeline", new PipelineHealthCheck(queue, writer));
         PrometheusEndpoint.register(env);
+        for (Core.Module m : modules) {
+            m.wire(core, env);
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.bloop.service.alert.AlertConfig;
 import dev.bloop.service.alert.SmtpConfig;
 import dev.bloop.service.auth.AuthConfig;
 import dev.bloop.service.ingest.IngestConfig;
+import dev.bloop.service.llm.LlmTracingConfig;
 import dev.bloop.service.pipeline.PipelineConfig;
 import dev.bloop.service.retention.RetentionConfig;
 import dev.bloop.service.sourcemap.SourceMapConfig;
@@ -25,6 +26,18 @@ public class BloopConfiguration extends Configuration {
     @Valid @NotNull private SmtpConfig smtp = new SmtpConfig();
     @Valid @NotNull private RetentionConfig retention = new RetentionConfig();
     @Valid @NotNull private ConnectionsConfig connections = new ConnectionsConfig();
+    @Valid @NotNull private LlmTracingConfig llmTracing = new LlmTracingConfig();
+
+    /** The optional LLM tracing module (its own section; off unless enabled). */
+    @JsonProperty("llm_tracing")
+    public LlmTracingConfig getLlmTracing() {
+        return llmTracing;
+    }
+
+    @JsonProperty("llm_tracing")
+    public void setLlmTracing(LlmTracingConfig llmTracing) {
+        this.llmTracing = llmTracing;
+    }
 
     @JsonProperty("connections")
     public ConnectionsConfig getConnections() {

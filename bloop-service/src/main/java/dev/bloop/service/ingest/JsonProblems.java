@@ -2,17 +2,54 @@ package dev.bloop.service.ingest;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import java.util.List;
 
-/** Turns Jackson's exceptions into short messages that name the field, without echoing input. */
-final class JsonProblems {
+/**
+ * Strict JSON for ingest bodies, and Jackson's exceptions turned into short messages that name the
+ * field, without echoing input.
+ */
+public final class JsonProblems {
     private JsonProblems() {
     }
 
-    static InvalidEvent describe(JsonProcessingException e) {
+    /**
+     * A mapper that refuses unknown fields, duplicate keys, trailing tokens and type coercions (a
+     * number where a string belongs, "123" for a number, 1.5 for an integer): a silently coerced field
+     * groups, filters and sums wrongly later.
+     */
+    public static JsonMapper strictMapper() {
+        JsonMapper m = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .build();
+        m.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        m.coercionConfigFor(LogicalType.Integer)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        m.coercionConfigFor(LogicalType.Float)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return m;
+    }
+
+    public static InvalidEvent describe(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException u) {
             String field = fieldPath(u.getPath());
             return new InvalidEvent("unknown field '" + field + "'", field);
@@ -57,6 +94,9 @@ final class JsonProblems {
         }
         if (type == Long.class || type == Integer.class || type == long.class || type == int.class) {
             return "an integer";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class) {
+            return "a number";
         }
         if (List.class.isAssignableFrom(type)) {
             return "an array";
