@@ -148,6 +148,7 @@ public final class IngestDoor {
         private final byte[] presented;
         private final Handler handler;
         private final AtomicBoolean answered = new AtomicBoolean();
+        private final long startNanos = System.nanoTime();
         private byte[] buf;
         private int length;
         private String projectId;
@@ -286,6 +287,14 @@ public final class IngestDoor {
             finish(() -> send(resp, status, body));
         }
 
+        /** Answers 200 with the body: the request was accepted (its time is measured). */
+        public void accepted(Object body) {
+            finish(() -> {
+                send(resp, 200, body);
+                metrics.answeredIn(System.nanoTime() - startNanos);
+            });
+        }
+
         /** Answers with an error, counted under the reason. */
         public void reject(int status, IngestMetrics.Reason reason, ApiError error) {
             finish(() -> IngestDoor.this.writeRejection(resp, status, reason, error));
@@ -316,7 +325,7 @@ public final class IngestDoor {
 
         /** For committed mode: answers {@code body} later, from a container thread, once the writer kept the items. */
         public CommitWaiter waiter(int items, Object body) {
-            return new CommitWaiter(items, () -> async.start(() -> answer(200, body)));
+            return new CommitWaiter(items, () -> async.start(() -> accepted(body)));
         }
 
         /** Answers once: the first of data, error, timeout and handler to get here wins. */

@@ -187,7 +187,7 @@ public final class IngestServlet extends HttpServlet {
         }
         door.metrics().accepted(events.size());
         if (!waiting) {
-            x.answer(200, accepted);
+            x.accepted(accepted);
         }
     }
 }

@@ -91,7 +91,7 @@ final class TraceIngestServlet extends HttpServlet {
             return;
         }
         if (enqueue(x, List.of(trace))) {
-            x.answer(200, TraceAccepted.of(trace.id()));
+            x.accepted(TraceAccepted.of(trace.id()));
         }
     }
 
@@ -133,7 +133,7 @@ final class TraceIngestServlet extends HttpServlet {
             door.metrics().rejected(IngestMetrics.Reason.INVALID);
         }
         if (enqueue(x, valid)) {
-            x.answer(200, new BatchResult(valid.size(), errors));
+            x.accepted(new BatchResult(valid.size(), errors));
         }
     }
 
@@ -168,7 +168,7 @@ final class TraceIngestServlet extends HttpServlet {
             return;
         }
         if (enqueue(x, List.of(trace))) {
-            x.answer(200, TraceAccepted.of(id));
+            x.accepted(TraceAccepted.of(id));
         }
     }
 
