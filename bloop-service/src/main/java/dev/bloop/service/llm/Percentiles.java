@@ -9,13 +9,7 @@ final class Percentiles {
     private final long[] values;
     private final long[] counts;
     private final int size;
-    private long total;
-
-    Percentiles(int capacity) {
-        this.values = new long[Math.max(1, capacity)];
-        this.counts = new long[Math.max(1, capacity)];
-        this.size = 0;
-    }
+    private final long total;
 
     private Percentiles(long[] values, long[] counts, int size, long total) {
         this.values = values;
