@@ -11,8 +11,9 @@ import { Overview, Releases } from './pages/overview.js';
 import { Alerts } from './pages/alerts.js';
 import { Projects } from './pages/projects.js';
 import { Admin, Tokens } from './pages/settings.js';
+import { Llm } from './pages/llm.js';
 
-const NAV = [['/issues', 'Issues'], ['/overview', 'Overview'], ['/releases', 'Releases'], ['/alerts', 'Alerts'],
+const NAV = [['/issues', 'Issues'], ['/overview', 'Overview'], ['/releases', 'Releases'], ['/llm', 'LLM'], ['/alerts', 'Alerts'],
   ['/projects', 'Projects'], ['/tokens', 'API tokens']];
 
 function usePath() {
@@ -48,6 +49,7 @@ function Page({ path, navigate, user, project, projects, reloadProjects }) {
     case 'issues': return route[1] ? html`<${IssuePage} fingerprint=${route[1]} ...${props} />` : html`<${IssueStream} ...${props} />`;
     case 'overview': return html`<${Overview} ...${props} />`;
     case 'releases': return html`<${Releases} release=${route[1] ? decodeURIComponent(route[1]) : null} ...${props} />`;
+    case 'llm': return html`<${Llm} sub=${route[1]} id=${route[2] ? decodeURIComponent(route[2]) : null} ...${props} />`;
     case 'alerts': return html`<${Alerts} ...${props} />`;
     case 'tokens': return html`<${Tokens} ...${props} />`;
     default: return html`<${IssueStream} ...${props} />`;
