@@ -57,7 +57,7 @@ for scenario in $SCENARIOS; do
   drained
   read -r warm_cps warm_429 warm_5xx warm_p99 <<<"$(wrk_run 1 16 "$WARM_SECS" "$path" "$reqfile")"
   drained
-  java_pid=$(pgrep -f "bloop-service.jar server" | head -1)
+  java_pid=$pid # bin/bloop execs java
   rss=$(awk '/VmRSS/{print int($2/1024)}' /proc/$java_pid/status)
   groups=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from error_groups').fetchone()[0])" "$work/bench.db")
   echo "scenario=$kind issues=$issues conns=$conns wrk_threads=$threads startup_s=$startup_s groups=$groups rss_mb=$rss"

@@ -3,8 +3,8 @@
 // (content storage, the project's own prices, unpriced models). Every figure comes from /v1/llm/*.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
-import { api, page, scoped } from '../api.js';
-import { ago, count, Empty, html, Link, Loading, Problem, useLoad, when } from '../ui.js';
+import { api, link, page, scoped } from '../api.js';
+import { ago, count, Empty, html, Link, Loading, Problem, useLoad, useTitle, when } from '../ui.js';
 
 const TABS = [['', 'Overview'], ['traces', 'Traces'], ['sessions', 'Sessions'], ['settings', 'Settings']];
 const WINDOWS = [[24, '24 hours'], [168, '7 days'], [720, '30 days']];
@@ -37,9 +37,10 @@ function hoursOf(path) {
 
 export function Llm({ navigate, project, sub, id }) {
   const tab = sub || '';
+  useTitle(id || (TABS.find(([t]) => t === tab) || TABS[0])[1], 'LLM');
   return html`<section id="llm">
     <h2>LLM</h2>
-    <nav class="tabs" id="llm-tabs">${TABS.map(([t, label]) => html`<${Link} to=${t ? `/llm/${t}` : '/llm'}
+    <nav class="tabs" id="llm-tabs">${TABS.map(([t, label]) => html`<${Link} to=${link(t ? `/llm/${t}` : '/llm')}
       navigate=${navigate} id=${`llm-tab-${t || 'overview'}`} class=${tab === t ? 'active' : ''}>${label}</${Link}>`)}</nav>
     ${tab === '' ? html`<${Overview} navigate=${navigate} project=${project} />` : null}
     ${tab === 'traces' && !id ? html`<${Traces} navigate=${navigate} project=${project} />` : null}
@@ -51,7 +52,7 @@ export function Llm({ navigate, project, sub, id }) {
 
 function WindowPicker({ hours, navigate, base }) {
   return html`<label class="window">Window <select id="llm-window" value=${hours}
-    onChange=${(e) => navigate(`${base}?hours=${e.target.value}`)}>
+    onChange=${(e) => navigate(link(base, { hours: e.target.value }))}>
     ${WINDOWS.map(([h, label]) => html`<option value=${h}>${label}</option>`)}</select></label>`;
 }
 
@@ -75,7 +76,7 @@ function Overview({ navigate, project }) {
     <${WindowPicker} hours=${hours} navigate=${navigate} base="/llm" />
     <div class="cards">
       <div class="stat" id="llm-cost"><span>${money(o.cost)}</span>spent${o.unpriced_spans > 0
-        ? html` <${Link} to="/llm/settings" navigate=${navigate} class="warn" id="llm-unpriced">+ ${count(o.unpriced_spans)} unpriced</${Link}>` : null}</div>
+        ? html` <${Link} to=${link('/llm/settings')} navigate=${navigate} class="warn" id="llm-unpriced">+ ${count(o.unpriced_spans)} unpriced</${Link}>` : null}</div>
       <div class="stat" id="llm-calls"><span>${count(o.calls)}</span>model calls in ${count(o.traces)} traces</div>
       <div class="stat" id="llm-errors"><span>${percent(o.error_rate)}</span>of calls failed (${count(o.call_errors)})</div>
       <div class="stat" id="llm-tokens"><span>${count(o.tokens.total)}</span>tokens (${count(o.tokens.input_total)} in, ${count(o.tokens.output)} out)</div>
@@ -108,7 +109,7 @@ function ModelTable({ models, navigate }) {
   return html`<table id="llm-models"><thead><tr><th>Model</th><th>Provider</th><th class="num">Calls</th><th class="num">Errors</th>
     <th class="num">Tokens</th><th class="num">Cost</th><th class="num">Avg latency</th></tr></thead>
     <tbody>${models.map((m) => html`<tr data-model=${m.model}>
-      <td><${Link} to=${`/llm/traces?model=${encodeURIComponent(m.model)}`} navigate=${navigate}>${m.model}</${Link}>
+      <td><${Link} to=${link('/llm/traces', { model: m.model })} navigate=${navigate}>${m.model}</${Link}>
         ${m.priced ? null : html` <span class="badge warn">no price</span>`}</td>
       <td>${m.provider || '—'}</td><td class="num">${count(m.calls)}</td><td class="num">${count(m.errors)} (${percent(m.error_rate)})</td>
       <td class="num">${count(m.tokens.total)}</td><td class="num">${money(m.cost)}${m.unpriced_spans > 0 ? html`<span class="muted small"> + ${count(m.unpriced_spans)} unpriced</span>` : null}</td>
@@ -167,7 +168,7 @@ function Traces({ navigate, project }) {
     for (const f of TRACE_FILTERS) if (filters[f]) p.set(f, filters[f]);
     p.set('hours', String(hours));
     if (offset) p.set('offset', String(offset));
-    window.history.replaceState(null, '', `/llm/traces?${p}`);
+    window.history.replaceState(null, '', link('/llm/traces', Object.fromEntries(p)));
     p.set('limit', String(PAGE));
     page(scoped(`/v1/llm/traces?${p}`)).then((r) => live && (setResult(r), setError(null)), (e) => live && setError(e));
     return () => { live = false; };
@@ -199,7 +200,7 @@ function Traces({ navigate, project }) {
       <table id="trace-list"><thead><tr><th>Trace</th><th>Status</th><th>Models</th><th class="num">Spans</th>
         <th class="num">Tokens</th><th class="num">Cost</th><th class="num">Duration</th><th>Started</th></tr></thead>
         <tbody>${result.rows.map((t) => html`<tr data-trace=${t.id}>
-          <td><${Link} to=${`/llm/traces/${encodeURIComponent(t.id)}`} navigate=${navigate}>${t.name || t.id}</${Link}>
+          <td><${Link} to=${link(`/llm/traces/${encodeURIComponent(t.id)}`)} navigate=${navigate}>${t.name || t.id}</${Link}>
             ${t.session_id ? html`<div class="muted small">session ${t.session_id}</div>` : null}</td>
           <td><span class=${`status llm-${t.status}`}>${t.status}</span></td>
           <td class="small">${t.models.join(', ') || '—'}</td>
@@ -234,11 +235,11 @@ function TracePage({ navigate, project, id }) {
   const end = Math.max(trace.duration_ms || 0, ...rows.map(({ span }) => span.offset_ms + (span.latency_ms || 0)), 1);
   const chosen = selected && rows.find((r) => r.span.id === selected);
   return html`<div id="llm-trace">
-    <p><${Link} to="/llm/traces" navigate=${navigate}>← Traces</${Link}></p>
+    <p><${Link} to=${link('/llm/traces')} navigate=${navigate}>← Traces</${Link}></p>
     <h3 id="trace-title">${trace.name || trace.id} <span class=${`status llm-${trace.status}`}>${trace.status}</span></h3>
     <dl class="meta">
       <dt>Id</dt><dd>${trace.id}</dd>
-      ${trace.session_id ? html`<dt>Session</dt><dd><${Link} to=${`/llm/traces?session_id=${encodeURIComponent(trace.session_id)}&hours=720`} navigate=${navigate}>${trace.session_id}</${Link}></dd>` : null}
+      ${trace.session_id ? html`<dt>Session</dt><dd><${Link} to=${link('/llm/traces', { session_id: trace.session_id, hours: 720 })} navigate=${navigate}>${trace.session_id}</${Link}></dd>` : null}
       ${trace.user_id ? html`<dt>User</dt><dd>${trace.user_id}</dd>` : null}
       <dt>Started</dt><dd>${when(trace.started_at)}</dd>
       <dt>Duration</dt><dd>${ms(trace.duration_ms)}</dd>
@@ -264,7 +265,7 @@ function TracePage({ navigate, project, id }) {
     ${chosen ? html`<${SpanDetail} span=${chosen.span} />` : null}
     <div class="card"><h3>Content</h3>${trace.input == null && trace.output == null && trace.metadata == null
       ? html`<p class="muted">Nothing stored: the project's content storage keeps no prompts${' '}
-        (<a href="/llm/settings">settings</a>).</p>`
+        (<${Link} to=${link('/llm/settings')} navigate=${navigate}>settings</${Link}>).</p>`
       : html`<${Content} label="Input" value=${trace.input} /><${Content} label="Output" value=${trace.output} />
         <${Content} label="Metadata" value=${trace.metadata} />`}</div>
   </div>`;
@@ -308,7 +309,7 @@ function Sessions({ navigate, project }) {
     <table id="session-list"><thead><tr><th>Session</th><th>User</th><th class="num">Traces</th><th class="num">Failed</th>
       <th class="num">Tokens</th><th class="num">Cost</th><th>First</th><th>Last</th></tr></thead>
       <tbody>${result.rows.map((s) => html`<tr data-session=${s.session_id}>
-        <td><${Link} to=${`/llm/traces?session_id=${encodeURIComponent(s.session_id)}&hours=${hours}`} navigate=${navigate}>${s.session_id}</${Link}></td>
+        <td><${Link} to=${link('/llm/traces', { session_id: s.session_id, hours })} navigate=${navigate}>${s.session_id}</${Link}></td>
         <td>${s.user_id || '—'}</td><td class="num">${count(s.traces)}</td><td class="num">${count(s.error_traces)}</td>
         <td class="num">${count(s.tokens.total)}</td><td class="num">${money(s.cost)}</td><td>${when(s.first_trace_at)}</td><td>${ago(s.last_trace_at)}</td></tr>`)}
       </tbody></table>`}</div>`;

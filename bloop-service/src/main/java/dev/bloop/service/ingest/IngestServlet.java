@@ -81,9 +81,6 @@ public final class IngestServlet extends HttpServlet {
         long now = System.currentTimeMillis();
         try {
             IngestEvent decoded = handler.decoder().single(body, length);
-            if (!mayLoad && overQuota(x, projectId, 1)) {
-                return List.of();
-            }
             event = handler.validator().validate(decoded, projectId, now, mayLoad);
         } catch (InvalidEvent e) {
             handler.ledger().count(projectId, "invalid", 1);
@@ -96,6 +93,9 @@ public final class IngestServlet extends HttpServlet {
         if (filtered != null) {
             handler.ledger().count(projectId, filtered.reason, 1);
             x.answer(200, IngestAccepted.filtered(filtered.text));
+            return List.of();
+        }
+        if (overQuota(x, projectId, 1)) {
             return List.of();
         }
         enqueue(x, List.of(event), IngestAccepted.of(event.fingerprint()));
@@ -116,9 +116,6 @@ public final class IngestServlet extends HttpServlet {
         }
         long receivedAt = System.currentTimeMillis();
         int size = elements != null ? elements.size() : decoded.size();
-        if (!mayLoad && overQuota(x, projectId, size)) {
-            return List.of();
-        }
         List<AcceptedEvent> valid = new ArrayList<>(size);
         List<BatchResult.ItemError> errors = new ArrayList<>();
         List<EventValidator.SourceMapsNotLoaded> needed = new ArrayList<>();
@@ -147,17 +144,19 @@ public final class IngestServlet extends HttpServlet {
             door.metrics().rejected(IngestMetrics.Reason.INVALID);
             handler.ledger().count(projectId, "invalid", errors.size());
         }
+        if (overQuota(x, projectId, valid.size())) {
+            return List.of();
+        }
         enqueue(x, valid, new BatchResult(valid.size(), filtered, errors));
         return List.of();
     }
 
     /**
-     * The project's quota: all of the request's events or none. Answers 429 with the time until they
-     * would fit when over it (checked on the first pass only, so a request waiting for source maps is
-     * not charged twice).
+     * The project's quota, charged with the events that would be kept (filtered and invalid ones do
+     * not count): all of them or none. Answers 429 with the time until they would fit when over it.
      */
     private boolean overQuota(IngestDoor.Exchange x, String projectId, int events) {
-        long wait = handler.policies().admit(projectId, events);
+        long wait = events == 0 ? 0 : handler.policies().admit(projectId, events);
         if (wait == 0) {
             return false;
         }
