@@ -3,8 +3,11 @@
 -- server's receive time (received_at), started_at/ended_at are the client's and are only shown.
 -- Money is integer nanodollars (1e-9 $): exact for every price, also gpt-5-nano's $0.005/M.
 
--- One trace (a chat turn, an agent run). Totals are rolled up from its spans by the writer.
+-- One trace (a chat turn, an agent run). Totals are rolled up from its spans by the writer. seq is
+-- the writer's own ascending number, which spans refer to: their index then grows at its end, so a
+-- flush of new traces touches a few pages instead of one random page per trace.
 CREATE TABLE llm_traces (
+    seq               INTEGER PRIMARY KEY,
     project_id        TEXT    NOT NULL,
     id                TEXT    NOT NULL,
     session_id        TEXT,
@@ -30,15 +33,14 @@ CREATE TABLE llm_traces (
     reasoning_tokens  INTEGER NOT NULL DEFAULT 0,
     cost_nanos        INTEGER NOT NULL DEFAULT 0, -- sum of the spans' costs that are known
     unpriced_spans    INTEGER NOT NULL DEFAULT 0, -- spans with a model but neither a price nor a client cost
-    PRIMARY KEY (project_id, id)
+    UNIQUE (project_id, id)
 );
 CREATE INDEX llm_traces_by_time ON llm_traces (project_id, received_at);
-CREATE INDEX llm_traces_by_session ON llm_traces (project_id, session_id, received_at) WHERE session_id IS NOT NULL;
 
--- Spans, with the trace's received_at copied so that windows never need the trace row.
+-- Spans, with their project and receive time, so that windows and filters never need the trace row.
 CREATE TABLE llm_spans (
     project_id          TEXT    NOT NULL,
-    trace_id            TEXT    NOT NULL,
+    trace_seq           INTEGER NOT NULL,        -- llm_traces.seq
     id                  TEXT    NOT NULL,
     parent_span_id      TEXT,
     span_type           TEXT    NOT NULL,        -- generation, tool, retrieval, custom
@@ -63,7 +65,7 @@ CREATE TABLE llm_spans (
     output              TEXT,
     metadata            TEXT,
     received_at         INTEGER NOT NULL,
-    PRIMARY KEY (project_id, trace_id, id)
+    UNIQUE (trace_seq, id)
 );
 CREATE INDEX llm_spans_by_model ON llm_spans (project_id, model, received_at);
 

@@ -256,8 +256,10 @@ final class LlmQueries {
             where.append(" AND t.name LIKE :name ESCAPE '\\'");
         }
         if (f.model() != null || f.provider() != null) {
-            where.append(" AND EXISTS (SELECT 1 FROM llm_spans s WHERE s.project_id = t.project_id AND s.trace_id = t.id")
-                    .append(f.model() == null ? "" : " AND s.model = :model")
+            // Through the spans' model index (a span is never received before its trace), not a lookup per trace.
+            where.append(" AND t.seq IN (SELECT s.trace_seq FROM llm_spans s WHERE s.project_id = :p")
+                    .append(f.model() == null ? " AND s.model IS NOT NULL" : " AND s.model = :model")
+                    .append(" AND s.received_at >= :since")
                     .append(f.provider() == null ? "" : " AND s.provider = :provider").append(')');
         }
         String name = f.name() == null ? null : "%" + f.name().replace("\\", "\\\\").replace("%", "\\%")
@@ -294,18 +296,18 @@ final class LlmQueries {
     Optional<TraceDetail> trace(String projectId, String id) {
         return reader.withHandle(h -> {
             Optional<Object[]> row = h.createQuery("SELECT " + TRACE_COLUMNS + ", t.input, t.output, t.metadata, "
-                            + "t.spans_dropped FROM llm_traces t WHERE t.project_id = :p AND t.id = :id")
+                            + "t.spans_dropped, t.seq FROM llm_traces t WHERE t.project_id = :p AND t.id = :id")
                     .bind("p", projectId).bind("id", id)
                     .map((rs, ctx) -> new Object[] {summary(rs), rs.getString(20), rs.getString(21), rs.getString(22),
-                            rs.getInt(23)})
+                            rs.getInt(23), rs.getLong(24)})
                     .findOne();
             if (row.isEmpty()) {
                 return Optional.empty();
             }
             TraceSummary s = (TraceSummary) row.get()[0];
             List<Flat> spans = h.createQuery("SELECT " + TraceWriter.SpanRow.COLUMNS + ", input, output, metadata "
-                            + "FROM llm_spans WHERE project_id = :p AND trace_id = :id ORDER BY started_at, rowid")
-                    .bind("p", projectId).bind("id", id)
+                            + "FROM llm_spans WHERE trace_seq = :seq ORDER BY started_at, rowid")
+                    .bind("seq", (Long) row.get()[5])
                     .map((rs, ctx) -> new Flat(TraceWriter.SpanRow.read(rs, 1), rs.getString(24), rs.getString(25),
                             rs.getString(26)))
                     .list();

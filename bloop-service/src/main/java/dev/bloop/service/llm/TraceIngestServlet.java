@@ -175,15 +175,17 @@ final class TraceIngestServlet extends HttpServlet {
     /** The trace's spans (id → parent) as stored and still queued, or null when it is neither. */
     private PendingTraces.Seen existing(String projectId, String id) {
         PendingTraces.Seen queued = pending.find(projectId, id);
-        Long startedAt = reader.withHandle(h -> h.createQuery("SELECT started_at FROM llm_traces WHERE project_id = :p "
-                + "AND id = :id").bind("p", projectId).bind("id", id).mapTo(Long.class).findOne().orElse(null));
-        if (startedAt == null && queued == null) {
+        long[] stored = reader.withHandle(h -> h.createQuery("SELECT seq, started_at FROM llm_traces "
+                        + "WHERE project_id = :p AND id = :id").bind("p", projectId).bind("id", id)
+                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).findOne().orElse(null));
+        if (stored == null && queued == null) {
             return null;
         }
+        Long startedAt = stored == null ? null : stored[1];
         Map<String, String> parents = new HashMap<>();
-        if (startedAt != null) {
-            reader.useHandle(h -> h.createQuery("SELECT id, parent_span_id FROM llm_spans WHERE project_id = :p "
-                            + "AND trace_id = :t").bind("p", projectId).bind("t", id)
+        if (stored != null) {
+            reader.useHandle(h -> h.createQuery("SELECT id, parent_span_id FROM llm_spans WHERE trace_seq = :seq")
+                    .bind("seq", stored[0])
                     .map((rs, ctx) -> {
                         parents.put(rs.getString(1), rs.getString(2));
                         return Boolean.TRUE;

@@ -112,13 +112,18 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
         Rollups rollups = new Rollups();
         List<SpanFact> facts = new ArrayList<>();
         try (Statements st = new Statements(c)) {
+            // New traces in bulk (consecutive ones between updates, so that order is kept), updates one by one.
+            List<QueuedTrace> run = new ArrayList<>();
             for (QueuedTrace t : part) {
                 if (t.update()) {
+                    creates(st, run, book, rollups, facts, now);
+                    run.clear();
                     update(st, t, book, rollups, facts, now);
                 } else {
-                    trace(st, t, book, rollups, facts, now);
+                    run.add(t);
                 }
             }
+            creates(st, run, book, rollups, facts, now);
         }
         rollups.write(c);
         return () -> {
@@ -137,23 +142,55 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
 
     // ------------------------------------------------------------------------------------- traces
 
-    private void trace(Statements st, QueuedTrace t, PriceBook book, Rollups r, List<SpanFact> facts, long now)
-            throws SQLException {
-        StoredTrace existing = st.trace(t.projectId(), t.id());
-        if (existing == null) {
-            Totals totals = new Totals();
-            for (QueuedTrace.QueuedSpan s : t.spans()) {
-                SpanRow row = SpanRow.of(t.projectId(), t.id(), s, t.receivedAt(), book);
-                st.insertSpan(row);
-                r.add(row, 1);
-                totals.add(row);
-                facts.add(row.fact());
-            }
-            st.insertTrace(t, totals, now);
-            r.trace(t.projectId(), t.receivedAt(), 1, "error".equals(t.status()) ? 1 : 0);
+    /**
+     * Whole traces: inserted in one batch each of traces and spans, numbered by the writer. An id the
+     * project already has (a re-send, or the same trace twice in the run) is not inserted; it is then
+     * replaced, after the batch and in order.
+     */
+    private void creates(Statements st, List<QueuedTrace> run, PriceBook book, Rollups r, List<SpanFact> facts,
+                         long now) throws SQLException {
+        if (run.isEmpty()) {
             return;
         }
-        // Re-sent: fields replaced, spans replaced or added, totals summed again.
+        long seq = st.nextSeq();
+        List<List<SpanRow>> rows = new ArrayList<>(run.size());
+        for (QueuedTrace t : run) {
+            long traceSeq = seq++;
+            List<SpanRow> spans = new ArrayList<>(t.spans().size());
+            Totals totals = new Totals();
+            for (QueuedTrace.QueuedSpan s : t.spans()) {
+                SpanRow row = SpanRow.of(t.projectId(), traceSeq, s, t.receivedAt(), book);
+                spans.add(row);
+                totals.add(row);
+            }
+            rows.add(spans);
+            st.addTrace(t, traceSeq, totals, now);
+        }
+        int[] inserted = st.insertTraces();
+        List<QueuedTrace> existing = new ArrayList<>();
+        for (int i = 0; i < run.size(); i++) {
+            QueuedTrace t = run.get(i);
+            if (inserted[i] == 0) {
+                existing.add(t);
+                continue;
+            }
+            for (SpanRow row : rows.get(i)) {
+                st.addSpan(row);
+                r.add(row, 1);
+                facts.add(row.fact());
+            }
+            r.trace(t.projectId(), t.receivedAt(), 1, "error".equals(t.status()) ? 1 : 0);
+        }
+        st.insertSpans();
+        for (QueuedTrace t : existing) {
+            replace(st, t, book, r, facts, now);
+        }
+    }
+
+    /** A trace id that exists, sent again: fields replaced, spans replaced or added, totals summed again. */
+    private void replace(Statements st, QueuedTrace t, PriceBook book, Rollups r, List<SpanFact> facts, long now)
+            throws SQLException {
+        StoredTrace existing = st.trace(t.projectId(), t.id());
         int wasError = "error".equals(existing.status) ? 1 : 0;
         int isError = "error".equals(t.status()) ? 1 : 0;
         if (wasError != isError) {
@@ -161,7 +198,7 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
         }
         st.replaceTraceFields(t, now);
         int dropped = upsertSpans(st, t, book, r, facts, existing);
-        st.retotal(t.projectId(), t.id(), dropped);
+        st.retotal(existing.seq, dropped);
     }
 
     private void update(Statements st, QueuedTrace t, PriceBook book, Rollups r, List<SpanFact> facts, long now)
@@ -180,29 +217,30 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
         }
         st.updateTraceFields(t, now);
         int dropped = upsertSpans(st, t, book, r, facts, existing);
-        st.retotal(t.projectId(), t.id(), dropped);
+        st.retotal(existing.seq, dropped);
     }
 
     /** Replaces or adds the spans; returns how many new ones did not fit under max_spans_per_trace. */
     private int upsertSpans(Statements st, QueuedTrace t, PriceBook book, Rollups r, List<SpanFact> facts,
                             StoredTrace existing) throws SQLException {
-        int count = st.spanCount(t.projectId(), t.id());
+        int count = st.spanCount(existing.seq);
         int dropped = 0;
         for (QueuedTrace.QueuedSpan s : t.spans()) {
-            SpanRow old = st.span(t.projectId(), t.id(), s.id());
+            SpanRow old = st.span(existing.seq, s.id());
             if (old == null && count >= maxSpans) {
                 dropped++;
                 continue;
             }
-            SpanRow row = SpanRow.of(t.projectId(), t.id(), s, t.receivedAt(), book);
+            SpanRow row = SpanRow.of(t.projectId(), existing.seq, s, t.receivedAt(), book);
             if (old != null) {
                 r.add(old, -1);
-                st.deleteSpan(t.projectId(), t.id(), s.id());
+                st.deleteSpan(existing.seq, s.id());
             } else {
                 count++;
                 facts.add(row.fact());
             }
-            st.insertSpan(row);
+            st.addSpan(row);
+            st.insertSpans();
             r.add(row, 1);
         }
         return dropped;
@@ -235,7 +273,7 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
         long from = job.cursor;
         long to = from + RECOMPUTE_STEP;
         Rollups r = new Rollups();
-        Map<List<String>, long[]> traces = new HashMap<>();
+        Map<Long, long[]> traces = new HashMap<>();
         long max;
         try (PreparedStatement q = c.prepareStatement("SELECT max(rowid) FROM llm_spans");
              ResultSet rs = q.executeQuery()) {
@@ -270,7 +308,7 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
                     u.executeUpdate();
                     r.add(old, -1);
                     r.add(now, 1);
-                    long[] d = traces.computeIfAbsent(List.of(old.projectId, old.traceId), k -> new long[2]);
+                    long[] d = traces.computeIfAbsent(old.traceSeq, k -> new long[2]);
                     d[0] += nz(now.costNanos()) - nz(old.costNanos());
                     d[1] += (now.unpriced() ? 1 : 0) - (old.unpriced() ? 1 : 0);
                 }
@@ -278,12 +316,11 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
         }
         r.write(c);
         try (PreparedStatement t = c.prepareStatement("UPDATE llm_traces SET cost_nanos = cost_nanos + ?, "
-                + "unpriced_spans = unpriced_spans + ? WHERE project_id = ? AND id = ?")) {
-            for (Map.Entry<List<String>, long[]> e : traces.entrySet()) {
+                + "unpriced_spans = unpriced_spans + ? WHERE seq = ?")) {
+            for (Map.Entry<Long, long[]> e : traces.entrySet()) {
                 t.setLong(1, e.getValue()[0]);
                 t.setLong(2, e.getValue()[1]);
-                t.setString(3, e.getKey().get(0));
-                t.setString(4, e.getKey().get(1));
+                t.setLong(3, e.getKey());
                 t.executeUpdate();
             }
         }
@@ -298,7 +335,7 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
     // ------------------------------------------------------------------------------------- rows
 
     /** A trace as stored, the little the writer needs of it. */
-    private record StoredTrace(String status, long receivedAt) {
+    private record StoredTrace(long seq, String status, long receivedAt) {
     }
 
     /** Sums of a new trace's spans. */
@@ -333,21 +370,21 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
     }
 
     /** One span row: what is inserted, read back to replace it, and what it adds to the rollups. */
-    record SpanRow(String projectId, String traceId, String id, String parentSpanId, String spanType, String name,
+    record SpanRow(String projectId, long traceSeq, String id, String parentSpanId, String spanType, String name,
                    String model, String provider, String status, String errorMessage, long startedAt, Long endedAt,
                    Long latencyMs, Long ttftMs, long inputUncached, long cacheRead, long cacheWrite5m,
                    long cacheWrite1h, long outputTokens, long reasoningTokens, Long providedCostNanos,
                    Long computedCostNanos, String input, String output, String metadata, long receivedAt) {
 
-        static final String COLUMNS = "project_id, trace_id, id, parent_span_id, span_type, name, model, provider, "
+        static final String COLUMNS = "project_id, trace_seq, id, parent_span_id, span_type, name, model, provider, "
                 + "status, error_message, started_at, ended_at, latency_ms, ttft_ms, input_uncached, cache_read, "
                 + "cache_write_5m, cache_write_1h, output_tokens, reasoning_tokens, provided_cost_nanos, "
                 + "computed_cost_nanos, received_at";
 
-        static SpanRow of(String projectId, String traceId, QueuedTrace.QueuedSpan s, long receivedAt, PriceBook book) {
+        static SpanRow of(String projectId, long traceSeq, QueuedTrace.QueuedSpan s, long receivedAt, PriceBook book) {
             Long computed = computed(book, projectId, s.model(), s.provider(), s.startedAt(), s.inputUncached(),
                     s.cacheRead(), s.cacheWrite5m(), s.cacheWrite1h(), s.outputTokens(), s.reasoningTokens());
-            return new SpanRow(projectId, traceId, s.id(), s.parentSpanId(), s.spanType(), s.name(), s.model(),
+            return new SpanRow(projectId, traceSeq, s.id(), s.parentSpanId(), s.spanType(), s.name(), s.model(),
                     s.provider(), s.status(), s.errorMessage(), s.startedAt(), s.endedAt(), s.latencyMs(), s.ttftMs(),
                     s.inputUncached(), s.cacheRead(), s.cacheWrite5m(), s.cacheWrite1h(), s.outputTokens(),
                     s.reasoningTokens(), s.providedCostNanos(), computed, s.input(), s.output(), s.metadata(),
@@ -363,7 +400,7 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
         /** Reads {@link #COLUMNS} from {@code first} on (content columns are not read). */
         static SpanRow read(ResultSet rs, int first) throws SQLException {
             int i = first;
-            return new SpanRow(rs.getString(i), rs.getString(i + 1), rs.getString(i + 2), rs.getString(i + 3),
+            return new SpanRow(rs.getString(i), rs.getLong(i + 1), rs.getString(i + 2), rs.getString(i + 3),
                     rs.getString(i + 4), rs.getString(i + 5), rs.getString(i + 6), rs.getString(i + 7),
                     rs.getString(i + 8), rs.getString(i + 9), rs.getLong(i + 10), optLong(rs, i + 11),
                     optLong(rs, i + 12), optLong(rs, i + 13), rs.getLong(i + 14), rs.getLong(i + 15),
@@ -372,7 +409,7 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
         }
 
         SpanRow withComputed(Long computed) {
-            return new SpanRow(projectId, traceId, id, parentSpanId, spanType, name, model, provider, status,
+            return new SpanRow(projectId, traceSeq, id, parentSpanId, spanType, name, model, provider, status,
                     errorMessage, startedAt, endedAt, latencyMs, ttftMs, inputUncached, cacheRead, cacheWrite5m,
                     cacheWrite1h, outputTokens, reasoningTokens, providedCostNanos, computed, input, output, metadata,
                     receivedAt);
@@ -532,36 +569,46 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
 
     // ------------------------------------------------------------------------------- statements
 
-    /** The statements of one flush, prepared once each. */
+    /** The statements of one flush, prepared once each; inserts go in batches. */
     private final class Statements implements AutoCloseable {
         private final Connection c;
         private PreparedStatement insertSpan;
         private PreparedStatement insertTrace;
         private PreparedStatement findTrace;
+        private int spansBatched;
 
         Statements(Connection c) {
             this.c = c;
         }
 
+        /** The next trace number: the writer holds the write lock, so nobody else takes it. */
+        long nextSeq() throws SQLException {
+            try (PreparedStatement p = c.prepareStatement("SELECT coalesce(max(seq), 0) + 1 FROM llm_traces");
+                 ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 1;
+            }
+        }
+
         StoredTrace trace(String projectId, String id) throws SQLException {
             if (findTrace == null) {
-                findTrace = c.prepareStatement("SELECT status, received_at FROM llm_traces WHERE project_id = ? AND id = ?");
+                findTrace = c.prepareStatement("SELECT seq, status, received_at FROM llm_traces "
+                        + "WHERE project_id = ? AND id = ?");
             }
             findTrace.setString(1, projectId);
             findTrace.setString(2, id);
             try (ResultSet rs = findTrace.executeQuery()) {
-                return rs.next() ? new StoredTrace(rs.getString(1), rs.getLong(2)) : null;
+                return rs.next() ? new StoredTrace(rs.getLong(1), rs.getString(2), rs.getLong(3)) : null;
             }
         }
 
-        void insertSpan(SpanRow s) throws SQLException {
+        void addSpan(SpanRow s) throws SQLException {
             if (insertSpan == null) {
                 insertSpan = c.prepareStatement("INSERT INTO llm_spans (" + SpanRow.COLUMNS + ", input, output, metadata) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             }
             PreparedStatement p = insertSpan;
             p.setString(1, s.projectId);
-            p.setString(2, s.traceId);
+            p.setLong(2, s.traceSeq);
             p.setString(3, s.id);
             p.setString(4, s.parentSpanId);
             p.setString(5, s.spanType);
@@ -586,43 +633,57 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
             p.setString(24, s.input);
             p.setString(25, s.output);
             p.setString(26, s.metadata);
-            p.executeUpdate();
+            p.addBatch();
+            spansBatched++;
         }
 
-        void insertTrace(QueuedTrace t, Totals x, long now) throws SQLException {
+        void insertSpans() throws SQLException {
+            if (spansBatched > 0) {
+                insertSpan.executeBatch();
+                spansBatched = 0;
+            }
+        }
+
+        void addTrace(QueuedTrace t, long seq, Totals x, long now) throws SQLException {
             if (insertTrace == null) {
-                insertTrace = c.prepareStatement("INSERT INTO llm_traces (project_id, id, session_id, user_id, name, "
-                        + "status, input, output, metadata, started_at, ended_at, received_at, updated_at, span_count, "
-                        + "error_spans, models, input_uncached, cache_read, cache_write_5m, cache_write_1h, "
+                insertTrace = c.prepareStatement("INSERT INTO llm_traces (seq, project_id, id, session_id, user_id, "
+                        + "name, status, input, output, metadata, started_at, ended_at, received_at, updated_at, "
+                        + "span_count, error_spans, models, input_uncached, cache_read, cache_write_5m, cache_write_1h, "
                         + "output_tokens, reasoning_tokens, cost_nanos, unpriced_spans) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                        + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, id) DO NOTHING");
             }
             PreparedStatement p = insertTrace;
-            p.setString(1, t.projectId());
-            p.setString(2, t.id());
-            p.setString(3, t.sessionId());
-            p.setString(4, t.userId());
-            p.setString(5, t.name());
-            p.setString(6, t.status());
-            p.setString(7, t.input());
-            p.setString(8, t.output());
-            p.setString(9, t.metadata());
-            p.setLong(10, t.startedAt());
-            setLong(p, 11, t.endedAt());
-            p.setLong(12, t.receivedAt());
-            p.setLong(13, now);
-            p.setInt(14, x.spans);
-            p.setInt(15, x.errors);
-            p.setString(16, x.models.isEmpty() ? null : String.join(",", x.models));
-            p.setLong(17, x.uncached);
-            p.setLong(18, x.read);
-            p.setLong(19, x.write5m);
-            p.setLong(20, x.write1h);
-            p.setLong(21, x.output);
-            p.setLong(22, x.reasoning);
-            p.setLong(23, x.cost);
-            p.setInt(24, x.unpriced);
-            p.executeUpdate();
+            p.setLong(1, seq);
+            p.setString(2, t.projectId());
+            p.setString(3, t.id());
+            p.setString(4, t.sessionId());
+            p.setString(5, t.userId());
+            p.setString(6, t.name());
+            p.setString(7, t.status());
+            p.setString(8, t.input());
+            p.setString(9, t.output());
+            p.setString(10, t.metadata());
+            p.setLong(11, t.startedAt());
+            setLong(p, 12, t.endedAt());
+            p.setLong(13, t.receivedAt());
+            p.setLong(14, now);
+            p.setInt(15, x.spans);
+            p.setInt(16, x.errors);
+            p.setString(17, x.models.isEmpty() ? null : String.join(",", x.models));
+            p.setLong(18, x.uncached);
+            p.setLong(19, x.read);
+            p.setLong(20, x.write5m);
+            p.setLong(21, x.write1h);
+            p.setLong(22, x.output);
+            p.setLong(23, x.reasoning);
+            p.setLong(24, x.cost);
+            p.setInt(25, x.unpriced);
+            p.addBatch();
+        }
+
+        /** Rows changed per added trace: 0 for an id the project already has. */
+        int[] insertTraces() throws SQLException {
+            return insertTrace.executeBatch();
         }
 
         void replaceTraceFields(QueuedTrace t, long now) throws SQLException {
@@ -660,55 +721,63 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
             }
         }
 
-        int spanCount(String projectId, String traceId) throws SQLException {
-            try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM llm_spans WHERE project_id = ? "
-                    + "AND trace_id = ?")) {
-                p.setString(1, projectId);
-                p.setString(2, traceId);
+        int spanCount(long traceSeq) throws SQLException {
+            try (PreparedStatement p = c.prepareStatement("SELECT count(*) FROM llm_spans WHERE trace_seq = ?")) {
+                p.setLong(1, traceSeq);
                 try (ResultSet rs = p.executeQuery()) {
                     return rs.next() ? rs.getInt(1) : 0;
                 }
             }
         }
 
-        SpanRow span(String projectId, String traceId, String id) throws SQLException {
+        SpanRow span(long traceSeq, String id) throws SQLException {
             try (PreparedStatement p = c.prepareStatement("SELECT " + SpanRow.COLUMNS + " FROM llm_spans "
-                    + "WHERE project_id = ? AND trace_id = ? AND id = ?")) {
-                p.setString(1, projectId);
-                p.setString(2, traceId);
-                p.setString(3, id);
+                    + "WHERE trace_seq = ? AND id = ?")) {
+                p.setLong(1, traceSeq);
+                p.setString(2, id);
                 try (ResultSet rs = p.executeQuery()) {
                     return rs.next() ? SpanRow.read(rs, 1) : null;
                 }
             }
         }
 
-        void deleteSpan(String projectId, String traceId, String id) throws SQLException {
-            try (PreparedStatement p = c.prepareStatement("DELETE FROM llm_spans WHERE project_id = ? AND trace_id = ? "
-                    + "AND id = ?")) {
-                p.setString(1, projectId);
-                p.setString(2, traceId);
-                p.setString(3, id);
+        void deleteSpan(long traceSeq, String id) throws SQLException {
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM llm_spans WHERE trace_seq = ? AND id = ?")) {
+                p.setLong(1, traceSeq);
+                p.setString(2, id);
                 p.executeUpdate();
             }
         }
 
         /** Sums the trace's totals again from its spans. */
-        void retotal(String projectId, String traceId, int dropped) throws SQLException {
-            try (PreparedStatement p = c.prepareStatement("UPDATE llm_traces SET (span_count, error_spans, "
-                    + "input_uncached, cache_read, cache_write_5m, cache_write_1h, output_tokens, reasoning_tokens, "
-                    + "cost_nanos, unpriced_spans, models) = (SELECT count(*), coalesce(sum(status = 'error'), 0), "
-                    + "coalesce(sum(input_uncached), 0), coalesce(sum(cache_read), 0), coalesce(sum(cache_write_5m), 0), "
-                    + "coalesce(sum(cache_write_1h), 0), coalesce(sum(output_tokens), 0), "
-                    + "coalesce(sum(reasoning_tokens), 0), coalesce(sum(coalesce(provided_cost_nanos, "
-                    + "computed_cost_nanos)), 0), coalesce(sum(model IS NOT NULL AND provided_cost_nanos IS NULL "
-                    + "AND computed_cost_nanos IS NULL), 0), (SELECT group_concat(model, ',') FROM (SELECT DISTINCT "
-                    + "model FROM llm_spans WHERE project_id = ?1 AND trace_id = ?2 AND model IS NOT NULL "
-                    + "ORDER BY model)) FROM llm_spans WHERE project_id = ?1 AND trace_id = ?2), "
-                    + "spans_dropped = spans_dropped + ?3 WHERE project_id = ?1 AND id = ?2")) {
-                p.setString(1, projectId);
-                p.setString(2, traceId);
-                p.setInt(3, dropped);
+        void retotal(long traceSeq, int dropped) throws SQLException {
+            Totals x = new Totals();
+            try (PreparedStatement p = c.prepareStatement("SELECT " + SpanRow.COLUMNS + " FROM llm_spans "
+                    + "WHERE trace_seq = ?")) {
+                p.setLong(1, traceSeq);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        x.add(SpanRow.read(rs, 1));
+                    }
+                }
+            }
+            try (PreparedStatement p = c.prepareStatement("UPDATE llm_traces SET span_count = ?, error_spans = ?, "
+                    + "input_uncached = ?, cache_read = ?, cache_write_5m = ?, cache_write_1h = ?, output_tokens = ?, "
+                    + "reasoning_tokens = ?, cost_nanos = ?, unpriced_spans = ?, models = ?, "
+                    + "spans_dropped = spans_dropped + ? WHERE seq = ?")) {
+                p.setInt(1, x.spans);
+                p.setInt(2, x.errors);
+                p.setLong(3, x.uncached);
+                p.setLong(4, x.read);
+                p.setLong(5, x.write5m);
+                p.setLong(6, x.write1h);
+                p.setLong(7, x.output);
+                p.setLong(8, x.reasoning);
+                p.setLong(9, x.cost);
+                p.setInt(10, x.unpriced);
+                p.setString(11, x.models.isEmpty() ? null : String.join(",", x.models));
+                p.setInt(12, dropped);
+                p.setLong(13, traceSeq);
                 p.executeUpdate();
             }
         }

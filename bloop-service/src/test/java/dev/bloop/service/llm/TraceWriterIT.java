@@ -74,7 +74,8 @@ class TraceWriterIT {
         for (String id : refused) {
             assertThat(BLOOP.count("SELECT count(*) FROM llm_traces WHERE id = '" + id + "'")).isZero();
         }
-        assertThat(BLOOP.count("SELECT count(*) FROM llm_spans WHERE trace_id LIKE 'full-%'"))
+        assertThat(BLOOP.count("SELECT count(*) FROM llm_spans WHERE trace_seq IN "
+                + "(SELECT seq FROM llm_traces WHERE id LIKE 'full-%')"))
                 .isEqualTo(2L * acknowledged.size());
     }
 
@@ -97,7 +98,8 @@ class TraceWriterIT {
             // The rollups hold the committed traces only: 3 traces × 3 calls.
             assertThat(BLOOP.count("SELECT sum(spans) FROM llm_usage_hourly WHERE project_id = 'default' "
                     + "AND model = 'gpt-4o-mini'")).isGreaterThanOrEqualTo(9);
-            assertThat(BLOOP.count("SELECT count(*) FROM llm_spans WHERE trace_id = 'dl-2'")).isZero();
+            assertThat(BLOOP.count("SELECT count(*) FROM llm_spans s JOIN llm_traces t ON t.seq = s.trace_seq "
+                    + "WHERE t.id = 'dl-2'")).isZero();
         } finally {
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + BLOOP.dbFile());
                  Statement s = c.createStatement()) {
