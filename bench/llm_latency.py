@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """Measures the LLM query API's latency: sequential keep-alive requests, p50/p99 per endpoint.
 
-usage: llm_latency.py BASE_URL TOKEN REQUESTS_PER_ENDPOINT
+usage: llm_latency.py BASE_URL TOKEN REQUESTS_PER_ENDPOINT [SERVER_PID]
+
+With SERVER_PID, also prints the server's CPU time per request of each endpoint (utime + stime of the
+whole process over the endpoint's requests, so run it without other load on the server for that figure):
+on a shared, loaded machine wall-clock latency measures the scheduler as much as bloop.
 """
 import http.client
 import json
+import os
 import random
 import sys
 import time
@@ -13,6 +18,13 @@ from urllib.parse import urlparse
 
 def main():
     base, token, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    pid = sys.argv[4] if len(sys.argv) > 4 else None
+    hz = os.sysconf("SC_CLK_TCK")
+
+    def cpu_s():
+        with open("/proc/%s/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / hz
     url = urlparse(base)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
     headers = {"Authorization": "Bearer " + token}
@@ -49,9 +61,11 @@ def main():
     for name, path in endpoints:
         for _ in range(max(3, n // 20)):  # warm-up
             get(path())
+        c0 = cpu_s() if pid else 0
         times = sorted(get(path())[0] for _ in range(n))
-        print("LLMQUERY %-26s n=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f"
-              % (name, n, times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.99))], times[-1]))
+        cpu = " server_cpu_ms_per_request=%.2f" % ((cpu_s() - c0) * 1000 / n) if pid else ""
+        print("LLMQUERY %-26s n=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f%s"
+              % (name, n, times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.99))], times[-1], cpu))
 
 
 if __name__ == "__main__":
