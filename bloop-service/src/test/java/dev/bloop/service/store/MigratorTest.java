@@ -42,12 +42,18 @@ class MigratorTest {
         int latest = new Migrator().latestVersion();
         test.write(h -> h.execute("INSERT INTO projects (id, slug, name, ingest_key, ingest_secret, created_at) "
                 + "VALUES ('p1', 'kept', 'Kept', 'k1', 's1', 0)"));
-        // Roll the file back to the previous version, as a database of the previous release is.
+        // Roll the file back to version 8, as a database of an earlier release is: undo 009 (grouping rules)
+        // and 010 (LLM tracing's tables).
+        int previous = 8;
         test.write(h -> {
             h.execute("DROP TABLE grouping_rules");
             h.execute("ALTER TABLE error_groups DROP COLUMN grouping_frame_reason");
             h.execute("ALTER TABLE error_groups DROP COLUMN grouping_rules_version");
-            h.execute("PRAGMA user_version = " + (latest - 1));
+            for (String table : h.createQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'llm!_%' "
+                    + "ESCAPE '!'").mapTo(String.class).list()) {
+                h.execute("DROP TABLE " + table);
+            }
+            h.execute("PRAGMA user_version = " + previous);
         });
         assertThat(test.db().migrate()).isEqualTo(latest);
 
@@ -60,7 +66,7 @@ class MigratorTest {
              java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT (SELECT user_version FROM pragma_user_version), "
                      + "(SELECT name FROM projects WHERE id = 'p1')")) {
             assertThat(rs.next()).isTrue();
-            assertThat(rs.getInt(1)).as("the backup holds the old schema").isEqualTo(latest - 1);
+            assertThat(rs.getInt(1)).as("the backup holds the old schema").isEqualTo(previous);
             assertThat(rs.getString(2)).isEqualTo("Kept");
         }
     }
