@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional, Tuple
@@ -172,7 +173,7 @@ class RealBloop:
 
     def start(self, timeout: float = 60.0) -> None:
         out = subprocess.run(["java"] + JVM_FAST_START + ["-jar", self.jar, "create-token", self.config, "--name", "sdk-e2e",
-                              "--project", "default", "--scopes", "errors:read"],
+                              "--project", "default", "--scopes", "errors:read,llm:read"],
                              env=self.env, stdout=subprocess.PIPE, stderr=self.log, timeout=120, check=True)
         self.token = out.stdout.decode().strip().splitlines()[-1].strip()
         self.proc = subprocess.Popen(["java", "-Xmx256m"] + JVM_FAST_START + ["-jar", self.jar, "server", self.config],
@@ -212,6 +213,18 @@ class RealBloop:
                 return groups
             time.sleep(0.25)
         raise AssertionError("groups never matched; last: %s" % json.dumps(groups, indent=1)[:4000])
+
+    def wait_trace(self, trace_id: str, timeout: float = 15.0) -> Dict[str, Any]:
+        """The trace as the LLM query API shows it, once the server has committed it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                return self.get("/v1/llm/traces/" + urllib.parse.quote(trace_id, safe=""))[0]
+            except urllib.error.HTTPError as e:
+                if e.code != 404:
+                    raise
+            time.sleep(0.25)
+        raise AssertionError("trace %s never arrived" % trace_id)
 
     def start_in_background(self) -> None:
         """Starts the server while other tests run; ``wait_started`` joins it."""

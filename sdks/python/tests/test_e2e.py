@@ -157,6 +157,32 @@ class EndToEndTest(unittest.TestCase):
         detail, _ = self.server.get("/v1/errors/" + urllib.parse.quote(group["fingerprint"]))
         self.assertEqual(detail["samples"][0]["metadata"], {"unhandled": True, "mechanism": "excepthook"})
 
+    def test_a_trace_from_the_trace_helpers_arrives_with_its_tree_tokens_and_costs(self):
+        client = self.client("2.0.0-llm")
+        with client.trace("support-chat", session_id="conv-e2e", user_id="user-7") as trace:
+            with trace.generation(model="gpt-4o-mini", provider="openai") as generation:
+                generation.set_usage(input_tokens=812, output_tokens=64, cost=0.00016)
+                with trace.tool("lookup-order"):
+                    pass
+        self.assertTrue(client.flush(10))
+        stored = self.server.wait_trace(trace.id)
+        self.assertEqual((stored["name"], stored["status"], stored["session_id"], stored["user_id"]),
+                         ("support-chat", "completed", "conv-e2e", "user-7"))
+        self.assertEqual(stored["span_count"], 2)
+        [root] = stored["spans"]
+        self.assertEqual((root["span_type"], root["model"], root["provider"]), ("generation", "gpt-4o-mini", "openai"))
+        self.assertEqual(root["tokens"]["input_uncached"], 812)
+        self.assertEqual(root["tokens"]["output"], 64)
+        # The SDK's own cost is kept; bloop's from its price table is beside it:
+        # 812 x $0.15/M + 64 x $0.60/M = $0.0001218 + $0.0000384 = $0.0001602.
+        self.assertEqual(root["cost_source"], "provided")
+        self.assertAlmostEqual(root["cost"], 0.00016, places=12)
+        self.assertAlmostEqual(root["computed_cost"], 0.0001602, places=12)
+        [tool] = root["children"]
+        self.assertEqual((tool["span_type"], tool["name"], tool["parent_span_id"]), ("tool", "lookup-order", root["id"]))
+        self.assertIsNone(tool["cost"])
+        self.assertIsNone(stored["input"])  # the server's default content storage keeps no prompts
+
     def test_a_wrong_secret_is_refused_and_not_retried(self):
         client = BloopClient(self.server.url, "not-the-servers-secret", environment="e2e", release="2.0.0-401",
                              flush_interval=60, auto_capture=False)

@@ -12,11 +12,12 @@ import { Overview, Releases } from './pages/overview.js';
 import { Alerts } from './pages/alerts.js';
 import { Projects } from './pages/projects.js';
 import { Admin, Settings, Tokens } from './pages/settings.js';
+import { Llm } from './pages/llm.js';
 
-const NAV = [['/issues', 'Issues'], ['/overview', 'Overview'], ['/releases', 'Releases'], ['/alerts', 'Alerts'],
+const NAV = [['/issues', 'Issues'], ['/overview', 'Overview'], ['/releases', 'Releases'], ['/llm', 'LLM'], ['/alerts', 'Alerts'],
   ['/projects', 'Projects'], ['/tokens', 'API tokens']];
 // Pages that show one project's data: their URLs carry ?project=<slug>.
-const SCOPED = ['', 'issues', 'overview', 'releases', 'alerts', 'tokens'];
+const SCOPED = ['', 'issues', 'overview', 'releases', 'llm', 'alerts', 'tokens'];
 
 function usePath() {
   const current = () => window.location.pathname + window.location.search;
@@ -78,13 +79,15 @@ function Page({ route, path, navigate, user, project, projects, reloadProjects, 
       <${Projects} ...${props} /></div>`;
   }
   const segment = (i) => (route[i] ? decodeURIComponent(route[i]) : null);
-  if (route.length > (['issues', 'releases', 'alerts'].includes(route[0]) ? 2 : 1)) return html`<${NotFound} navigate=${navigate} />`;
+  const depth = route[0] === 'llm' ? 3 : ['issues', 'releases', 'alerts'].includes(route[0]) ? 2 : 1;
+  if (route.length > depth) return html`<${NotFound} navigate=${navigate} />`;
   switch (route[0] || '') {
     case '':
     case 'issues': return route[1] ? html`<${IssuePage} key=${route[1]} fingerprint=${segment(1)} ...${props} />`
       : html`<${IssueStream} ...${props} />`;
     case 'overview': return html`<${Overview} ...${props} />`;
     case 'releases': return html`<${Releases} release=${segment(1)} ...${props} />`;
+    case 'llm': return html`<${Llm} sub=${route[1]} id=${segment(2)} ...${props} />`;
     case 'alerts': return html`<${Alerts} rule=${segment(1)} ...${props} />`;
     case 'tokens': return html`<${Tokens} ...${props} />`;
     default: return html`<${NotFound} navigate=${navigate} />`;

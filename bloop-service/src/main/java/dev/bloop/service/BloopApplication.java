@@ -17,6 +17,7 @@ import dev.bloop.service.ingest.IngestLedger;
 import dev.bloop.service.ingest.IngestPolicies;
 import dev.bloop.service.ingest.IngestPolicyResource;
 import dev.bloop.service.ingest.IngestWarmup;
+import dev.bloop.service.llm.LlmTracingBundle;
 import dev.bloop.service.ops.DatabaseHealthCheck;
 import dev.bloop.service.ops.HealthResource;
 import dev.bloop.service.ops.PipelineHealthCheck;
@@ -52,6 +53,7 @@ import dev.bloop.service.web.SlowClientGuard;
 import dev.bloop.service.web.TypedBodies;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.ConfiguredBundle;
 import io.dropwizard.forms.MultiPartBundle;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
@@ -66,8 +68,8 @@ import org.slf4j.LoggerFactory;
 /** bloop: wiring only. Each feature builds its own parts; this class connects them. */
 public class BloopApplication extends Application<BloopConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(BloopApplication.class);
-    /** Optional modules that need the core's parts (see {@link BloopModule}). */
-    private final List<BloopModule> modules = new ArrayList<>();
+    /** The optional modules; each is a bundle wired after the core (see {@link Core}). */
+    private final List<Core.Module> modules = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         new BloopApplication().run(args);
@@ -90,9 +92,14 @@ public class BloopApplication extends Application<BloopConfiguration> {
         bootstrap.addBundle(new AssetsBundle("/META-INF/resources/webjars/", "/webjars/", null, "webjars"));
         bootstrap.addBundle(new AssetsBundle("/META-INF/resources/_static/", "/vendor/", null, "vendor"));
         // Optional modules: each reads its own config section and answers 404 on its routes when off.
-        SentryBundle sentry = new SentryBundle();
-        bootstrap.addBundle(sentry);
-        modules.add(sentry);
+        module(bootstrap, new SentryBundle());
+        module(bootstrap, new LlmTracingBundle());
+    }
+
+    private <M extends ConfiguredBundle<BloopConfiguration> & Core.Module> void module(Bootstrap<BloopConfiguration> b,
+                                                                                    M module) {
+        b.addBundle(module);
+        modules.add(module);
     }
 
     @Override
@@ -173,14 +180,17 @@ public class BloopApplication extends Application<BloopConfiguration> {
         ReleaseHealthStore releaseHealth = new ReleaseHealthStore(db);
         env.lifecycle().manage(releaseHealth);
         List<dev.bloop.service.project.ProjectDetail> projectDetails = new CopyOnWriteArrayList<>();
-        BloopCore core = new BloopCore(env, db, env.getObjectMapper(), projectKeys, ingest.gate(), releaseHealth,
-                projectDetails, warnings);
-        modules.forEach(m -> m.start(core));
+        Core core = new Core(db, projects, ingest, alerting.externalRules(), env.getObjectMapper(), env.metrics(),
+                projectKeys, releaseHealth, projectDetails, warnings);
         env.jersey().register(new ProjectsResource(projects, projectKeys,
-                new ProjectDeletion(db, projectKeys, writer::dropProject, id -> {
+                new ProjectDeletion(db, projectKeys, id -> {
+                    writer.dropProject(id);
+                    core.dropProject(id);
+                }, id -> {
                     deadLetters.deleteProject(id);
                     policies.forget(id);
                     tokens.invalidateCache(); // its tokens went with the project row
+                    core.deleteProject(id);
                 }), legacySigning, projectDetails));
         env.jersey().register(new TokensResource(tokens, projects));
         PurgeService purge = new PurgeService(db, projects, config.getRetention());
@@ -196,6 +206,10 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.healthChecks().register("database", new DatabaseHealthCheck(db));
         env.healthChecks().register("pipeline", new PipelineHealthCheck(queue, writer));
         PrometheusEndpoint.register(env);
+        for (Core.Module m : modules) {
+            m.wire(core, env);
+        }
+        // Last: the document reads every resource and described servlet route, the modules' included.
         env.jersey().register(new OpenApiResource(env.jersey().getResourceConfig(), version()));
     }
 

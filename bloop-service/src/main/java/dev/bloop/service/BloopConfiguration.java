@@ -5,6 +5,7 @@ import dev.bloop.service.alert.AlertConfig;
 import dev.bloop.service.alert.SmtpConfig;
 import dev.bloop.service.auth.AuthConfig;
 import dev.bloop.service.ingest.IngestConfig;
+import dev.bloop.service.llm.LlmTracingConfig;
 import dev.bloop.service.pipeline.PipelineConfig;
 import dev.bloop.service.retention.RetentionConfig;
 import dev.bloop.service.sentry.SentryConfig;
@@ -37,6 +38,19 @@ public class BloopConfiguration extends Configuration {
     @JsonProperty("sentry")
     public void setSentry(SentryConfig sentry) {
         this.sentry = sentry;
+    }
+
+    @Valid @NotNull private LlmTracingConfig llmTracing = new LlmTracingConfig();
+
+    /** The optional LLM tracing module (its own section; off unless enabled). */
+    @JsonProperty("llm_tracing")
+    public LlmTracingConfig getLlmTracing() {
+        return llmTracing;
+    }
+
+    @JsonProperty("llm_tracing")
+    public void setLlmTracing(LlmTracingConfig llmTracing) {
+        this.llmTracing = llmTracing;
     }
 
     @JsonProperty("connections")

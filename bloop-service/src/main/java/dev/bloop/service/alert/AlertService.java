@@ -26,9 +26,11 @@ final class AlertService {
     private final long defaultCooldownSecs;
     private final List<Dispatcher.Target> defaults;
     private volatile Runnable rulesChanged = () -> { };
+    private final ExternalRules external;
 
     AlertService(AlertStore store, Dispatcher dispatcher, ObjectMapper json, long defaultCooldownSecs,
-                 List<Dispatcher.Target> defaults) {
+                 List<Dispatcher.Target> defaults, ExternalRules external) {
+        this.external = external;
         this.store = store;
         this.dispatcher = dispatcher;
         this.json = json;
@@ -54,7 +56,7 @@ final class AlertService {
         String name = name(body.get("name"), true);
         long now = System.currentTimeMillis();
         AlertStore.Rule rule = new AlertStore.Rule(0, projectId, name, description(body.get("description")),
-                null, RuleConfigs.validate(body.get("config")), bool(body, "enabled", true),
+                null, RuleConfigs.validate(body.get("config"), external), bool(body, "enabled", true),
                 cooldown(body.get("cooldown_secs"), defaultCooldownSecs),
                 filter(body.get("environment_filter"), "environment_filter"), filter(body.get("source_filter"), "source_filter"),
                 now, now);
@@ -73,7 +75,7 @@ final class AlertService {
             return Optional.empty();
         }
         AlertStore.Rule r = existing.get();
-        ObjectNode config = body.has("config") ? RuleConfigs.validate(body.get("config")) : r.config();
+        ObjectNode config = body.has("config") ? RuleConfigs.validate(body.get("config"), external) : r.config();
         AlertStore.Rule updated = new AlertStore.Rule(r.id(), projectId,
                 body.has("name") ? name(body.get("name"), true) : r.name(),
                 body.has("description") ? description(body.get("description")) : r.description(),

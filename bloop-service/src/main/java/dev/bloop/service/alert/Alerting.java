@@ -13,8 +13,10 @@ public final class Alerting {
     private final AlertEngine engine;
     private final Dispatcher dispatcher;
     private final AlertsResource resource;
+    private final ExternalRules external;
 
-    private Alerting(AlertEngine engine, Dispatcher dispatcher, AlertsResource resource) {
+    private Alerting(AlertEngine engine, Dispatcher dispatcher, AlertsResource resource, ExternalRules external) {
+        this.external = external;
         this.engine = engine;
         this.dispatcher = dispatcher;
         this.resource = resource;
@@ -39,14 +41,22 @@ public final class Alerting {
             defaults.add(new Dispatcher.Target(null, ChannelConfigs.WEBHOOK,
                     JsonNodeFactory.instance.objectNode().put("type", ChannelConfigs.WEBHOOK).put("url", webhook)));
         }
-        AlertService service = new AlertService(store, dispatcher, json, config.getDefaultCooldownSecs(), defaults);
+        ExternalRules external = new ExternalRules();
+        AlertService service = new AlertService(store, dispatcher, json, config.getDefaultCooldownSecs(), defaults,
+                external);
+        external.bind(store, service, dispatcher, config.getBaseUrl());
         AlertEngine engine = new AlertEngine(store, dispatcher, service, config);
         service.onRulesChanged(engine::rulesChanged);
-        return new Alerting(engine, dispatcher, new AlertsResource(service));
+        return new Alerting(engine, dispatcher, new AlertsResource(service), external);
     }
 
     public AlertEngine engine() {
         return engine;
+    }
+
+    /** Rule types that optional modules evaluate themselves, sent through the same channels. */
+    public ExternalRules externalRules() {
+        return external;
     }
 
     /** Registers the API and the lifecycles (to stop after the writer has drained). */

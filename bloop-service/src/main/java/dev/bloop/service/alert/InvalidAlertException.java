@@ -1,11 +1,11 @@
 package dev.bloop.service.alert;
 
 /** A rule or channel body that cannot be accepted; {@code field} names the part at fault. */
-final class InvalidAlertException extends Exception {
+public final class InvalidAlertException extends Exception {
     private static final long serialVersionUID = 1L;
     private final String field;
 
-    InvalidAlertException(String field, String message) {
+    public InvalidAlertException(String field, String message) {
         super(message, null, false, false);
         this.field = field;
     }

@@ -19,11 +19,14 @@ final class RuleConfigs {
     private RuleConfigs() {
     }
 
-    static ObjectNode validate(JsonNode config) throws InvalidAlertException {
+    static ObjectNode validate(JsonNode config, ExternalRules external) throws InvalidAlertException {
         if (config == null || !config.isObject()) {
             throw new InvalidAlertException("config", "config must be an object with a type");
         }
         String type = config.path("type").asText("");
+        if (!TYPES.contains(type) && external.has(type)) {
+            return external.validate(type, config);
+        }
         ObjectNode out = JsonNodeFactory.instance.objectNode().put("type", type);
         switch (type) {
             case NEW_ISSUE, REGRESSION -> allow(config, Set.of("type"));
@@ -56,7 +59,11 @@ final class RuleConfigs {
                 }
                 out.put("min_events", minEvents);
             }
-            default -> throw new InvalidAlertException("config.type", "config.type must be one of " + String.join(", ", TYPES));
+            default -> {
+                List<String> all = new java.util.ArrayList<>(TYPES);
+                all.addAll(new java.util.TreeSet<>(external.names()));
+                throw new InvalidAlertException("config.type", "config.type must be one of " + String.join(", ", all));
+            }
         }
         return out;
     }

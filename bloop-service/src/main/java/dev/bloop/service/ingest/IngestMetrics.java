@@ -5,27 +5,33 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 
-/** Accepted events and rejected requests by reason, on the admin port. */
-final class IngestMetrics {
-    enum Reason { MISSING_SIGNATURE, BAD_SIGNATURE_ENCODING, PAYLOAD_TOO_LARGE, UNKNOWN_PROJECT_KEY,
-        BAD_SIGNATURE, INVALID, QUEUE_FULL, SHUTTING_DOWN, STORAGE_FAILING, BODY_TIMEOUT, QUOTA }
+/**
+ * Accepted items and rejected requests by reason, on the admin port: {@code <prefix>.<unit>.accepted}
+ * and {@code <prefix>.rejected.<reason>} ({@code ingest.events.accepted}, {@code ingest.rejected.quota}), and
+ * the server-side time of requests answered 200 ({@code <prefix>.accepted.latency}).
+ */
+public final class IngestMetrics {
+    /** Why a request was refused. */
+    public enum Reason { MISSING_SIGNATURE, BAD_SIGNATURE_ENCODING, PAYLOAD_TOO_LARGE, UNKNOWN_PROJECT_KEY,
+        BAD_SIGNATURE, INVALID, QUEUE_FULL, SHUTTING_DOWN, STORAGE_FAILING, BODY_TIMEOUT, QUOTA, NOT_FOUND }
 
     private final Meter accepted;
     private final Timer acceptedLatency;
     private final Map<Reason, Counter> rejected = new EnumMap<>(Reason.class);
 
-    IngestMetrics(MetricRegistry registry) {
-        this.accepted = registry.meter("ingest.events.accepted");
-        this.acceptedLatency = registry.timer("ingest.accepted.latency");
+    IngestMetrics(MetricRegistry registry, String prefix, String unit) {
+        this.accepted = registry.meter(prefix + "." + unit + ".accepted");
+        this.acceptedLatency = registry.timer(prefix + ".accepted.latency");
         for (Reason r : Reason.values()) {
-            rejected.put(r, registry.counter("ingest.rejected." + r.name().toLowerCase(java.util.Locale.ROOT)));
+            rejected.put(r, registry.counter(prefix + ".rejected." + r.name().toLowerCase(Locale.ROOT)));
         }
     }
 
-    void accepted(int events) {
-        accepted.mark(events);
+    public void accepted(int items) {
+        accepted.mark(items);
     }
 
     /** Server-side time of a request answered 200, from its headers to its answer. */
@@ -33,7 +39,7 @@ final class IngestMetrics {
         acceptedLatency.update(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
-    void rejected(Reason reason) {
+    public void rejected(Reason reason) {
         rejected.get(reason).inc();
     }
 }

@@ -3,7 +3,14 @@ package dev.bloop.service.ingest;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.bloop.service.web.JsonSyntax;
@@ -13,11 +20,39 @@ import java.util.List;
  * Turns Jackson's exceptions into short messages that name the field, without echoing input or
  * Jackson's own words (its messages name its classes and features).
  */
-final class JsonProblems {
+public final class JsonProblems {
     private JsonProblems() {
     }
 
-    static InvalidEvent describe(JsonProcessingException e) {
+    /**
+     * A mapper that refuses unknown fields, duplicate keys, trailing tokens, numbers too large for a double
+     * and type coercions (a number where a string belongs, "123" for a number, 1.5 for an integer): a
+     * silently coerced field groups, filters and sums wrongly later. Ingest and trace bodies use it.
+     */
+    public static JsonMapper strictMapper() {
+        JsonMapper m = JsonMapper.builder()
+                .nodeFactory(new EventDecoder.FiniteNumbers())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .build();
+        m.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        m.coercionConfigFor(LogicalType.Integer)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        m.coercionConfigFor(LogicalType.Float)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return m;
+    }
+
+    public static InvalidEvent describe(JsonProcessingException e) {
         if (e.getCause() instanceof EventDecoder.FiniteNumbers.OutOfRange && e instanceof JsonMappingException m) {
             String field = fieldPath(m.getPath());
             return new InvalidEvent("field '" + field + "' holds a number out of range (too large for a double)", field);

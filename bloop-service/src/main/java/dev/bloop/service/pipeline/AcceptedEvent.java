@@ -13,7 +13,8 @@ import dev.bloop.service.fingerprint.GroupingKey;
  * @param waiter      told when the event is kept for good, or {@code null} (acknowledged when queued)
  */
 public record AcceptedEvent(String projectId, GroupingKey grouping, long timestampMs, long receivedAt,
-                            IngestEvent event, String metadataJson, CommitWaiter waiter) {
+                            IngestEvent event, String metadataJson, CommitWaiter waiter)
+        implements Queued {
 
     public AcceptedEvent(String projectId, GroupingKey grouping, long timestampMs, long receivedAt,
                          IngestEvent event, String metadataJson) {

@@ -1,8 +1,7 @@
 package dev.bloop.service.sentry;
 
 import dev.bloop.service.BloopConfiguration;
-import dev.bloop.service.BloopCore;
-import dev.bloop.service.BloopModule;
+import dev.bloop.service.Core;
 import dev.bloop.service.project.Project;
 import io.dropwizard.core.ConfiguredBundle;
 import io.dropwizard.core.setup.Environment;
@@ -22,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * core's ingest path and adds each project's DSN to its details; switched off, {@code /api/*}
  * answers 404 with a sentence saying how to turn it on, and nothing else of it is loaded.
  */
-public final class SentryBundle implements ConfiguredBundle<BloopConfiguration>, BloopModule {
+public final class SentryBundle implements ConfiguredBundle<BloopConfiguration>, Core.Module {
     static final String OFF = "Sentry-compatible ingest is switched off: set sentry.enabled: true in config.yml "
             + "(or BLOOP__SENTRY__ENABLED=true) and restart bloop";
 
@@ -37,14 +36,13 @@ public final class SentryBundle implements ConfiguredBundle<BloopConfiguration>,
     }
 
     @Override
-    public void start(BloopCore core) {
+    public void wire(Core core, Environment env) {
         if (config == null || !config.isEnabled()) {
             return;
         }
-        Environment env = core.environment();
-        SentryIngest ingest = new SentryIngest(core.ingest(), core.projectKeys(), core.releaseHealth(), config,
+        SentryIngest ingest = new SentryIngest(core.gate(), core.projectKeys(), core.releaseHealth(), config,
                 env.metrics());
-        var servlet = env.servlets().addServlet("sentry", new SentryServlet(ingest, core.ingest(), core.projectKeys(),
+        var servlet = env.servlets().addServlet("sentry", new SentryServlet(ingest, core.gate(), core.projectKeys(),
                 env.getObjectMapper(), config));
         servlet.setAsyncSupported(true);
         servlet.addMapping("/api/*");

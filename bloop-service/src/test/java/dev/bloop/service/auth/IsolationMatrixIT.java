@@ -35,7 +35,8 @@ class IsolationMatrixIT {
         ConsoleCapture.install();
     }
 
-    private static final BloopTestApp BLOOP = new BloopTestApp();
+    private static final BloopTestApp BLOOP = new BloopTestApp(Map.of("BLOOP__LLM_TRACING__ENABLED", "true",
+            "BLOOP__LLM_TRACING__FLUSH_BATCH_SIZE", "1"));
     static final DropwizardAppExtension<BloopConfiguration> APP = BLOOP.extension();
     private static final String B_MESSAGE = "beta secret failure";
     private static final String B_RELEASE = "9.9.9-beta-only";
@@ -101,6 +102,21 @@ class IsolationMatrixIT {
                 map.contentType(), map.body());
         assertThat(uploaded.statusCode()).as(uploaded.body()).isEqualTo(201);
         mapB = json(uploaded).get("id").asLong();
+
+        // B's LLM data: a trace whose name, session, model and content carry B's message; B keeps content
+        // and has a price of its own for that model.
+        String trace = "{\"id\":\"beta-trace\",\"name\":\"" + B_MESSAGE + "\",\"session_id\":\"" + B_MESSAGE
+                + "\",\"spans\":[{\"model\":\"" + B_MESSAGE + "\",\"input_tokens\":10,\"latency_ms\":5,"
+                + "\"output\":\"" + B_MESSAGE + "\"}]}";
+        assertThat(bearer(tokenOfB).call("PUT", "/v1/llm/settings", "{\"content_storage\":\"full\"}", null, null)
+                .statusCode()).isEqualTo(200);
+        assertThat(bearer(tokenOfB).call("PUT", "/v1/llm/prices", "{\"overrides\":[{\"model\":\"" + B_MESSAGE
+                + "\",\"input\":1,\"output\":2}]}", null, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> traced = BLOOP.post("/v1/traces", trace, Map.of("Content-Type", "application/json",
+                "X-Project-Key", b.get("ingest_key").asText(),
+                "X-Signature", Signatures.sign(b.get("ingest_secret").asText(), trace)));
+        assertThat(traced.statusCode()).isEqualTo(200);
+        BLOOP.awaitCount("SELECT count(*) FROM llm_traces WHERE id = 'beta-trace'", 1);
     }
 
     @Test
@@ -119,7 +135,9 @@ class IsolationMatrixIT {
         for (String selector : List.of("beta", betaId)) {
             for (String path : List.of("/v1/errors", "/v1/errors/facets", "/v1/errors/" + fpB, "/v1/trends",
                     "/v1/stats", "/v1/alerts",
-                    "/v1/alerts/" + ruleB, "/v1/releases/1.0.0/errors", "/v1/releases", "/v1/tokens")) {
+                    "/v1/alerts/" + ruleB, "/v1/releases/1.0.0/errors", "/v1/releases", "/v1/tokens", "/v1/llm/overview",
+                    "/v1/llm/traces", "/v1/llm/traces/beta-trace", "/v1/llm/sessions", "/v1/llm/settings",
+                    "/v1/llm/prices")) {
                 HttpResponse<String> r = memberOfA.get(path + "?project_id=" + selector);
                 assertThat(r.statusCode()).as(path + "?project_id=" + selector).isEqualTo(404);
                 assertThat(r.body()).doesNotContain(B_MESSAGE);
@@ -185,6 +203,15 @@ class IsolationMatrixIT {
             {"GET", "/v1/projects/beta/ingest", null, -2},
             {"PUT", "/v1/projects/beta/ingest", "{\"events_per_minute\":1}", -2},
             {"GET", "/v1/admin/dead-letters", null, 403},
+            {"GET", "/v1/llm/overview", null, 200},
+            {"GET", "/v1/llm/usage", null, 200},
+            {"GET", "/v1/llm/latency", null, 200},
+            {"GET", "/v1/llm/models", null, 200},
+            {"GET", "/v1/llm/traces", null, 200},
+            {"GET", "/v1/llm/traces/beta-trace", null, 404},
+            {"GET", "/v1/llm/sessions", null, 200},
+            {"GET", "/v1/llm/settings", null, 200},
+            {"GET", "/v1/llm/prices", null, 200},
             {"GET", "/v1/projects/beta", null, -2},
             {"PUT", "/v1/projects/beta", "{\"name\":\"pwned\"}", -2},
             {"POST", "/v1/projects/beta/rotate-key", null, -2},
@@ -280,6 +307,11 @@ class IsolationMatrixIT {
         assertThat(json(admin.get("/v1/projects/beta/ingest")).get("policy").size()).as("B's ingest policy").isZero();
         assertThat(BLOOP.count("SELECT count(*) FROM api_tokens WHERE id = '" + tokenOfBId + "' AND revoked_at IS NULL"))
                 .isEqualTo(1);
+        assertThat(json(b.call("GET", "/v1/llm/traces/beta-trace", null, null, null)).get("name").asText())
+                .isEqualTo(B_MESSAGE);
+        assertThat(json(b.call("GET", "/v1/llm/settings", null, null, null)).get("content_storage").asText())
+                .isEqualTo("full");
+        assertThat(json(b.call("GET", "/v1/llm/prices", null, null, null)).get("overrides")).hasSize(1);
     }
 
     /** B's event carries its message in its environment and route too, so a leak of B's filter values shows. */

@@ -42,9 +42,13 @@ class MigratorTest {
         int latest = new Migrator().latestVersion();
         test.write(h -> h.execute("INSERT INTO projects (id, slug, name, ingest_key, ingest_secret, created_at) "
                 + "VALUES ('p1', 'kept', 'Kept', 'k1', 's1', 0)"));
-        // Roll the file back to the previous version, as a database of the previous release is.
-        // The latest migration is 010_sentry_compat: undo it.
+        // Roll the file back to version 9, as a database of the previous release is: undo 011 (LLM tracing's
+        // tables) and 010 (Sentry compatibility).
         test.write(h -> {
+            for (String table : h.createQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'llm!_%' "
+                    + "ESCAPE '!'").mapTo(String.class).list()) {
+                h.execute("DROP TABLE " + table);
+            }
             h.execute("DROP TRIGGER projects_numbered");
             h.execute("DROP INDEX projects_by_numeric_id");
             h.execute("DROP INDEX projects_by_sentry_key");
@@ -52,7 +56,7 @@ class MigratorTest {
             h.execute("ALTER TABLE projects DROP COLUMN sentry_key");
             h.execute("DROP TABLE project_numbers");
             h.execute("DROP TABLE release_health");
-            h.execute("PRAGMA user_version = " + (latest - 1));
+            h.execute("PRAGMA user_version = 9");
         });
         assertThat(test.db().migrate()).isEqualTo(latest);
         // Projects that existed before the upgrade get a DSN number and key.
@@ -68,7 +72,7 @@ class MigratorTest {
              java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT (SELECT user_version FROM pragma_user_version), "
                      + "(SELECT name FROM projects WHERE id = 'p1')")) {
             assertThat(rs.next()).isTrue();
-            assertThat(rs.getInt(1)).as("the backup holds the old schema").isEqualTo(latest - 1);
+            assertThat(rs.getInt(1)).as("the backup holds the old schema").isEqualTo(9);
             assertThat(rs.getString(2)).isEqualTo("Kept");
         }
     }
