@@ -107,6 +107,7 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
                 config.getMaxBatchSize()));
         servlet.setAsyncSupported(true);
         servlet.addMapping("/v1/traces", "/v1/traces/*");
+        dev.bloop.service.apidoc.ServletRoutes.describe(env, TraceRoutes.class);
 
         env.jersey().register(new LlmResource(new LlmQueries(db.reader(), json, policies)));
         env.jersey().register(new LlmSettingsResource(policies, traces, decoder.mapper()));
