@@ -34,6 +34,8 @@ import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.retention.PurgeService;
 import dev.bloop.service.retention.RetentionResource;
 import dev.bloop.service.retention.RetentionScheduler;
+import dev.bloop.service.releases.ReleaseHealthStore;
+import dev.bloop.service.sentry.SentryBundle;
 import dev.bloop.service.sourcemap.SourceMapResource;
 import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;
@@ -56,12 +58,16 @@ import io.dropwizard.core.setup.Environment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** bloop: wiring only. Each feature builds its own parts; this class connects them. */
 public class BloopApplication extends Application<BloopConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(BloopApplication.class);
+    /** Optional modules that need the core's parts (see {@link BloopModule}). */
+    private final List<BloopModule> modules = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         new BloopApplication().run(args);
@@ -83,6 +89,10 @@ public class BloopApplication extends Application<BloopConfiguration> {
         bootstrap.addBundle(new AssetsBundle("/web/", "/ui/", "index.html", "ui"));
         bootstrap.addBundle(new AssetsBundle("/META-INF/resources/webjars/", "/webjars/", null, "webjars"));
         bootstrap.addBundle(new AssetsBundle("/META-INF/resources/_static/", "/vendor/", null, "vendor"));
+        // Optional modules: each reads its own config section and answers 404 on its routes when off.
+        SentryBundle sentry = new SentryBundle();
+        bootstrap.addBundle(sentry);
+        modules.add(sentry);
     }
 
     @Override
@@ -101,6 +111,17 @@ public class BloopApplication extends Application<BloopConfiguration> {
         ProjectStore projects = new ProjectStore(db);
         projects.ensureDefaultProject();
         LOG.info("Database {} at schema version {}", db.file(), version);
+        Set<String> legacySigning = Set.copyOf(config.getAuth().getLegacyKeySigning());
+        for (String slug : legacySigning.stream().sorted().toList()) {
+            String warning = projects.findBySlug(slug).isPresent()
+                    ? "auth.legacy_key_signing: project '" + slug + "' also accepts ingest signed with its public "
+                    + "key (the original bloop SDKs' habit), which anyone holding one of its apps can do; remove it "
+                    + "from the list once its apps sign with the project's secret"
+                    : "auth.legacy_key_signing names '" + slug + "', which is not a project (yet); a project "
+                    + "created with that slug will accept ingest signed with its public key";
+            warnings.add(warning);
+            LOG.warn("!!! {} !!!", warning);
+        }
 
         env.lifecycle().manage(new StoreMaintenance(db));
 
@@ -122,7 +143,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
 
         Symbolicator symbolicator = new Symbolicator(db, env.getObjectMapper(),
                 config.getSourcemaps().getCacheSize().toBytes());
-        ProjectKeys projectKeys = new ProjectKeys(projects);
+        ProjectKeys projectKeys = new ProjectKeys(projects, legacySigning);
         IngestPolicies policies = new IngestPolicies(db);
         IngestLedger ledger = new IngestLedger(db);
         GroupingRules groupingRules = new GroupingRules(db, env.getObjectMapper());
@@ -150,17 +171,23 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.lifecycle().manage(tokens);
         Authentication authentication = new Authentication(db, config.getAuth());
         authentication.register(env, tokens, projects);
+        ReleaseHealthStore releaseHealth = new ReleaseHealthStore(db);
+        env.lifecycle().manage(releaseHealth);
+        List<dev.bloop.service.project.ProjectDetail> projectDetails = new CopyOnWriteArrayList<>();
+        BloopCore core = new BloopCore(env, db, env.getObjectMapper(), projectKeys, ingest.gate(), releaseHealth,
+                projectDetails, warnings);
+        modules.forEach(m -> m.start(core));
         env.jersey().register(new ProjectsResource(projects, projectKeys,
                 new ProjectDeletion(db, projectKeys, writer::dropProject, id -> {
                     deadLetters.deleteProject(id);
                     policies.forget(id);
                     tokens.invalidateCache(); // its tokens went with the project row
-                })));
+                }), legacySigning, projectDetails));
         env.jersey().register(new TokensResource(tokens, projects));
         PurgeService purge = new PurgeService(db, projects, config.getRetention());
         env.lifecycle().manage(new RetentionScheduler(purge));
         env.jersey().register(new RetentionResource(purge, projects));
-        env.jersey().register(new ErrorsResource(db, env.getObjectMapper(), symbolicator));
+        env.jersey().register(new ErrorsResource(db, env.getObjectMapper(), symbolicator, releaseHealth));
         env.jersey().register(new SourceMapResource(projects, symbolicator, config.getSourcemaps()));
         env.jersey().register(new GroupingRulesResource(projects, groupingRules));
         env.jersey().register(new DashboardPage());

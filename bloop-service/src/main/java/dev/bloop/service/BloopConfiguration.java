@@ -7,6 +7,7 @@ import dev.bloop.service.auth.AuthConfig;
 import dev.bloop.service.ingest.IngestConfig;
 import dev.bloop.service.pipeline.PipelineConfig;
 import dev.bloop.service.retention.RetentionConfig;
+import dev.bloop.service.sentry.SentryConfig;
 import dev.bloop.service.sourcemap.SourceMapConfig;
 import dev.bloop.service.store.DatabaseConfig;
 import dev.bloop.service.web.ConnectionsConfig;
@@ -25,6 +26,18 @@ public class BloopConfiguration extends Configuration {
     @Valid @NotNull private SmtpConfig smtp = new SmtpConfig();
     @Valid @NotNull private RetentionConfig retention = new RetentionConfig();
     @Valid @NotNull private ConnectionsConfig connections = new ConnectionsConfig();
+    @Valid @NotNull private SentryConfig sentry = new SentryConfig();
+
+    /** The optional Sentry-compatible ingest (its own section; read by {@code SentryBundle}). */
+    @JsonProperty("sentry")
+    public SentryConfig getSentry() {
+        return sentry;
+    }
+
+    @JsonProperty("sentry")
+    public void setSentry(SentryConfig sentry) {
+        this.sentry = sentry;
+    }
 
     @JsonProperty("connections")
     public ConnectionsConfig getConnections() {

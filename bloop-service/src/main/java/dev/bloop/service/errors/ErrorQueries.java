@@ -387,13 +387,17 @@ final class ErrorQueries {
      * that release (their first event is the first of the release's counts), first and last seen.
      */
     List<ReleaseSummary> releases(String projectId, int limit) {
-        return reader.withHandle(h -> h.createQuery("SELECT c.release AS release, sum(c.count) AS events, "
-                        + "count(DISTINCT c.fingerprint) AS groups_, min(c.first_seen) AS first_seen, "
-                        + "max(c.last_seen) AS last_seen, "
+        // Releases with sessions (release health) but no error yet are listed too: those are the good ones.
+        return reader.withHandle(h -> h.createQuery("SELECT release, sum(events) AS events, sum(groups_) AS groups_, "
+                        + "min(first_seen) AS first_seen, max(last_seen) AS last_seen, sum(new_groups) AS new_groups FROM ("
+                        + "SELECT c.release AS release, sum(c.count) AS events, count(DISTINCT c.fingerprint) AS groups_, "
+                        + "min(c.first_seen) AS first_seen, max(c.last_seen) AS last_seen, "
                         + "count(DISTINCT CASE WHEN c.first_seen = g.first_seen THEN c.fingerprint END) AS new_groups "
                         + "FROM group_counts c JOIN error_groups g ON g.project_id = c.project_id "
                         + "AND g.fingerprint = c.fingerprint WHERE c.project_id = :p GROUP BY c.release "
-                        + "ORDER BY max(c.last_seen) DESC LIMIT :n")
+                        + "UNION ALL SELECT release, 0, 0, min(first_seen), max(last_seen), 0 FROM release_health "
+                        + "WHERE project_id = :p GROUP BY release) "
+                        + "GROUP BY release ORDER BY max(last_seen) DESC LIMIT :n")
                 .bind("p", projectId).bind("n", limit)
                 .map((rs, ctx) -> new ReleaseSummary(rs.getString("release"), rs.getLong("events"),
                         rs.getLong("groups_"), rs.getLong("new_groups"), rs.getLong("first_seen"),

@@ -15,6 +15,7 @@ import dev.bloop.api.TagBreakdown;
 import dev.bloop.service.access.Caller;
 import dev.bloop.service.access.RequiresScope;
 import dev.bloop.service.access.Scope;
+import dev.bloop.service.releases.ReleaseHealthStore;
 import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;
 import dev.bloop.service.web.ApiProblem;
@@ -46,12 +47,19 @@ public final class ErrorsResource {
     private final FacetQueries facets;
     private final TagQueries tags;
     private final StatusService statuses;
+    private final ReleaseHealthStore releaseHealth;
 
     public ErrorsResource(Database db, ObjectMapper json, Symbolicator symbolicator) {
+        this(db, json, symbolicator, null);
+    }
+
+    /** @param releaseHealth sessions per release (null: releases carry no health) */
+    public ErrorsResource(Database db, ObjectMapper json, Symbolicator symbolicator, ReleaseHealthStore releaseHealth) {
         this.queries = new ErrorQueries(db, json, symbolicator);
         this.facets = new FacetQueries(db);
         this.tags = new TagQueries(db, json);
         this.statuses = new StatusService(db);
+        this.releaseHealth = releaseHealth;
     }
 
     /** Release, environment, source and route may repeat: any of the values matches. */
@@ -156,7 +164,9 @@ public final class ErrorsResource {
     @Path("/releases")
     @RequiresScope(Scope.ERRORS_READ)
     public List<ReleaseSummary> releases(@Auth Caller caller, @QueryParam("limit") String limit) {
-        return queries.releases(caller.project(), limit(limit));
+        int n = limit(limit);
+        List<ReleaseSummary> releases = queries.releases(caller.project(), n);
+        return releaseHealth == null ? releases : releaseHealth.withHealth(caller.project(), releases, n);
     }
 
     @GET

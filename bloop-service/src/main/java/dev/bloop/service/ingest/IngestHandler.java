@@ -13,7 +13,7 @@ import io.dropwizard.core.setup.Environment;
 public record IngestHandler(SignatureCheck signatures, EventDecoder decoder, EventValidator validator,
                             EventQueue queue, WriteHealth health, IngestPolicies policies, IngestLedger ledger,
                             IngestMetrics metrics, IngestWorkers workers,
-                            int maxBatchSize, long bodyTimeoutMs, boolean ackCommitted) {
+                            int maxBatchSize, long bodyTimeoutMs, boolean ackCommitted, IngestConfig limits) {
 
     public static IngestHandler create(IngestConfig config, ProjectKeys keys, byte[] defaultSecret,
                                        EventQueue queue, WriteHealth health, IngestPolicies policies,
@@ -24,7 +24,12 @@ public record IngestHandler(SignatureCheck signatures, EventDecoder decoder, Eve
                 new EventValidator(decoder.mapper(), config, symbolicator, groupingRules), queue, health, policies,
                 ledger, new IngestMetrics(registry), new IngestWorkers(config.getWorkers(), config.getWorkQueue()),
                 config.getMaxBatchSize(), config.getBodyTimeout().toMilliseconds(),
-                config.getAck() == IngestConfig.Ack.COMMITTED);
+                config.getAck() == IngestConfig.Ack.COMMITTED, config);
+    }
+
+    /** The same path for events that arrive through other endpoints (Sentry-compatible ingest). */
+    public IngestGate gate() {
+        return new IngestGate(this);
     }
 
     public void register(Environment environment, IngestConfig config) {

@@ -27,10 +27,13 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Projects for signed-in people. A user sees and manages the projects they belong to (admins: all);
@@ -48,11 +51,20 @@ public final class ProjectsResource {
     private final ProjectStore projects;
     private final ProjectKeys keys;
     private final ProjectDeletion deletion;
+    private final Set<String> legacySigning;
+    private final List<ProjectDetail> extraDetails;
 
-    public ProjectsResource(ProjectStore projects, ProjectKeys keys, ProjectDeletion deletion) {
+    /**
+     * @param legacySigning slugs whose apps may sign with the public key ({@code auth.legacy_key_signing})
+     * @param extraDetails  what optional modules add to a project's details (read at each request)
+     */
+    public ProjectsResource(ProjectStore projects, ProjectKeys keys, ProjectDeletion deletion,
+                            Set<String> legacySigning, List<ProjectDetail> extraDetails) {
         this.projects = projects;
         this.keys = keys;
         this.deletion = deletion;
+        this.legacySigning = Set.copyOf(legacySigning);
+        this.extraDetails = extraDetails;
     }
 
     @GET
@@ -65,27 +77,27 @@ public final class ProjectsResource {
     @POST
     @ApiResponse(responseCode = "201", description = "the new project, with its ingest key and secret",
             content = @Content(schema = @Schema(implementation = ProjectDetails.class)))
-    public Response create(@Auth Caller caller, @NotNull(message = BODY) @Valid ProjectCreate body) {
+    public Response create(@Auth Caller caller, @Context UriInfo uri, @NotNull(message = BODY) @Valid ProjectCreate body) {
         User user = caller.user();
         Project created = projects.create(body.slug(), body.name().trim(), user.id())
                 .orElseThrow(() -> new ApiProblem(409, "a project with slug " + body.slug() + " already exists", "slug"));
-        return Response.status(Response.Status.CREATED).entity(details(created)).build();
+        return Response.status(Response.Status.CREATED).entity(details(created, uri)).build();
     }
 
     @GET
     @Path("/{slug}")
-    public ProjectDetails get(@Auth Caller caller, @PathParam("slug") String slug) {
-        return details(visible(caller, slug));
+    public ProjectDetails get(@Auth Caller caller, @Context UriInfo uri, @PathParam("slug") String slug) {
+        return details(visible(caller, slug), uri);
     }
 
     /** The slug never changes (it is in SDK configs and URLs). */
     @PUT
     @Path("/{slug}")
-    public ProjectDetails rename(@Auth Caller caller, @PathParam("slug") String slug,
+    public ProjectDetails rename(@Auth Caller caller, @Context UriInfo uri, @PathParam("slug") String slug,
                                  @NotNull(message = BODY) @Valid ProjectRename body) {
         Project p = visible(caller, slug);
         projects.rename(p.id(), body.name().trim());
-        return details(projects.findById(p.id()).orElseThrow(() -> notFound(slug)));
+        return details(projects.findById(p.id()).orElseThrow(() -> notFound(slug)), uri);
     }
 
     /** Deleting throws away every event of every member: an admin's decision, like key rotation. */
@@ -104,15 +116,26 @@ public final class ProjectsResource {
         return new ProjectDeleted(true, p.id(), p.slug(), deleted);
     }
 
+    /** A new public key for the project's Sentry DSN (the number stays); the old DSN stops working at once. */
+    @POST
+    @Path("/{slug}/rotate-dsn")
+    @RolesAllowed(Roles.ADMIN)
+    public ProjectDetails rotateDsn(@Auth Caller caller, @Context UriInfo uri, @PathParam("slug") String slug) {
+        Project p = visible(caller, slug);
+        Project rotated = projects.rotateSentryKey(p.id()).orElseThrow(() -> notFound(slug));
+        keys.invalidateAll();
+        return details(rotated, uri);
+    }
+
     /** New key and secret; the old ones stop working at once. */
     @POST
     @Path("/{slug}/rotate-key")
     @RolesAllowed(Roles.ADMIN)
-    public ProjectDetails rotateKey(@Auth Caller caller, @PathParam("slug") String slug) {
+    public ProjectDetails rotateKey(@Auth Caller caller, @Context UriInfo uri, @PathParam("slug") String slug) {
         Project p = visible(caller, slug);
         Project rotated = projects.rotateKey(p.id()).orElseThrow(() -> notFound(slug));
         keys.invalidateAll();
-        return details(rotated);
+        return details(rotated, uri);
     }
 
     @GET
@@ -161,8 +184,15 @@ public final class ProjectsResource {
         return new ProjectSummary(p.id(), p.slug(), p.name(), p.createdAt(), p.createdBy());
     }
 
-    static ProjectDetails details(Project p) {
-        return new ProjectDetails(p.id(), p.slug(), p.name(), p.createdAt(), p.createdBy(), p.ingestKey(),
-                p.ingestSecret());
+    ProjectDetails details(Project p, UriInfo uri) {
+        // legacy_key_signing: the operator lets this project's apps sign with the public key; say so
+        // wherever its keys are shown.
+        ProjectDetails out = new ProjectDetails(p.id(), p.slug(), p.name(), p.createdAt(), p.createdBy(), p.ingestKey(),
+                p.ingestSecret(), p.numericId(), legacySigning.contains(p.slug()), null, null);
+        java.net.URI base = uri == null ? null : uri.getBaseUri();
+        for (ProjectDetail d : extraDetails) {
+            out = d.addTo(p, base, out);
+        }
+        return out;
     }
 }

@@ -43,13 +43,21 @@ class MigratorTest {
         test.write(h -> h.execute("INSERT INTO projects (id, slug, name, ingest_key, ingest_secret, created_at) "
                 + "VALUES ('p1', 'kept', 'Kept', 'k1', 's1', 0)"));
         // Roll the file back to the previous version, as a database of the previous release is.
+        // The latest migration is 010_sentry_compat: undo it.
         test.write(h -> {
-            h.execute("DROP TABLE grouping_rules");
-            h.execute("ALTER TABLE error_groups DROP COLUMN grouping_frame_reason");
-            h.execute("ALTER TABLE error_groups DROP COLUMN grouping_rules_version");
+            h.execute("DROP TRIGGER projects_numbered");
+            h.execute("DROP INDEX projects_by_numeric_id");
+            h.execute("DROP INDEX projects_by_sentry_key");
+            h.execute("ALTER TABLE projects DROP COLUMN numeric_id");
+            h.execute("ALTER TABLE projects DROP COLUMN sentry_key");
+            h.execute("DROP TABLE project_numbers");
+            h.execute("DROP TABLE release_health");
             h.execute("PRAGMA user_version = " + (latest - 1));
         });
         assertThat(test.db().migrate()).isEqualTo(latest);
+        // Projects that existed before the upgrade get a DSN number and key.
+        assertThat(test.<Integer>read(h -> h.createQuery("SELECT count(*) FROM projects WHERE numeric_id IS NULL "
+                + "OR sentry_key IS NULL OR length(sentry_key) <> 32").mapTo(Integer.class).one())).isZero();
 
         java.nio.file.Path backup;
         try (var files = java.nio.file.Files.list(test.file().getParent())) {
