@@ -1,13 +1,8 @@
 package dev.bloop.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 
-/**
- * An alert rule. {@code config.type} is {@code new_issue}, {@code regression}, {@code threshold}
- * ({@code threshold, window_secs, fingerprint?, route?}) or {@code spike}
- * ({@code multiplier, compare_window_secs, baseline_window_secs, min_events}). Times are epoch ms.
- */
+/** An alert rule: what makes it fire is its {@code config}. Times are epoch ms. */
 public record AlertRule(@JsonProperty("id") long id,
                         @JsonProperty("name") String name,
                         @JsonProperty("description") String description,
@@ -16,7 +11,7 @@ public record AlertRule(@JsonProperty("id") long id,
                         @JsonProperty("cooldown_secs") long cooldownSecs,
                         @JsonProperty("environment_filter") String environmentFilter,
                         @JsonProperty("source_filter") String sourceFilter,
-                        @JsonProperty("config") JsonNode config,
+                        @JsonProperty("config") AlertRuleConfig config,
                         @JsonProperty("created_at") long createdAt,
                         @JsonProperty("updated_at") long updatedAt) {
 }

@@ -172,6 +172,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.lifecycle().addEventListener(guard.installer(config.getConnections()));
         env.jersey().register(new BadParameterException.Mapper());
         env.jersey().register(new TypedBodies(env.getObjectMapper()));
+        env.jersey().register(new TypedBodies.Kinds(env.getObjectMapper()));
         env.jersey().register(new PagedResponses());
         TokenService tokens = new TokenService(db);
         env.lifecycle().manage(tokens);

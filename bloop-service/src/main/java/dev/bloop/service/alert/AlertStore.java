@@ -102,8 +102,8 @@ final class AlertStore {
     List<Channel> channels(long ruleId) {
         return reader.withHandle(h -> h.createQuery("SELECT id, rule_id, channel_type, config, created_at "
                         + "FROM alert_channels WHERE rule_id = :rule ORDER BY id").bind("rule", ruleId)
-                .map((rs, ctx) -> new Channel(rs.getLong(1), rs.getLong(2), rs.getString(3), node(rs.getString(4)),
-                        rs.getLong(5)))
+                .map((rs, ctx) -> new Channel(rs.getLong("id"), rs.getLong("rule_id"), rs.getString("channel_type"),
+                        node(rs.getString("config")), rs.getLong("created_at")))
                 .list());
     }
 
@@ -151,9 +151,10 @@ final class AlertStore {
         return reader.withHandle(h -> h.createQuery("SELECT id, rule_id, channel_id, channel_type, target, fingerprint, "
                         + "status, attempts, error, created_at, completed_at FROM alert_deliveries WHERE rule_id = :rule "
                         + "ORDER BY id DESC LIMIT :limit").bind("rule", ruleId).bind("limit", limit)
-                .map((rs, ctx) -> new AlertDelivery(rs.getLong(1), rs.getLong(2), nullableLong(rs, 3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getInt(8), rs.getString(9),
-                        rs.getLong(10), nullableLong(rs, 11)))
+                .map((rs, ctx) -> new AlertDelivery(rs.getLong("id"), rs.getLong("rule_id"),
+                        nullableLong(rs, "channel_id"), rs.getString("channel_type"), rs.getString("target"),
+                        rs.getString("fingerprint"), rs.getString("status"), rs.getInt("attempts"), rs.getString("error"),
+                        rs.getLong("created_at"), nullableLong(rs, "completed_at")))
                 .list());
     }
 
@@ -169,7 +170,7 @@ final class AlertStore {
      */
     void seedCounts(WindowRule r, long from, long width, SeedRow rows) {
         boolean groupFilter = r.route != null || r.rule.sourceFilter() != null;
-        StringBuilder sql = new StringBuilder("SELECT m.fingerprint, m.minute_bucket / :w AS k, sum(m.count) "
+        StringBuilder sql = new StringBuilder("SELECT m.fingerprint, m.minute_bucket / :w AS k, sum(m.count) AS n "
                 + "FROM minute_counts m");
         if (groupFilter) {
             sql.append(" JOIN error_groups g ON g.project_id = m.project_id AND g.fingerprint = m.fingerprint");
@@ -202,7 +203,7 @@ final class AlertStore {
             if (r.rule.sourceFilter() != null) {
                 q.bind("source", r.rule.sourceFilter());
             }
-            q.map((rs, ctx) -> new Seed(rs.getString(1), rs.getLong(2), rs.getInt(3)))
+            q.map((rs, ctx) -> new Seed(rs.getString("fingerprint"), rs.getLong("k"), rs.getInt("n")))
                     .forEach(seed -> rows.accept(seed.fingerprint(), seed.index(), seed.count()));
         });
     }
@@ -219,7 +220,8 @@ final class AlertStore {
             reader.useHandle(h -> h.createQuery("SELECT fingerprint, source, route_or_procedure FROM error_groups "
                             + "WHERE project_id = :p AND fingerprint IN (<fps>)")
                     .bind("p", projectId).bindList("fps", chunk)
-                    .map((rs, ctx) -> out.put(rs.getString(1), new WindowRule.Origin(rs.getString(2), rs.getString(3))))
+                    .map((rs, ctx) -> out.put(rs.getString("fingerprint"),
+                            new WindowRule.Origin(rs.getString("source"), rs.getString("route_or_procedure"))))
                     .list());
         }
         return out;
@@ -232,7 +234,8 @@ final class AlertStore {
     Optional<GroupSummary> group(String projectId, String fingerprint) {
         return reader.withHandle(h -> h.createQuery("SELECT status, error_type, message, last_release FROM error_groups "
                         + "WHERE project_id = :p AND fingerprint = :fp").bind("p", projectId).bind("fp", fingerprint)
-                .map((rs, ctx) -> new GroupSummary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .map((rs, ctx) -> new GroupSummary(rs.getString("status"), rs.getString("error_type"),
+                        rs.getString("message"), rs.getString("last_release")))
                 .findOne());
     }
 
@@ -250,9 +253,10 @@ final class AlertStore {
     }
 
     private Rule rule(ResultSet rs) throws SQLException {
-        return new Rule(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                node(rs.getString(6)), rs.getInt(7) == 1, rs.getLong(8), rs.getString(9), rs.getString(10),
-                rs.getLong(11), rs.getLong(12));
+        return new Rule(rs.getLong("id"), rs.getString("project_id"), rs.getString("name"), rs.getString("description"),
+                rs.getString("rule_type"), node(rs.getString("config")), rs.getInt("enabled") == 1,
+                rs.getLong("cooldown_secs"), rs.getString("environment_filter"), rs.getString("source_filter"),
+                rs.getLong("created_at"), rs.getLong("updated_at"));
     }
 
     private ObjectNode node(String text) {
@@ -271,7 +275,7 @@ final class AlertStore {
         }
     }
 
-    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
     }

@@ -1,11 +1,23 @@
 package dev.bloop.service.alert;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.bloop.api.AlertChannel;
+import dev.bloop.api.AlertChannelConfig;
+import dev.bloop.api.AlertDeleted;
+import dev.bloop.api.AlertDelivery;
+import dev.bloop.api.AlertRule;
+import dev.bloop.api.AlertRuleCreate;
+import dev.bloop.api.AlertRuleUpdate;
+import dev.bloop.api.AlertTestResults;
 import dev.bloop.service.access.Caller;
 import dev.bloop.service.access.RequiresScope;
 import dev.bloop.service.access.Scope;
-import dev.bloop.service.web.JsonResponses;
+import dev.bloop.service.web.ApiProblem;
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -17,15 +29,15 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /** Alert rules and channels of the caller's project: {@code alerts:read} to read, {@code alerts:write} to change. */
 @Path("/v1/alerts")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public final class AlertsResource {
+    private static final String BODY = "the body must be a JSON object";
     private final AlertService alerts;
 
     AlertsResource(AlertService alerts) {
@@ -34,91 +46,98 @@ public final class AlertsResource {
 
     @GET
     @RequiresScope(Scope.ALERTS_READ)
-    public Response list(@Auth Caller caller) {
-        return Response.ok(alerts.list(caller.project())).build();
+    public List<AlertRule> list(@Auth Caller caller) {
+        return alerts.list(caller.project());
     }
 
     @POST
     @RequiresScope(Scope.ALERTS_WRITE)
-    public Response create(@Auth Caller caller, JsonNode body) {
+    @ApiResponse(responseCode = "201", description = "the new rule",
+            content = @Content(schema = @Schema(implementation = AlertRule.class)))
+    public Response create(@Auth Caller caller, @NotNull(message = BODY) @Valid AlertRuleCreate body) {
         try {
             return Response.status(Response.Status.CREATED).entity(alerts.create(caller.project(), body)).build();
         } catch (InvalidAlertException e) {
-            return bad(e);
+            throw bad(e);
         }
     }
 
     @GET
     @Path("/{id}")
     @RequiresScope(Scope.ALERTS_READ)
-    public Response get(@Auth Caller caller, @PathParam("id") String id) {
-        return found(id, () -> alerts.get(caller.project(), parse(id)));
+    public AlertRule get(@Auth Caller caller, @PathParam("id") String id) {
+        return found(id, alerts.get(caller.project(), parse(id)));
     }
 
     @PUT
     @Path("/{id}")
     @RequiresScope(Scope.ALERTS_WRITE)
-    public Response update(@Auth Caller caller, @PathParam("id") String id, JsonNode body) {
+    public AlertRule update(@Auth Caller caller, @PathParam("id") String id,
+                            @NotNull(message = BODY) @Valid AlertRuleUpdate body) {
         try {
-            long ruleId = parse(id);
-            return ruleId < 0 ? notFound(id) : alerts.update(caller.project(), ruleId, body)
-                    .map(r -> Response.ok(r).build()).orElseGet(() -> notFound(id));
+            return found(id, alerts.update(caller.project(), parse(id), body));
         } catch (InvalidAlertException e) {
-            return bad(e);
+            throw bad(e);
         }
     }
 
     @DELETE
     @Path("/{id}")
     @RequiresScope(Scope.ALERTS_WRITE)
-    public Response delete(@Auth Caller caller, @PathParam("id") String id) {
+    public AlertDeleted delete(@Auth Caller caller, @PathParam("id") String id) {
         long ruleId = parse(id);
-        return ruleId >= 0 && alerts.delete(caller.project(), ruleId)
-                ? Response.ok(Map.of("deleted", ruleId)).build() : notFound(id);
+        if (!alerts.delete(caller.project(), ruleId)) {
+            throw notFound(id);
+        }
+        return new AlertDeleted(ruleId);
     }
 
     @GET
     @Path("/{id}/channels")
     @RequiresScope(Scope.ALERTS_READ)
-    public Response channels(@Auth Caller caller, @PathParam("id") String id) {
-        return found(id, () -> alerts.channels(caller.project(), parse(id)));
+    public List<AlertChannel> channels(@Auth Caller caller, @PathParam("id") String id) {
+        return found(id, alerts.channels(caller.project(), parse(id)));
     }
 
+    /** 201 with the channel; a Slack webhook URL is shown whole only here. */
     @POST
     @Path("/{id}/channels")
     @RequiresScope(Scope.ALERTS_WRITE)
-    public Response addChannel(@Auth Caller caller, @PathParam("id") String id, JsonNode body) {
+    @ApiResponse(responseCode = "201", description = "the new channel (a Slack webhook URL is shown whole only here)",
+            content = @Content(schema = @Schema(implementation = AlertChannel.class)))
+    public Response addChannel(@Auth Caller caller, @PathParam("id") String id,
+                               @NotNull(message = BODY) @Valid AlertChannelConfig body) {
         try {
-            long ruleId = parse(id);
-            return ruleId < 0 ? notFound(id) : alerts.addChannel(caller.project(), ruleId, body)
-                    .map(c -> Response.status(Response.Status.CREATED).entity(c).build()).orElseGet(() -> notFound(id));
+            AlertChannel created = found(id, alerts.addChannel(caller.project(), parse(id), body));
+            return Response.status(Response.Status.CREATED).entity(created).build();
         } catch (InvalidAlertException e) {
-            return bad(e);
+            throw bad(e);
         }
     }
 
     @DELETE
     @Path("/{id}/channels/{cid}")
     @RequiresScope(Scope.ALERTS_WRITE)
-    public Response deleteChannel(@Auth Caller caller, @PathParam("id") String id, @PathParam("cid") String cid) {
-        long ruleId = parse(id);
+    public AlertDeleted deleteChannel(@Auth Caller caller, @PathParam("id") String id, @PathParam("cid") String cid) {
         long channelId = parse(cid);
-        return ruleId >= 0 && channelId >= 0 && alerts.deleteChannel(caller.project(), ruleId, channelId)
-                ? Response.ok(Map.of("deleted", channelId)).build()
-                : JsonResponses.notFound("channel " + cid + " not found on rule " + id);
+        if (!alerts.deleteChannel(caller.project(), parse(id), channelId)) {
+            throw ApiProblem.notFound("channel " + cid + " not found on rule " + id, null);
+        }
+        return new AlertDeleted(channelId);
     }
 
     @POST
     @Path("/{id}/test")
     @RequiresScope(Scope.ALERTS_WRITE)
-    public Response test(@Auth Caller caller, @PathParam("id") String id) {
-        return found(id, () -> alerts.test(caller.project(), parse(id)).map(results -> Map.of("results", results)));
+    public AlertTestResults test(@Auth Caller caller, @PathParam("id") String id) {
+        return found(id, alerts.test(caller.project(), parse(id)));
     }
 
     @GET
     @Path("/{id}/deliveries")
     @RequiresScope(Scope.ALERTS_READ)
-    public Response deliveries(@Auth Caller caller, @PathParam("id") String id, @QueryParam("limit") String limit) {
+    public List<AlertDelivery> deliveries(@Auth Caller caller, @PathParam("id") String id,
+                                          @QueryParam("limit") String limit) {
         int n;
         try {
             n = limit == null ? 50 : Integer.parseInt(limit);
@@ -126,12 +145,12 @@ public final class AlertsResource {
             n = -1;
         }
         if (n < 1 || n > 200) {
-            return JsonResponses.badRequest("limit must be between 1 and 200", "limit");
+            throw ApiProblem.badRequest("limit must be between 1 and 200", "limit");
         }
-        int finalN = n;
-        return found(id, () -> alerts.deliveries(caller.project(), parse(id), finalN));
+        return found(id, alerts.deliveries(caller.project(), parse(id), n));
     }
 
+    /** The id, or -1 (matches no row) when it is not a number. */
     private static long parse(String id) {
         try {
             return Long.parseLong(id);
@@ -140,18 +159,15 @@ public final class AlertsResource {
         }
     }
 
-    private static Response found(String id, Supplier<? extends Optional<?>> body) {
-        if (parse(id) < 0) {
-            return notFound(id);
-        }
-        return body.get().map(b -> Response.ok(b).build()).orElseGet(() -> notFound(id));
+    private static <T> T found(String id, Optional<T> body) {
+        return body.orElseThrow(() -> notFound(id));
     }
 
-    private static Response notFound(String id) {
-        return JsonResponses.notFound("alert rule " + id + " not found");
+    private static ApiProblem notFound(String id) {
+        return ApiProblem.notFound("alert rule " + id + " not found", null);
     }
 
-    private static Response bad(InvalidAlertException e) {
-        return JsonResponses.badRequest(e.getMessage(), e.field());
+    private static ApiProblem bad(InvalidAlertException e) {
+        return ApiProblem.badRequest(e.getMessage(), e.field());
     }
 }

@@ -1,17 +1,18 @@
 package dev.bloop.service.alert;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bloop.api.AlertChannelConfig;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 
 /** Validates and normalizes a channel's config by its type. */
 final class ChannelConfigs {
@@ -23,39 +24,36 @@ final class ChannelConfigs {
     private ChannelConfigs() {
     }
 
-    static ObjectNode validate(JsonNode config, TargetGuard guard, boolean smtpEnabled) throws InvalidAlertException {
-        if (config == null || !config.isObject()) {
-            throw new InvalidAlertException("type", "a channel is an object with a type: slack, webhook or email");
-        }
-        String type = config.path("type").asText("");
-        ObjectNode out = JsonNodeFactory.instance.objectNode().put("type", type);
-        switch (type) {
-            case SLACK -> {
-                allow(config, Set.of("type", "webhook_url"));
-                out.put("webhook_url", url(config, "webhook_url", guard));
+    static ObjectNode validate(AlertChannelConfig config, TargetGuard guard, boolean smtpEnabled)
+            throws InvalidAlertException {
+        ObjectNode out = JsonNodeFactory.instance.objectNode().put("type", config.type());
+        if (config instanceof AlertChannelConfig.SlackChannel slack) {
+            out.put("webhook_url", url(slack.webhookUrl(), "webhook_url", guard));
+        } else if (config instanceof AlertChannelConfig.WebhookChannel webhook) {
+            if (webhook.hasSecret() != null) {
+                throw new InvalidAlertException("has_secret", "has_secret is shown, not set: send secret");
             }
-            case WEBHOOK -> {
-                allow(config, Set.of("type", "url", "secret"));
-                out.put("url", url(config, "url", guard));
-                JsonNode secret = config.get("secret");
-                if (secret != null && !secret.isNull()) {
-                    if (!secret.isTextual() || secret.asText().length() < 8) {
-                        throw new InvalidAlertException("secret", "secret must be a string of at least 8 characters");
-                    }
-                    out.put("secret", secret.asText());
-                }
+            out.put("url", url(webhook.url(), "url", guard));
+            if (webhook.secret() != null) {
+                out.put("secret", webhook.secret());
             }
-            case EMAIL -> {
-                allow(config, Set.of("type", "to"));
-                if (!smtpEnabled) {
-                    throw new InvalidAlertException("type", "email channels need an smtp server: set smtp.host (BLOOP__SMTP__HOST)");
-                }
-                ArrayNode to = out.putArray("to");
-                recipients(config.get("to")).forEach(to::add);
+        } else if (config instanceof AlertChannelConfig.EmailChannel email) {
+            if (!smtpEnabled) {
+                throw new InvalidAlertException("type", "email channels need an smtp server: set smtp.host (BLOOP__SMTP__HOST)");
             }
-            default -> throw new InvalidAlertException("type", "type must be slack, webhook or email");
+            ArrayNode to = out.putArray("to");
+            recipients(email.to()).forEach(to::add);
         }
         return out;
+    }
+
+    /** A stored config as the API shows it. */
+    static AlertChannelConfig typed(ObjectNode shown, ObjectMapper json) {
+        try {
+            return json.treeToValue(shown, AlertChannelConfig.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**
@@ -108,14 +106,10 @@ final class ChannelConfigs {
         return "…" + tail;
     }
 
-    private static String url(JsonNode config, String key, TargetGuard guard) throws InvalidAlertException {
-        JsonNode v = config.get(key);
-        if (v == null || !v.isTextual()) {
-            throw new InvalidAlertException(key, key + " is required");
-        }
+    private static String url(String v, String key, TargetGuard guard) throws InvalidAlertException {
         URI uri;
         try {
-            uri = new URI(v.asText().trim());
+            uri = new URI(v.trim());
         } catch (URISyntaxException e) {
             throw new InvalidAlertException(key, key + " is not a URL");
         }
@@ -129,17 +123,18 @@ final class ChannelConfigs {
         return uri.toString();
     }
 
-    private static List<String> recipients(JsonNode to) throws InvalidAlertException {
+    /** A list, or one string of addresses separated by commas or semicolons (a list of one, here). */
+    private static List<String> recipients(List<String> to) throws InvalidAlertException {
         List<String> raw = new ArrayList<>();
-        if (to != null && to.isTextual()) {
-            for (String part : to.asText().split("[,;]")) {
+        if (to.size() == 1) {
+            for (String part : to.get(0).split("[,;]")) {
                 if (!part.isBlank()) {
                     raw.add(part.trim());
                 }
             }
-        } else if (to != null && to.isArray()) {
-            for (JsonNode n : to) {
-                raw.add(n.asText().trim());
+        } else {
+            for (String address : to) {
+                raw.add(address == null ? "" : address.trim());
             }
         }
         if (raw.isEmpty() || raw.size() > MAX_RECIPIENTS) {
@@ -155,15 +150,5 @@ final class ChannelConfigs {
             }
         }
         return out;
-    }
-
-    private static void allow(JsonNode config, Set<String> keys) throws InvalidAlertException {
-        for (Iterator<String> it = config.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!keys.contains(key)) {
-                throw new InvalidAlertException(key, key + " is not a setting of " + config.path("type").asText()
-                        + " channels");
-            }
-        }
     }
 }

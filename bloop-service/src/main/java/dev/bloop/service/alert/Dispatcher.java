@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bloop.api.AlertTestResults;
 import dev.bloop.api.Signatures;
 import io.dropwizard.lifecycle.Managed;
 import jakarta.mail.Message;
@@ -52,14 +53,6 @@ final class Dispatcher implements Managed {
 
     /** A channel to send to; {@code id} is null for the configured default channels. */
     record Target(Long id, String type, ObjectNode config) {
-    }
-
-    /** The outcome of one channel in a test send. */
-    record Result(@com.fasterxml.jackson.annotation.JsonProperty("channel_id") Long channelId,
-                  @com.fasterxml.jackson.annotation.JsonProperty("type") String type,
-                  @com.fasterxml.jackson.annotation.JsonProperty("target") String target,
-                  @com.fasterxml.jackson.annotation.JsonProperty("status") String status,
-                  @com.fasterxml.jackson.annotation.JsonProperty("error") String error) {
     }
 
     private final AlertStore store;
@@ -147,14 +140,14 @@ final class Dispatcher implements Managed {
     }
 
     /** One attempt per target, now, for POST /v1/alerts/{id}/test; logged like any delivery. */
-    List<Result> test(long ruleId, List<Target> targets, Notification n) {
-        List<Result> results = new ArrayList<>();
+    List<AlertTestResults.ChannelAttempt> test(long ruleId, List<Target> targets, Notification n) {
+        List<AlertTestResults.ChannelAttempt> results = new ArrayList<>();
         for (Target t : targets) {
             String target = ChannelConfigs.target(t.config());
             long deliveryId = store.insertDelivery(ruleId, t.id(), t.type(), target, n.fingerprint(), System.currentTimeMillis());
             Attempt a = attempt(t, n);
             store.completeDelivery(deliveryId, a.error() == null ? "sent" : "failed", 1, a.error(), System.currentTimeMillis());
-            results.add(new Result(t.id(), t.type(), target, a.error() == null ? "sent" : "failed", a.error()));
+            results.add(new AlertTestResults.ChannelAttempt(t.id(), t.type(), target, a.error() == null ? "sent" : "failed", a.error()));
         }
         return results;
     }

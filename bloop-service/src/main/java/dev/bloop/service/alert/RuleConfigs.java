@@ -1,99 +1,59 @@
 package dev.bloop.service.alert;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
+import dev.bloop.api.AlertRuleConfig;
 import java.util.List;
-import java.util.Set;
 
-/** Validates and normalizes a rule's {@code config} by its type; unknown keys are refused by name. */
+/**
+ * A rule's {@code config} between the API's records and its stored JSON (the same JSON the API
+ * shows): the checks that span fields, and the defaults filled in before it is stored.
+ */
 final class RuleConfigs {
-    static final String NEW_ISSUE = "new_issue";
-    static final String REGRESSION = "regression";
-    static final String THRESHOLD = "threshold";
-    static final String SPIKE = "spike";
+    static final String NEW_ISSUE = AlertRuleConfig.NEW_ISSUE;
+    static final String REGRESSION = AlertRuleConfig.REGRESSION;
+    static final String THRESHOLD = AlertRuleConfig.THRESHOLD;
+    static final String SPIKE = AlertRuleConfig.SPIKE;
     static final List<String> TYPES = List.of(NEW_ISSUE, REGRESSION, THRESHOLD, SPIKE);
-    private static final long MAX_WINDOW_SECS = 7 * 24 * 3600L;
 
     private RuleConfigs() {
     }
 
-    static ObjectNode validate(JsonNode config, ExternalRules external) throws InvalidAlertException {
-        if (config == null || !config.isObject()) {
-            throw new InvalidAlertException("config", "config must be an object with a type");
-        }
-        String type = config.path("type").asText("");
-        if (!TYPES.contains(type) && external.has(type)) {
-            return external.validate(type, config);
-        }
-        ObjectNode out = JsonNodeFactory.instance.objectNode().put("type", type);
-        switch (type) {
-            case NEW_ISSUE, REGRESSION -> allow(config, Set.of("type"));
-            case THRESHOLD -> {
-                allow(config, Set.of("type", "threshold", "window_secs", "fingerprint", "route"));
-                out.put("threshold", positive(config, "threshold", Long.MAX_VALUE));
-                out.put("window_secs", positive(config, "window_secs", MAX_WINDOW_SECS));
-                optionalText(config, out, "fingerprint");
-                optionalText(config, out, "route");
+    /** The config as stored, with its defaults; the single-field rules were checked by Bean Validation. */
+    static ObjectNode normalize(AlertRuleConfig config, ObjectMapper json, ExternalRules external)
+            throws InvalidAlertException {
+        if (config instanceof AlertRuleConfig.SpikeRule s) {
+            if (s.baselineWindowSecs() <= s.compareWindowSecs()) {
+                throw new InvalidAlertException("config.baseline_window_secs",
+                        "config.baseline_window_secs must be longer than config.compare_window_secs");
             }
-            case SPIKE -> {
-                allow(config, Set.of("type", "multiplier", "compare_window_secs", "baseline_window_secs", "min_events"));
-                JsonNode m = config.get("multiplier");
-                if (m == null || !m.isNumber() || m.asDouble() <= 1.0 || m.asDouble() > 1000) {
-                    throw new InvalidAlertException("config.multiplier", "config.multiplier must be a number above 1");
-                }
-                out.put("multiplier", m.asDouble());
-                long compare = positive(config, "compare_window_secs", MAX_WINDOW_SECS);
-                long baseline = positive(config, "baseline_window_secs", MAX_WINDOW_SECS);
-                if (baseline <= compare) {
-                    throw new InvalidAlertException("config.baseline_window_secs",
-                            "config.baseline_window_secs must be longer than config.compare_window_secs");
-                }
-                out.put("compare_window_secs", compare);
-                out.put("baseline_window_secs", baseline);
-                JsonNode min = config.get("min_events");
-                long minEvents = min == null || min.isNull() ? 10 : min.canConvertToLong() && min.isIntegralNumber() ? min.asLong() : -1;
-                if (minEvents < 0) {
-                    throw new InvalidAlertException("config.min_events", "config.min_events must be a whole number of 0 or more");
-                }
-                out.put("min_events", minEvents);
-            }
-            default -> {
-                List<String> all = new java.util.ArrayList<>(TYPES);
-                all.addAll(new java.util.TreeSet<>(external.names()));
-                throw new InvalidAlertException("config.type", "config.type must be one of " + String.join(", ", all));
-            }
+            config = new AlertRuleConfig.SpikeRule(s.multiplier(), s.compareWindowSecs(), s.baselineWindowSecs(),
+                    s.minEvents() == null ? AlertRuleConfig.SpikeRule.DEFAULT_MIN_EVENTS : s.minEvents());
         }
-        return out;
+        ObjectNode stored;
+        try {
+            stored = (ObjectNode) json.readTree(json.writerFor(AlertRuleConfig.class).writeValueAsString(config));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        if (TYPES.contains(config.type())) {
+            return stored;
+        }
+        // A module's rule type (LLM tracing): its module checks the settings and fills the defaults.
+        if (!external.has(config.type())) {
+            throw new InvalidAlertException("config.type", "config.type " + config.type() + " needs its module: "
+                    + "switch LLM tracing on (llm_tracing.enabled) to use it");
+        }
+        return external.validate(config.type(), stored);
     }
 
-    private static void allow(JsonNode config, Set<String> keys) throws InvalidAlertException {
-        for (Iterator<String> it = config.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!keys.contains(key)) {
-                throw new InvalidAlertException("config." + key, "config." + key + " is not a setting of "
-                        + config.path("type").asText() + " rules");
-            }
+    /** The stored config as the API shows it; null when what is stored is not a config (never written by bloop). */
+    static AlertRuleConfig typed(ObjectNode stored, ObjectMapper json) {
+        try {
+            return json.treeToValue(stored, AlertRuleConfig.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return null;
         }
-    }
-
-    private static long positive(JsonNode config, String key, long max) throws InvalidAlertException {
-        JsonNode v = config.get(key);
-        if (v == null || !v.isIntegralNumber() || v.asLong() < 1 || v.asLong() > max) {
-            throw new InvalidAlertException("config." + key, "config." + key + " must be a whole number from 1 to " + max);
-        }
-        return v.asLong();
-    }
-
-    private static void optionalText(JsonNode config, ObjectNode out, String key) throws InvalidAlertException {
-        JsonNode v = config.get(key);
-        if (v == null || v.isNull()) {
-            return;
-        }
-        if (!v.isTextual() || v.asText().isBlank()) {
-            throw new InvalidAlertException("config." + key, "config." + key + " must be a non-empty string");
-        }
-        out.put(key, v.asText());
     }
 }

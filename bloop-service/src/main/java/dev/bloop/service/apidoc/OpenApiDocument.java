@@ -86,6 +86,7 @@ public final class OpenApiDocument {
         error.forEach(api.getComponents()::addSchemas);
         api.getComponents().getSchemas().get("ApiError").description("The API's one error shape: `error` says "
                 + "what went wrong, `field` names the field, parameter or header at fault when there is one.");
+        OneOfSchemas.apply(api.getComponents().getSchemas());
         Paths sorted = new Paths();
         new TreeMap<>(api.getPaths()).forEach(sorted::addPathItem);
         api.setPaths(sorted);

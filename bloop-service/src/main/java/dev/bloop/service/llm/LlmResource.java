@@ -3,12 +3,19 @@ package dev.bloop.service.llm;
 import dev.bloop.api.llm.LatencyRow;
 import dev.bloop.api.llm.LlmOverview;
 import dev.bloop.api.llm.ModelUsage;
+import dev.bloop.api.llm.SessionSummary;
+import dev.bloop.api.llm.TraceDetail;
+import dev.bloop.api.llm.TraceSummary;
 import dev.bloop.api.llm.UsageRow;
 import dev.bloop.service.access.Caller;
 import dev.bloop.service.access.RequiresScope;
 import dev.bloop.service.access.Scope;
 import dev.bloop.service.web.ApiProblem;
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -73,6 +80,8 @@ public final class LlmResource {
     @GET
     @Path("/traces")
     @RequiresScope(Scope.LLM_READ)
+    @ApiResponse(responseCode = "200", description = "traces, newest first; the total in X-Total-Count",
+            content = @Content(array = @ArraySchema(schema = @Schema(implementation = TraceSummary.class))))
     public Response traces(@Auth Caller caller, @QueryParam("hours") String hours, @QueryParam("model") String model,
                            @QueryParam("provider") String provider, @QueryParam("session_id") String sessionId,
                            @QueryParam("user_id") String userId, @QueryParam("status") String status,
@@ -89,6 +98,8 @@ public final class LlmResource {
     @GET
     @Path("/traces/{id}")
     @RequiresScope(Scope.LLM_READ)
+    @ApiResponse(responseCode = "200", description = "the trace with its spans as a tree",
+            content = @Content(schema = @Schema(implementation = TraceDetail.class)))
     public Response trace(@Auth Caller caller, @PathParam("id") String id) {
         if (id.length() > TraceValidator.MAX_ID_CHARS) {
             throw ApiProblem.badRequest("id must be at most " + TraceValidator.MAX_ID_CHARS + " characters", "id");
@@ -100,6 +111,8 @@ public final class LlmResource {
     @GET
     @Path("/sessions")
     @RequiresScope(Scope.LLM_READ)
+    @ApiResponse(responseCode = "200", description = "sessions, most recent first; the total in X-Total-Count",
+            content = @Content(array = @ArraySchema(schema = @Schema(implementation = SessionSummary.class))))
     public Response sessions(@Auth Caller caller, @QueryParam("hours") String hours, @QueryParam("user_id") String userId,
                              @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         LlmQueries.Page<?> page = queries.sessions(caller.project(), LlmParams.hours(hours),

@@ -10,6 +10,7 @@ import dev.bloop.service.pipeline.DeadLetters;
 import dev.bloop.service.pipeline.EventQueue;
 import dev.bloop.service.web.ApiProblem;
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -76,6 +77,7 @@ public final class DeadLettersResource {
 
     @DELETE
     @Path("/{id}")
+    @ApiResponse(responseCode = "204", description = "deleted")
     public void delete(@Auth Caller caller, @PathParam("id") String id) {
         long key;
         try {

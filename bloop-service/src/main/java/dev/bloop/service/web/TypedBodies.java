@@ -1,14 +1,26 @@
 package dev.bloop.service.web;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.databind.type.ReferenceType;
+import dev.bloop.api.OneOfKinds;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -21,6 +33,7 @@ import java.lang.reflect.Type;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -61,21 +74,80 @@ public final class TypedBodies implements MessageBodyReader<Record> {
                     .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
         }
+        m.registerModule(new SimpleModule("absent-is-not-null").setDeserializerModifier(new AbsentIsNotNull()));
         m.coercionConfigFor(LogicalType.Float).setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
         m.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.EmptyString, CoercionAction.TryConvert);
         return m;
     }
 
+    /**
+     * An {@code Optional} field of a partial update tells three cases apart: left out (Java null, keep
+     * the value), {@code null} (empty, clear it) and a value. Jackson would make a left-out one empty.
+     */
+    private static final class AbsentIsNotNull extends BeanDeserializerModifier {
+        @Override
+        public JsonDeserializer<?> modifyReferenceDeserializer(DeserializationConfig config, ReferenceType type,
+                                                               BeanDescription beanDesc, JsonDeserializer<?> deserializer) {
+            return type.isTypeOrSubTypeOf(Optional.class) ? new LeftOut(deserializer) : deserializer;
+        }
+    }
+
+    private static final class LeftOut extends DelegatingDeserializer {
+        LeftOut(JsonDeserializer<?> d) {
+            super(d);
+        }
+
+        @Override
+        protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> newDelegatee) {
+            return new LeftOut(newDelegatee);
+        }
+
+        @Override
+        public Object getAbsentValue(DeserializationContext ctxt) {
+            return null;
+        }
+    }
+
     @Override
     public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
-        return type.isRecord() && type.getPackageName().startsWith(API_PACKAGE)
-                && (mediaType == null || mediaType.isCompatible(MediaType.APPLICATION_JSON_TYPE)
-                || mediaType.getSubtype().endsWith("+json"));
+        return type.isRecord() && readable(type, mediaType);
     }
 
     @Override
     public Record readFrom(Class<Record> type, Type genericType, Annotation[] annotations, MediaType mediaType,
                            MultivaluedMap<String, String> headers, InputStream entity) throws IOException {
+        return read(genericType, entity);
+    }
+
+    /** The same strict reading for a body that is one of several records, chosen by its type. */
+    @Consumes(MediaType.APPLICATION_JSON)
+    public static final class Kinds implements MessageBodyReader<OneOfKinds> {
+        private final TypedBodies records;
+
+        public Kinds(ObjectMapper base) {
+            this.records = new TypedBodies(base);
+        }
+
+        @Override
+        public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
+            return OneOfKinds.class.isAssignableFrom(type) && readable(type, mediaType);
+        }
+
+        @Override
+        public OneOfKinds readFrom(Class<OneOfKinds> type, Type genericType, Annotation[] annotations,
+                                   MediaType mediaType, MultivaluedMap<String, String> headers, InputStream entity)
+                throws IOException {
+            return records.read(genericType, entity);
+        }
+    }
+
+    private static boolean readable(Class<?> type, MediaType mediaType) {
+        return type.getPackageName().startsWith(API_PACKAGE)
+                && (mediaType == null || mediaType.isCompatible(MediaType.APPLICATION_JSON_TYPE)
+                || mediaType.getSubtype().endsWith("+json"));
+    }
+
+    private <T> T read(Type genericType, InputStream entity) throws IOException {
         PushbackInputStream in = new PushbackInputStream(entity, 1);
         int first = in.read();
         if (first < 0) {
@@ -87,6 +159,8 @@ public final class TypedBodies implements MessageBodyReader<Record> {
         } catch (UnrecognizedPropertyException e) {
             String field = path(e.getPath());
             throw ApiProblem.badRequest("unknown field '" + field + "'" + expected(e.getKnownPropertyIds()), field);
+        } catch (InvalidTypeIdException e) {
+            throw unknownType(e);
         } catch (MismatchedInputException e) {
             if (e.getPath().isEmpty()) {
                 if (e.getOriginalMessage().startsWith("Trailing token")) {
@@ -103,6 +177,25 @@ public final class TypedBodies implements MessageBodyReader<Record> {
             String field = path(e.getPath());
             throw ApiProblem.badRequest(field + " has an invalid value", field);
         }
+    }
+
+    /**
+     * A missing or unknown {@code type} of a body that is one of several kinds ({@code config.type must be
+     * one of new_issue, ...}), named by its property.
+     */
+    private static ApiProblem unknownType(InvalidTypeIdException e) {
+        Class<?> base = e.getBaseType() == null ? null : e.getBaseType().getRawClass();
+        JsonTypeInfo info = base == null ? null : base.getAnnotation(JsonTypeInfo.class);
+        JsonSubTypes kinds = base == null ? null : base.getAnnotation(JsonSubTypes.class);
+        String property = info == null || info.property().isEmpty() ? "type" : info.property();
+        String at = path(e.getPath());
+        String field = at.isEmpty() ? property : at + "." + property;
+        if (kinds == null) {
+            return ApiProblem.badRequest(field + " is missing or unknown", field);
+        }
+        String names = java.util.Arrays.stream(kinds.value()).map(JsonSubTypes.Type::name)
+                .collect(Collectors.joining(", "));
+        return ApiProblem.badRequest(field + " must be one of " + names, field);
     }
 
     /** {@code a.b[2].c}, in the JSON names the client sent. */

@@ -39,13 +39,17 @@ public final class Violations {
                     int i = node.as(Path.ParameterNode.class).getParameterIndex();
                     Object[] args = v.getExecutableParameters();
                     Class<?> declared = declaredParameterType(v, i);
-                    if (declared != null && declared.isRecord()) {
+                    if (declared != null && (declared.isRecord() || declared.isSealed())) {
                         bean = declared; // the body: what is below it is named as in its JSON
                     } else {
                         out.append(parameterName(v, i, node.getName()));
                     }
                 }
                 case PROPERTY -> {
+                    if ((bean == null || !bean.isRecord()) && v.getLeafBean() != null
+                            && v.getLeafBean().getClass().isRecord() && component(bean, node.getName()) == null) {
+                        bean = v.getLeafBean().getClass(); // one of several kinds (a sealed interface): the one sent
+                    }
                     if (node.isInIterable() && node.getIndex() != null) {
                         out.append('[').append(node.getIndex()).append(']');
                     }

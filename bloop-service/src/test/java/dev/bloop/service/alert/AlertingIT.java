@@ -395,6 +395,50 @@ class AlertingIT {
     }
 
     @Test
+    void anUpdateKeepsWhatItLeavesOutAndClearsWhatItSetsToNull() throws Exception {
+        long id = rule("{\"name\":\"partial\",\"description\":\"d\",\"environment_filter\":\"t-partial\","
+                + "\"cooldown_secs\":60,\"config\":{\"type\":\"threshold\",\"threshold\":5,\"window_secs\":60}}");
+        JsonNode kept = json(call(admin, "PUT", "/v1/alerts/" + id, "{\"enabled\":false}"), 200);
+        assertThat(kept.get("description").asText()).isEqualTo("d");
+        assertThat(kept.get("cooldown_secs").asLong()).isEqualTo(60);
+        assertThat(kept.get("config").get("threshold").asLong()).isEqualTo(5);
+        JsonNode cleared = json(call(admin, "PUT", "/v1/alerts/" + id,
+                "{\"description\":null,\"environment_filter\":null,\"cooldown_secs\":null}"), 200);
+        assertThat(cleared.get("description").isNull()).isTrue();
+        assertThat(cleared.get("environment_filter").isNull()).isTrue();
+        assertThat(cleared.get("cooldown_secs").asLong()).as("the server's default").isEqualTo(900);
+        assertThat(cleared.get("enabled").asBoolean()).isFalse();
+        assertThat(json(call(admin, "PUT", "/v1/alerts/" + id, "{\"name\":null}"), 400).get("field").asText())
+                .isEqualTo("name");
+        assertThat(json(call(admin, "PUT", "/v1/alerts/" + id, "{\"config\":null}"), 400).get("field").asText())
+                .isEqualTo("config");
+        assertThat(json(call(admin, "PUT", "/v1/alerts/" + id, "{\"config\":{\"type\":\"spike\",\"multiplier\":3,"
+                + "\"compare_window_secs\":60,\"baseline_window_secs\":\"600\"}}"), 400).get("field").asText())
+                .isEqualTo("config.baseline_window_secs");
+        json(call(admin, "DELETE", "/v1/alerts/" + id, null), 200);
+    }
+
+    @Test
+    void aSettingOfAnotherRuleOrChannelTypeIsRefusedByName() throws Exception {
+        assertThat(json(call(admin, "POST", "/v1/alerts", "{\"name\":\"x\",\"config\":{\"type\":\"new_issue\","
+                + "\"window_secs\":60}}"), 400).get("field").asText()).isEqualTo("config.window_secs");
+        assertThat(json(call(admin, "POST", "/v1/alerts", "{\"name\":\"x\",\"config\":{\"threshold\":5}}"), 400)
+                .get("field").asText()).isEqualTo("config.type");
+        assertThat(json(call(admin, "POST", "/v1/alerts", "{\"name\":\"x\",\"config\":{\"type\":\"spike\","
+                + "\"multiplier\":2,\"compare_window_secs\":60,\"baseline_window_secs\":600,\"min_events\":-1}}"), 400)
+                .get("field").asText()).isEqualTo("config.min_events");
+        long id = rule("{\"name\":\"channel kinds\",\"config\":{\"type\":\"new_issue\"}}");
+        assertThat(json(call(admin, "POST", "/v1/alerts/" + id + "/channels",
+                "{\"type\":\"slack\",\"url\":\"https://hooks.slack.com/x\"}"), 400).get("field").asText()).isEqualTo("url");
+        assertThat(json(call(admin, "POST", "/v1/alerts/" + id + "/channels",
+                "{\"type\":\"webhook\",\"url\":\"https://example.com/x\",\"secret\":\"short\"}"), 400)
+                .get("field").asText()).isEqualTo("secret");
+        assertThat(json(call(admin, "POST", "/v1/alerts/" + id + "/channels", "{\"url\":\"https://example.com/x\"}"), 400)
+                .get("field").asText()).isEqualTo("type");
+        json(call(admin, "DELETE", "/v1/alerts/" + id, null), 200);
+    }
+
+    @Test
     void rulesAreValidatedScopedAndEditable() throws Exception {
         Map<String, String> bad = Map.of(
                 "{\"config\":{\"type\":\"new_issue\"}}", "name",

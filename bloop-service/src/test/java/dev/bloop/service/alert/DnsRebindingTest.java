@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bloop.api.AlertTestResults;
 import dev.bloop.service.store.TestDatabase;
 import io.dropwizard.util.Duration;
 import java.net.InetAddress;
@@ -72,7 +73,7 @@ class DnsRebindingTest {
         return new Dispatcher(store, json, config, new SmtpConfig(), guard);
     }
 
-    private List<Dispatcher.Result> send(Dispatcher dispatcher, String url) {
+    private List<AlertTestResults.ChannelAttempt> send(Dispatcher dispatcher, String url) {
         ObjectNode channel = JsonNodeFactory.instance.objectNode().put("type", "webhook").put("url", url);
         Notification n = new Notification(new Notification.RuleRef(ruleId, "r", "new_issue"), "default", "0123456789abcdef",
                 "E", "m", "1", "prod", 1, "New issue", "https://bloop.example.com/issues/0123456789abcdef", 0, "bloop");
@@ -85,7 +86,7 @@ class DnsRebindingTest {
         TargetGuard guard = new TargetGuard(false, dns);
         String url = "http://rebind.test:" + URI.create(receiver.url("/")).getPort() + "/hook";
 
-        List<Dispatcher.Result> results = send(dispatcher(guard), url);
+        List<AlertTestResults.ChannelAttempt> results = send(dispatcher(guard), url);
 
         assertThat(results.get(0).status()).isEqualTo("failed");
         assertThat(results.get(0).error()).startsWith("refused: ").contains("127.0.0.1");
@@ -101,7 +102,7 @@ class DnsRebindingTest {
         ScriptedDns dns = new ScriptedDns(Map.of("hooks.test", List.of("127.0.0.1")));
         String url = "http://hooks.test:" + URI.create(receiver.url("/")).getPort() + "/hook";
 
-        List<Dispatcher.Result> results = send(dispatcher(new TargetGuard(true, dns)), url);
+        List<AlertTestResults.ChannelAttempt> results = send(dispatcher(new TargetGuard(true, dns)), url);
 
         assertThat(results.get(0).status()).as(String.valueOf(results.get(0).error())).isEqualTo("sent");
         Receiver.Received got = receiver.next(2);

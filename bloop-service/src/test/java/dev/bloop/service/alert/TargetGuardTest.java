@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bloop.api.AlertChannelConfig;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,10 @@ import org.junit.jupiter.api.Test;
 class TargetGuardTest {
     private final TargetGuard strict = new TargetGuard(false);
     private final ObjectMapper json = new ObjectMapper();
+
+    private AlertChannelConfig channel(String body) throws java.io.IOException {
+        return json.readValue(body, AlertChannelConfig.class);
+    }
 
     @Test
     void privateLoopbackAndLinkLocalTargetsAreRefusedAfterResolution() {
@@ -27,7 +32,7 @@ class TargetGuardTest {
 
     @Test
     void channelsToPrivateTargetsAreRefusedAtCreation() {
-        assertThatThrownBy(() -> ChannelConfigs.validate(json.readTree("{\"type\":\"webhook\",\"url\":\"http://localhost:9/x\"}"),
+        assertThatThrownBy(() -> ChannelConfigs.validate(channel("{\"type\":\"webhook\",\"url\":\"http://localhost:9/x\"}"),
                 strict, false))
                 .isInstanceOf(InvalidAlertException.class).hasMessageContaining("allow_private_targets");
     }
@@ -48,7 +53,7 @@ class TargetGuardTest {
             for (String type : List.of("webhook", "slack")) {
                 String key = type.equals("slack") ? "webhook_url" : "url";
                 try {
-                    ChannelConfigs.validate(json.readTree("{\"type\":\"" + type + "\",\"" + key + "\":\"" + url + "\"}"),
+                    ChannelConfigs.validate(channel("{\"type\":\"" + type + "\",\"" + key + "\":\"" + url + "\"}"),
                             strict, false);
                     accepted.add(type + " " + url);
                 } catch (InvalidAlertException e) {
@@ -65,7 +70,7 @@ class TargetGuardTest {
     void publicAddressesInEveryFormStayAllowed() throws Exception {
         for (String url : List.of("https://93.184.216.34/hook", "https://[2002:5db8:d822::1]/hook",
                 "https://[64:ff9b::93.184.216.34]/hook", "https://[2606:2800:220:1:248:1893:25c8:1946]/hook")) {
-            assertThat(ChannelConfigs.validate(json.readTree("{\"type\":\"webhook\",\"url\":\"" + url + "\"}"), strict,
+            assertThat(ChannelConfigs.validate(channel("{\"type\":\"webhook\",\"url\":\"" + url + "\"}"), strict,
                     false).get("url").asText()).isEqualTo(url);
         }
     }

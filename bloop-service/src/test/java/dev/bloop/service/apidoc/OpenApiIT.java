@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.glassfish.jersey.server.ApplicationHandler;
@@ -120,6 +121,63 @@ class OpenApiIT {
         assertThat(create.get("required")).extracting(JsonNode::asText).contains("name", "slug");
         assertThat(document().at("/paths/~1v1~1projects/post/requestBody/content/application~1json/schema/$ref")
                 .asText()).isEqualTo("#/components/schemas/ProjectCreate");
+    }
+
+    /**
+     * Success answers whose body is not JSON described by a schema, each with why. Anything else that
+     * answers 2xx (but 204, which has no body) without a schema (an endpoint that went back to an untyped {@code Response} or
+     * {@code Map}) fails the test below.
+     */
+    private static final Map<String, String> UNTYPED_SUCCESS = Map.of();
+
+    @Test
+    void everySuccessAnswerHasASchema() throws IOException {
+        JsonNode paths = document().get("paths");
+        List<String> untyped = new ArrayList<>();
+        paths.fields().forEachRemaining(p -> p.getValue().fields().forEachRemaining(op -> {
+            if (!Set.of("get", "put", "post", "delete", "patch", "head", "options").contains(op.getKey())) {
+                return;
+            }
+            String route = op.getKey().toUpperCase(Locale.ROOT) + " " + p.getKey();
+            op.getValue().path("responses").fields().forEachRemaining(r -> {
+                if (!r.getKey().startsWith("2") || r.getKey().equals("204") || UNTYPED_SUCCESS.containsKey(route)) {
+                    return;
+                }
+                JsonNode content = r.getValue().path("content");
+                if (content.isEmpty()) {
+                    untyped.add(route + " " + r.getKey() + ": no content");
+                }
+                content.fields().forEachRemaining(media -> {
+                    JsonNode schema = media.getValue().path("schema");
+                    if (schema.isEmpty()) {
+                        untyped.add(route + " " + r.getKey() + " " + media.getKey() + ": no schema");
+                    }
+                });
+            });
+        }));
+        assertThat(untyped).as("2xx answers without a schema (type the endpoint, or list it in UNTYPED_SUCCESS "
+                + "with the reason)").isEmpty();
+        assertThat(UNTYPED_SUCCESS.keySet()).as("exceptions that are still routes").allSatisfy(route ->
+                assertThat(paths.at("/" + route.substring(route.indexOf(' ') + 1).replace("~", "~0").replace("/", "~1")
+                        + "/" + route.substring(0, route.indexOf(' ')).toLowerCase(Locale.ROOT)).isObject()).isTrue());
+    }
+
+    @Test
+    void alertRuleConfigsShowEachTypesSettings() throws IOException {
+        JsonNode schemas = document().at("/components/schemas");
+        assertThat(document().at("/paths/~1v1~1alerts/post/requestBody/content/application~1json/schema/$ref").asText())
+                .isEqualTo("#/components/schemas/AlertRuleCreate");
+        assertThat(schemas.at("/SpikeRule").toString()).contains("compare_window_secs", "baseline_window_secs",
+                "multiplier", "min_events");
+        assertThat(schemas.at("/ThresholdRule").toString()).contains("window_secs", "threshold", "fingerprint");
+        assertThat(schemas.at("/AlertRuleConfig/discriminator/mapping/spike").asText())
+                .isEqualTo("#/components/schemas/SpikeRule");
+        assertThat(schemas.at("/AlertRuleConfig/oneOf")).hasSize(7);
+        assertThat(schemas.at("/LlmCostRule").toString()).contains("threshold_dollars", "window_secs", "model");
+        assertThat(schemas.at("/SpikeRule/properties/type/enum/0").asText()).isEqualTo("spike");
+        assertThat(schemas.at("/WebhookChannel").toString()).contains("url", "secret");
+        assertThat(document().at("/paths/~1v1~1alerts~1{id}~1channels/post/requestBody/content/application~1json/schema/$ref")
+                .asText()).isEqualTo("#/components/schemas/AlertChannelConfig");
     }
 
     @Test
