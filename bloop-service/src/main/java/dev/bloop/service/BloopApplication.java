@@ -1,6 +1,7 @@
 package dev.bloop.service;
 
 import dev.bloop.service.alert.Alerting;
+import dev.bloop.service.analytics.AnalyticsBundle;
 import dev.bloop.service.auth.Authentication;
 import dev.bloop.service.cli.BackupCommand;
 import dev.bloop.service.cli.CreateTokenCommand;
@@ -57,6 +58,8 @@ import org.slf4j.LoggerFactory;
 /** bloop: wiring only. Each feature builds its own parts; this class connects them. */
 public class BloopApplication extends Application<BloopConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(BloopApplication.class);
+    /** The core's store, for the optional modules' bundles (they run before {@link #run} opens it). */
+    private volatile Database database;
 
     public static void main(String[] args) throws Exception {
         new BloopApplication().run(args);
@@ -78,6 +81,8 @@ public class BloopApplication extends Application<BloopConfiguration> {
         bootstrap.addBundle(new AssetsBundle("/web/", "/ui/", "index.html", "ui"));
         bootstrap.addBundle(new AssetsBundle("/META-INF/resources/webjars/", "/webjars/", null, "webjars"));
         bootstrap.addBundle(new AssetsBundle("/META-INF/resources/_static/", "/vendor/", null, "vendor"));
+        // Optional modules: each registers its routes only when its config section enables it.
+        bootstrap.addBundle(new AnalyticsBundle(() -> database));
     }
 
     @Override
@@ -92,6 +97,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
 
         Database db = Database.open(config.getDatabase(), env.metrics());
         env.lifecycle().manage(db);
+        this.database = db;
         int version = db.migrate();
         ProjectStore projects = new ProjectStore(db);
         projects.ensureDefaultProject();

@@ -1,0 +1,69 @@
+package dev.bloop.service.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dropwizard.util.DataSize;
+import io.dropwizard.util.Duration;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The DuckDB engine: its settings from the config, the query timeout, no file access from SQL. */
+class DuckDbTest {
+    @TempDir
+    Path dir;
+
+    private DuckDb open(long timeoutMs) throws Exception {
+        AnalyticsConfig config = new AnalyticsConfig();
+        config.setMemoryLimit(DataSize.mebibytes(48));
+        config.setThreads(1);
+        config.setQueryTimeout(Duration.milliseconds(timeoutMs));
+        return new DuckDb(config, dir.resolve("spill"));
+    }
+
+    private static String one(DuckDb duck, String sql) throws Exception {
+        return duck.query(s -> {
+            PreparedStatement ps = s.prepare(sql);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+    }
+
+    @Test
+    void memoryLimitAndThreadsComeFromTheConfig() throws Exception {
+        try (DuckDb duck = open(5_000)) {
+            assertThat(one(duck, "SELECT current_setting('threads')")).isEqualTo("1");
+            assertThat(one(duck, "SELECT current_setting('memory_limit')")).startsWith("48");
+        }
+    }
+
+    @Test
+    void aQueryPastTheTimeoutIsCancelledAndTheConnectionServesTheNextQuery() throws Exception {
+        try (DuckDb duck = open(200)) {
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> one(duck, "SELECT count(*) FROM range(1000000000000) a, range(1000) b"))
+                    .isInstanceOf(DuckDb.TimedOut.class).hasMessageContaining("analytics.query_timeout");
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(5_000);
+            for (int i = 0; i < 4; i++) {   // every pooled connection is usable again
+                assertThat(one(duck, "SELECT 42")).isEqualTo("42");
+            }
+        }
+    }
+
+    @Test
+    void sqlCannotReadFilesOrChangeTheSettings() throws Exception {
+        Path secret = Files.writeString(dir.resolve("secret.csv"), "a,b\n1,2\n");
+        try (DuckDb duck = open(5_000)) {
+            assertThatThrownBy(() -> one(duck, "SELECT count(*) FROM read_csv('" + secret + "')"))
+                    .hasMessageContaining("disabled");
+            assertThatThrownBy(() -> one(duck, "SELECT 1; SET enable_external_access = true"))
+                    .isInstanceOf(java.sql.SQLException.class);
+        }
+    }
+}
