@@ -84,15 +84,16 @@ class AnalyticsStatisticsTest {
     }
 
     /**
-     * prod: SPIKE has 1 event an hour for six hours (T−14..T−9), then 3 an hour (T−8..T−3), none at
-     * T−2, 10 at T−1 and 2 at T; it is resolved at T−2 and comes back at T−1 in release 2.0. GONE has
+     * prod: SPIKE has 2, 0, 2, 0, 2, 0, 0, 4, 0, 4, 0, 4 events in the hours T−14..T−3, none at T−2,
+     * 10 at T−1 and 2 at T; it is resolved at T−2 and comes back at T−1 in release 2.0. GONE has
      * 4 events at T−3 only. NEW appears at T−1 (5) and T (2). Releases: 1.0 before T−2, 2.0 after.
      * lab: X = 1..6 and Y = 2, 4, 6, 8, 10, 13 over T−5..T, release lab-1.
      */
     private void handDataset() throws Exception {
         List<AcceptedEvent> before = new ArrayList<>();
+        int[] baseline = {2, 0, 2, 0, 2, 0, 0, 4, 0, 4, 0, 4};
         for (int h = T - 14; h <= T - 3; h++) {
-            add(before, SPIKE, "prod", "1.0", h, h <= T - 9 ? 1 : 3);
+            add(before, SPIKE, "prod", "1.0", h, baseline[h - (T - 14)]);
         }
         add(before, GONE, "prod", "1.0", T - 3, 4);
         int[] ys = {2, 4, 6, 8, 10, 13};
@@ -124,19 +125,20 @@ class AnalyticsStatisticsTest {
         handDataset();
         SpikesReport r = new Engine(config()).service.spikes("default", ask(15, null));
 
-        // Baseline T−14..T−3 (12 hours): six 1s and six 3s. mean = 24/12 = 2; sample variance =
-        // (6·1² + 6·1²)/11 = 12/11, sd = 1.0444659357. The recent hours T−2, T−1, T hold 0, 10, 2;
-        // the best is T−1: z = (10 − 2)/1.0444659357 = 7.6594168621.
+        // Baseline T−14..T−3 (12 hours, six of them without events): three 2s, three 4s, six 0s.
+        // mean = 18/12 = 1.5; sample variance = (3·0.5² + 3·2.5² + 6·1.5²)/11 = 33/11 = 3, sd = √3.
+        // The recent hours T−2, T−1, T hold 0, 10, 2; the best is T−1: z = (10 − 1.5)/√3 = 4.9074772.
+        // (Skipping the hours without events, as the original did, would give mean 3, sd 1.095 and z 6.39.)
         assertThat(r.spikes()).hasSize(1);
         Spike s = r.spikes().get(0);
         assertThat(s.fingerprint()).isEqualTo(PastEvents.fingerprint(SPIKE));
         assertThat(s.hourBucket()).isEqualTo((T - 1) * H);
         assertThat(s.count()).isEqualTo(10);
         assertThat(s.baselineHours()).isEqualTo(12);
-        assertThat(s.baselineMean()).isCloseTo(2.0, within(1e-12));
-        assertThat(s.baselineSd()).isCloseTo(1.044465935734187, within(1e-12));
-        assertThat(s.zscore()).isCloseTo(7.659416862050705, within(1e-9));
-        assertThat(s.series()).containsExactly(1L, 1L, 1L, 1L, 1L, 1L, 3L, 3L, 3L, 3L, 3L, 3L, 0L, 10L, 2L);
+        assertThat(s.baselineMean()).isCloseTo(1.5, within(1e-12));
+        assertThat(s.baselineSd()).isCloseTo(Math.sqrt(3), within(1e-12));
+        assertThat(s.zscore()).isCloseTo(8.5 / Math.sqrt(3), within(1e-9));
+        assertThat(s.series()).containsExactly(2L, 0L, 2L, 0L, 2L, 0L, 0L, 4L, 0L, 4L, 0L, 4L, 0L, 10L, 2L);
         assertThat(s.status()).isEqualTo("unresolved");
         assertThat(r.windowStart()).isEqualTo((T - 14) * H);
         assertThat(r.asOf()).isEqualTo(NOW);
@@ -161,17 +163,16 @@ class AnalyticsStatisticsTest {
         handDataset();
         MoversReport r = new Engine(config()).service.movers("default", ask(2, null));
 
-        // This window T−1..T against T−3..T−2: SPIKE 12 vs 3 (+9, +300 %), Y 23 vs 14 (+9, +64.29 %),
+        // This window T−1..T against T−3..T−2: Y 23 vs 14 (+9, +64.29 %), SPIKE 12 vs 4 (+8, +200 %),
         // NEW 7 vs 0 (new), X 11 vs 7 (+4, +57.14 %), GONE 0 vs 4 (vanished). Ties by fingerprint.
-        List<String> nines = sorted(SPIKE, Y);
         List<String> fours = sorted(X, GONE);
-        assertThat(r.movers()).extracting(Mover::fingerprint).containsExactly(nines.get(0), nines.get(1),
-                PastEvents.fingerprint(NEW), fours.get(0), fours.get(1));
+        assertThat(r.movers()).extracting(Mover::fingerprint).containsExactly(PastEvents.fingerprint(Y),
+                PastEvents.fingerprint(SPIKE), PastEvents.fingerprint(NEW), fours.get(0), fours.get(1));
         Mover spike = find(r.movers(), SPIKE);
         assertThat(spike.countCurrent()).isEqualTo(12);
-        assertThat(spike.countPrevious()).isEqualTo(3);
-        assertThat(spike.delta()).isEqualTo(9);
-        assertThat(spike.deltaPct()).isCloseTo(300.0, within(1e-9));
+        assertThat(spike.countPrevious()).isEqualTo(4);
+        assertThat(spike.delta()).isEqualTo(8);
+        assertThat(spike.deltaPct()).isCloseTo(200.0, within(1e-9));
         assertThat(spike.change()).isEqualTo("up");
         assertThat(find(r.movers(), Y).deltaPct()).isCloseTo(900.0 / 14, within(1e-9));
         Mover fresh = find(r.movers(), NEW);
@@ -207,23 +208,23 @@ class AnalyticsStatisticsTest {
 
         // Window T−5..T. lab hourly: 3, 6, 9, 12, 15, 19 (64 events). p50 at rank 2.5 = 9 + 0.5·3 = 10.5;
         // p90 at 4.5 = 15 + 0.5·4 = 17; p99 at 4.95 = 15 + 0.95·4 = 18.8.
-        // prod hourly: 3, 3, 7, 0, 15, 4 (32 events; T−2 has none). Sorted 0, 3, 3, 4, 7, 15: p50 = 3.5,
-        // p90 = 7 + 0.5·8 = 11, p99 = 7 + 0.95·8 = 14.6. Shares 64/96 and 32/96.
-        assertThat(r.totalCount()).isEqualTo(96);
+        // prod hourly: 4, 0, 8, 0, 15, 4 (31 events; T−4 and T−2 have none). Sorted 0, 0, 4, 4, 8, 15:
+        // p50 at 2.5 = 4; p90 at 4.5 = 8 + 0.5·7 = 11.5; p99 at 4.95 = 8 + 0.95·7 = 14.65. Shares 64/95, 31/95.
+        assertThat(r.totalCount()).isEqualTo(95);
         assertThat(r.environments()).extracting(EnvironmentBreakdown::environment).containsExactly("lab", "prod");
         EnvironmentBreakdown lab = r.environments().get(0);
         assertThat(lab.totalCount()).isEqualTo(64);
         assertThat(lab.uniqueIssues()).isEqualTo(2);
-        assertThat(lab.sharePct()).isCloseTo(200.0 / 3, within(1e-9));
+        assertThat(lab.sharePct()).isCloseTo(6400.0 / 95, within(1e-9));
         assertThat(lab.p50Hourly()).isCloseTo(10.5, within(1e-9));
         assertThat(lab.p90Hourly()).isCloseTo(17.0, within(1e-9));
         assertThat(lab.p99Hourly()).isCloseTo(18.8, within(1e-9));
         EnvironmentBreakdown prod = r.environments().get(1);
-        assertThat(prod.totalCount()).isEqualTo(32);
+        assertThat(prod.totalCount()).isEqualTo(31);
         assertThat(prod.uniqueIssues()).isEqualTo(3);
-        assertThat(prod.p50Hourly()).isCloseTo(3.5, within(1e-9));
-        assertThat(prod.p90Hourly()).isCloseTo(11.0, within(1e-9));
-        assertThat(prod.p99Hourly()).isCloseTo(14.6, within(1e-9));
+        assertThat(prod.p50Hourly()).isCloseTo(4.0, within(1e-9));
+        assertThat(prod.p90Hourly()).isCloseTo(11.5, within(1e-9));
+        assertThat(prod.p99Hourly()).isCloseTo(14.65, within(1e-9));
     }
 
     @Test
@@ -231,12 +232,12 @@ class AnalyticsStatisticsTest {
         handDataset();
         ReleasesReport r = new Engine(config()).service.releases("default", new AnalyticsService.Ask(0, 20, "prod", null));
 
-        // prod 1.0: SPIKE 24 + GONE 4 = 28 events, first at T−14 +1 min, last at T−3 +1 min +30 ms
+        // prod 1.0: SPIKE 18 + GONE 4 = 22 events, first at T−14 +1 min, last at T−3 +1 min +30 ms
         // (GONE's 4th event). 2.0: SPIKE 12 + NEW 7 = 19 events, T−1 +1 min .. T +1 min +10 ms.
         assertThat(r.releases()).extracting(ReleaseImpact::release).containsExactly("1.0", "2.0");
         ReleaseImpact one = r.releases().get(0);
         double exposureOne = (11 * H + 30) / (double) H;
-        assertThat(one.events()).isEqualTo(28);
+        assertThat(one.events()).isEqualTo(22);
         assertThat(one.issues()).isEqualTo(2);
         assertThat(one.newIssues()).isEqualTo(2);
         assertThat(one.regressions()).isZero();
@@ -246,7 +247,7 @@ class AnalyticsStatisticsTest {
 
         ReleaseImpact two = r.releases().get(1);
         double exposureTwo = (H + 10) / (double) H;
-        double change = (19 / exposureTwo - 28 / exposureOne) / (28 / exposureOne) * 100;   // ≈ +646.5 %
+        double change = (19 / exposureTwo - 22 / exposureOne) / (22 / exposureOne) * 100;   // ≈ +850 %
         assertThat(two.events()).isEqualTo(19);
         assertThat(two.issues()).isEqualTo(2);
         assertThat(two.newIssues()).isEqualTo(1);            // NEW; SPIKE was first seen in 1.0
