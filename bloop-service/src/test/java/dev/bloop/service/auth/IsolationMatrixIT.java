@@ -35,7 +35,10 @@ class IsolationMatrixIT {
         ConsoleCapture.install();
     }
 
-    private static final BloopTestApp BLOOP = new BloopTestApp();
+    private static final BloopTestApp BLOOP = new BloopTestApp(Map.of("BLOOP__ANALYTICS__ENABLED", "true",
+            "BLOOP__ANALYTICS__REFRESH_INTERVAL", "200ms"));
+    private static final List<String> ANALYTICS = List.of("/v1/analytics/spikes", "/v1/analytics/movers",
+            "/v1/analytics/correlations", "/v1/analytics/releases", "/v1/analytics/environments");
     static final DropwizardAppExtension<BloopConfiguration> APP = BLOOP.extension();
     private static final String B_MESSAGE = "beta secret failure";
 
@@ -72,6 +75,7 @@ class IsolationMatrixIT {
         ingest(b, B_MESSAGE);
         BLOOP.awaitCount("SELECT count(*) FROM error_groups", 2);
         fpB = json(bearer(tokenOfB).call("GET", "/v1/errors", null, null, null)).get(0).get("fingerprint").asText();
+        awaitAnalyticsOf(bearer(tokenOfB), fpB);
         ruleB = json(bearer(tokenOfB).call("POST", "/v1/alerts",
                 "{\"name\":\"beta rule\",\"config\":{\"type\":\"new_issue\"}}", null, null)).get("id").asLong();
         bearer(tokenOfB).call("POST", "/v1/alerts/" + ruleB + "/channels",
@@ -97,8 +101,10 @@ class IsolationMatrixIT {
     void projectAsMemberAskingForProjectBByIdOrSlugGets404Everywhere() {
         String betaId = json(admin.get("/v1/projects/beta")).get("id").asText();
         for (String selector : List.of("beta", betaId)) {
-            for (String path : List.of("/v1/errors", "/v1/errors/" + fpB, "/v1/trends", "/v1/stats", "/v1/alerts",
-                    "/v1/alerts/" + ruleB, "/v1/releases/1.0.0/errors", "/v1/tokens")) {
+            List<String> paths = new ArrayList<>(List.of("/v1/errors", "/v1/errors/" + fpB, "/v1/trends", "/v1/stats",
+                    "/v1/alerts", "/v1/alerts/" + ruleB, "/v1/releases/1.0.0/errors", "/v1/tokens"));
+            paths.addAll(ANALYTICS);
+            for (String path : paths) {
                 HttpResponse<String> r = memberOfA.get(path + "?project_id=" + selector);
                 assertThat(r.statusCode()).as(path + "?project_id=" + selector).isEqualTo(404);
                 assertThat(r.body()).doesNotContain(B_MESSAGE);
@@ -164,6 +170,11 @@ class IsolationMatrixIT {
             {"DELETE", "/v1/projects/beta", null, -2},
             {"GET", "/v1/tokens?project_id=beta", null, -2},
             {"DELETE", "/v1/tokens/" + tokenOfBId, null, -2},
+            {"GET", ANALYTICS.get(0), null, 200},
+            {"GET", ANALYTICS.get(1), null, 200},
+            {"GET", ANALYTICS.get(2), null, 200},
+            {"GET", ANALYTICS.get(3), null, 200},
+            {"GET", ANALYTICS.get(4), null, 200},
         };
         for (Object[] route : routes) {
             String method = (String) route[0];
@@ -206,6 +217,22 @@ class IsolationMatrixIT {
         assertThat(beta.get("name").asText()).isEqualTo("Beta");
         assertThat(BLOOP.count("SELECT count(*) FROM api_tokens WHERE id = '" + tokenOfBId + "' AND revoked_at IS NULL"))
                 .isEqualTo(1);
+    }
+
+    /**
+     * Waits until analytics has copied B's new issue (B sees it among its new issues), so that an
+     * answer to A that leaked B's data would show it.
+     */
+    private static void awaitAnalyticsOf(Client b, String fingerprint) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            HttpResponse<String> r = b.call("GET", "/v1/analytics/spikes", null, null, null);
+            if (r.statusCode() == 200 && r.body().contains(fingerprint)) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("analytics copied B's data: " + r.body()).isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 
     private static void ingest(JsonNode project, String message) {
