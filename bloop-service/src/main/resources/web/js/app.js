@@ -11,9 +11,10 @@ import { Overview, Releases } from './pages/overview.js';
 import { Alerts } from './pages/alerts.js';
 import { Projects } from './pages/projects.js';
 import { Admin, Tokens } from './pages/settings.js';
+import { Insights } from './pages/insights.js';
 
-const NAV = [['/issues', 'Issues'], ['/overview', 'Overview'], ['/releases', 'Releases'], ['/alerts', 'Alerts'],
-  ['/projects', 'Projects'], ['/tokens', 'API tokens']];
+const NAV = [['/issues', 'Issues'], ['/overview', 'Overview'], ['/releases', 'Releases'], ['/insights', 'Insights'],
+  ['/alerts', 'Alerts'], ['/projects', 'Projects'], ['/tokens', 'API tokens']];
 
 function usePath() {
   const [path, setPath] = useState(window.location.pathname + window.location.search);
@@ -48,6 +49,7 @@ function Page({ path, navigate, user, project, projects, reloadProjects }) {
     case 'issues': return route[1] ? html`<${IssuePage} fingerprint=${route[1]} ...${props} />` : html`<${IssueStream} ...${props} />`;
     case 'overview': return html`<${Overview} ...${props} />`;
     case 'releases': return html`<${Releases} release=${route[1] ? decodeURIComponent(route[1]) : null} ...${props} />`;
+    case 'insights': return html`<${Insights} ...${props} />`;
     case 'alerts': return html`<${Alerts} ...${props} />`;
     case 'tokens': return html`<${Tokens} ...${props} />`;
     default: return html`<${IssueStream} ...${props} />`;

@@ -10,7 +10,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param exposureHours  hours from the release's first to its last event (at least 1)
  * @param eventsPerHour  events / exposure hours
  * @param rateChangePct  change of events per hour against the previous release, in %; null for the first
- * @param impactScore    10 × new issues + 5 × regressions + max(0, rate change %) / 10
+ * @param impactScore    10 × new issues + 5 × regressions + max(0, rate change %) / 10; null for the first
+ *                       release bloop saw (every issue that existed when bloop was installed is "new" in it)
  */
 public record ReleaseImpact(@JsonProperty("release") String release,
                             @JsonProperty("first_seen") long firstSeen,
@@ -23,5 +24,5 @@ public record ReleaseImpact(@JsonProperty("release") String release,
                             @JsonProperty("events_per_hour") double eventsPerHour,
                             @JsonProperty("previous_release") String previousRelease,
                             @JsonProperty("rate_change_pct") Double rateChangePct,
-                            @JsonProperty("impact_score") double impactScore) {
+                            @JsonProperty("impact_score") Double impactScore) {
 }

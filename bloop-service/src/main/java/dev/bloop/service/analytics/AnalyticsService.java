@@ -277,7 +277,10 @@ final class AnalyticsService {
         double rate = r.events() / exposure;
         Double change = previous == null || previous.eventsPerHour() == 0 ? null
                 : (rate - previous.eventsPerHour()) * 100.0 / previous.eventsPerHour();
-        double score = 10.0 * r.newIssues() + 5.0 * r.regressions() + Math.max(0, change == null ? 0 : change) / 10.0;
+        // The first release has nothing to compare with, and every issue that existed when bloop was
+        // installed counts as new in it: no score rather than a misleading top score.
+        Double score = previous == null ? null
+                : 10.0 * r.newIssues() + 5.0 * r.regressions() + Math.max(0, change == null ? 0 : change) / 10.0;
         return new ReleaseImpact(r.release(), r.firstSeen(), r.lastSeen(), r.events(), r.issues(), r.newIssues(),
                 r.regressions(), exposure, rate, previous == null ? null : previous.release(), change, score);
     }

@@ -73,7 +73,7 @@ public final class DashboardPage {
 
     /** Dashboard routes: the same shell; the script reads the path. */
     @GET
-    @Path("{page: (issues|overview|releases|alerts|projects|tokens|admin|login|setup)(/.*)?}")
+    @Path("{page: (issues|overview|releases|insights|alerts|projects|tokens|admin|login|setup)(/.*)?}")
     @Produces(MediaType.TEXT_HTML)
     public Response page() {
         return shell();

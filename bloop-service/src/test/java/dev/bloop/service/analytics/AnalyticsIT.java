@@ -237,7 +237,11 @@ class AnalyticsIT {
                 } else {
                     assertThat(got.get("rate_change_pct").asDouble()).isCloseTo(want.changePct(), within(1e-9));
                 }
-                assertThat(got.get("impact_score").asDouble()).isCloseTo(want.impact(), within(1e-9));
+                if (want.impact() == null) {
+                    assertThat(got.get("impact_score").isNull()).isTrue();
+                } else {
+                    assertThat(got.get("impact_score").asDouble()).isCloseTo(want.impact(), within(1e-9));
+                }
             }
         }
         JsonNode all = ok("/v1/analytics/releases");

@@ -243,7 +243,7 @@ class AnalyticsStatisticsTest {
         assertThat(one.regressions()).isZero();
         assertThat(one.exposureHours()).isCloseTo(exposureOne, within(1e-12));
         assertThat(one.rateChangePct()).isNull();
-        assertThat(one.impactScore()).isCloseTo(20.0, within(1e-12));
+        assertThat(one.impactScore()).as("the first release has nothing to compare with").isNull();
 
         ReleaseImpact two = r.releases().get(1);
         double exposureTwo = (H + 10) / (double) H;

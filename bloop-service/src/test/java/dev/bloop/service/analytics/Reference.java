@@ -207,7 +207,7 @@ final class Reference {
     }
 
     record Release(String release, long firstSeen, long lastSeen, long events, long issues, long newIssues,
-                   long regressions, double exposureHours, double perHour, Double changePct, double impact) {
+                   long regressions, double exposureHours, double perHour, Double changePct, Double impact) {
     }
 
     /** Releases in order of first event; REGRESSED came back with its first event after being resolved. */
@@ -249,7 +249,8 @@ final class Reference {
             double exposure = Math.max(1.0, (s[1] - s[0]) / 3_600_000.0);
             double perHour = s[2] / exposure;
             Double change = previous == null ? null : (perHour - previous.perHour()) / previous.perHour() * 100.0;
-            double impact = fresh * 10.0 + regressions * 5.0 + (change == null ? 0 : Math.max(0, change)) / 10.0;
+            Double impact = previous == null ? null
+                    : fresh * 10.0 + regressions * 5.0 + (change == null ? 0 : Math.max(0, change)) / 10.0;
             Release r = new Release(rel, s[0], s[1], s[2], issues.get(rel).size(), fresh, regressions, exposure,
                     perHour, change, impact);
             out.add(r);
