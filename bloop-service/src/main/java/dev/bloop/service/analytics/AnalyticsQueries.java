@@ -45,6 +45,10 @@ final class AnalyticsQueries {
     record NewRow(long gid, String fingerprint, long recentCount, long firstSeen) {
     }
 
+    /** Both lists of the spikes answer, from one pass over the window. */
+    record SpikeRows(List<SpikeRow> spikes, List<NewRow> fresh) {
+    }
+
     /**
      * Per issue with events in the recent hours {@code [recentLo, hi]}: the baseline runs from the
      * issue's first event (in the filtered environment), or the window's start {@code lo} when that
@@ -52,8 +56,8 @@ final class AnalyticsQueries {
      * {@code minBaseline} baseline hours get, for each recent hour, z = (count − mean) / max(sd, 1),
      * and their best hour is kept when z reaches the threshold; the others are new.
      */
-    static List<SpikeRow> spikes(DuckDb.Session s, int pid, Integer envId, int lo, int hi, int recentLo,
-                                 int minBaseline, double threshold, int limit) throws SQLException {
+    static SpikeRows spikes(DuckDb.Session s, int pid, Integer envId, int lo, int hi, int recentLo,
+                            int minBaseline, double threshold, int limit) throws SQLException {
         String sql = baselines(envId) + """
                 , scored AS (
                     SELECT b.gid, p.hr, p.c, b.n, b.s1 / b.n AS mean,
@@ -64,12 +68,21 @@ final class AnalyticsQueries {
                     SELECT *, (c - mean) / greatest(sd, 1.0) AS z,
                            row_number() OVER (PARTITION BY gid ORDER BY (c - mean) / greatest(sd, 1.0) DESC, hr DESC) AS rk
                     FROM scored
+                ), spikes AS (
+                    SELECT 'spike' AS kind, r.gid, g.fingerprint, r.hr, r.c, r.n, r.mean, r.sd, r.z, 0 AS fs
+                    FROM ranked r JOIN groups g ON g.gid = r.gid AND g.pid = ?
+                    WHERE r.rk = 1 AND r.z >= ?
+                    ORDER BY r.z DESC, g.fingerprint
+                    LIMIT ?
+                ), fresh AS (
+                    SELECT 'new' AS kind, b.gid, g.fingerprint, 0 AS hr, b.recent AS c, b.n, 0.0 AS mean, 0.0 AS sd,
+                           0.0 AS z, b.fs
+                    FROM base b JOIN groups g ON g.gid = b.gid AND g.pid = ?
+                    WHERE b.n < ?
+                    ORDER BY b.recent DESC, g.fingerprint
+                    LIMIT ?
                 )
-                SELECT r.gid, g.fingerprint, r.hr, r.c, r.n, r.mean, r.sd, r.z
-                FROM ranked r JOIN groups g ON g.gid = r.gid AND g.pid = ?
-                WHERE r.rk = 1 AND r.z >= ?
-                ORDER BY r.z DESC, g.fingerprint
-                LIMIT ?
+                SELECT * FROM spikes UNION ALL SELECT * FROM fresh
                 """;
         PreparedStatement ps = s.prepare(sql);
         int i = bindBaselines(ps, pid, envId, lo, hi, recentLo);
@@ -77,38 +90,26 @@ final class AnalyticsQueries {
         ps.setInt(i++, minBaseline);
         ps.setInt(i++, pid);
         ps.setDouble(i++, threshold);
-        ps.setInt(i, limit);
-        List<SpikeRow> rows = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                rows.add(new SpikeRow(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getInt(5),
-                        rs.getDouble(6), rs.getDouble(7), rs.getDouble(8)));
-            }
-        }
-        return rows;
-    }
-
-    static List<NewRow> newIssues(DuckDb.Session s, int pid, Integer envId, int lo, int hi, int recentLo,
-                                  int minBaseline, int limit) throws SQLException {
-        String sql = baselines(envId) + """
-                SELECT b.gid, g.fingerprint, b.recent, b.fs
-                FROM base b JOIN groups g ON g.gid = b.gid AND g.pid = ?
-                WHERE b.n < ?
-                ORDER BY b.recent DESC, g.fingerprint
-                LIMIT ?
-                """;
-        PreparedStatement ps = s.prepare(sql);
-        int i = bindBaselines(ps, pid, envId, lo, hi, recentLo);
+        ps.setInt(i++, limit);
         ps.setInt(i++, pid);
         ps.setInt(i++, minBaseline);
         ps.setInt(i, limit);
-        List<NewRow> rows = new ArrayList<>();
+        List<SpikeRow> spikes = new ArrayList<>();
+        List<NewRow> fresh = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(new NewRow(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                if (rs.getString(1).equals("spike")) {
+                    spikes.add(new SpikeRow(rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getLong(5), rs.getInt(6),
+                            rs.getDouble(7), rs.getDouble(8), rs.getDouble(9)));
+                } else {
+                    fresh.add(new NewRow(rs.getLong(2), rs.getString(3), rs.getLong(5), rs.getLong(10)));
+                }
             }
         }
-        return rows;
+        // UNION ALL keeps no order: each list is put back in its own.
+        spikes.sort(java.util.Comparator.comparingDouble(SpikeRow::z).reversed().thenComparing(SpikeRow::fingerprint));
+        fresh.sort(java.util.Comparator.comparingLong(NewRow::recentCount).reversed().thenComparing(NewRow::fingerprint));
+        return new SpikeRows(spikes, fresh);
     }
 
     /**

@@ -127,10 +127,10 @@ final class AnalyticsService {
             List<AnalyticsQueries.SpikeRow> rows = new ArrayList<>();
             List<AnalyticsQueries.NewRow> news = new ArrayList<>();
             Map<Long, long[]> series = query(s -> {
-                rows.addAll(AnalyticsQueries.spikes(s, pid, env, lo, hi, recentLo, config.getMinBaselineHours(),
-                        config.getZscoreThreshold(), ask.limit()));
-                news.addAll(AnalyticsQueries.newIssues(s, pid, env, lo, hi, recentLo, config.getMinBaselineHours(),
-                        ask.limit()));
+                AnalyticsQueries.SpikeRows found = AnalyticsQueries.spikes(s, pid, env, lo, hi, recentLo,
+                        config.getMinBaselineHours(), config.getZscoreThreshold(), ask.limit());
+                rows.addAll(found.spikes());
+                news.addAll(found.fresh());
                 List<Long> gids = new ArrayList<>();
                 rows.forEach(r -> gids.add(r.gid()));
                 news.forEach(r -> gids.add(r.gid()));

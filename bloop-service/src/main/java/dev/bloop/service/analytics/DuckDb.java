@@ -109,6 +109,10 @@ final class DuckDb implements AutoCloseable {
         p.setProperty("memory_limit", config.getMemoryLimit().toKibibytes() + "KiB");
         p.setProperty("threads", Integer.toString(config.getThreads()));
         p.setProperty("temp_directory", spillDir.toString());
+        // Give memory back to the system after each task instead of keeping up to 128 MiB of it for
+        // the next one: bloop lives in a small RSS budget and analytics queries are occasional.
+        p.setProperty("allocator_flush_threshold", "4MiB");
+        p.setProperty("allocator_bulk_deallocation_flush_threshold", "16MiB");
         // Insertion order is never relied on (every answer is ordered explicitly); keeping it costs memory.
         p.setProperty("preserve_insertion_order", "false");
         // Offline and SQL never comes from users, but a query has no business reading files either.
