@@ -37,6 +37,7 @@ public class AnalyticsConfig {
     @Min(2) @Max(336) private int minBaselineHours = 12;
     @Min(2) @Max(720) private int minActiveHours = 6;
     @DecimalMin(value = "0", inclusive = false) @DecimalMax("1") private double minCorrelation = 0.7;
+    @Min(2) @Max(5_000) private int maxCorrelatedIssues = 200;
 
     @JsonProperty("enabled")
     public boolean isEnabled() {
@@ -155,6 +156,17 @@ public class AnalyticsConfig {
     @JsonProperty("min_active_hours")
     public void setMinActiveHours(int minActiveHours) {
         this.minActiveHours = minActiveHours;
+    }
+
+    /** Correlations are computed among this many issues at most: those with the most events in the window. */
+    @JsonProperty("max_correlated_issues")
+    public int getMaxCorrelatedIssues() {
+        return maxCorrelatedIssues;
+    }
+
+    @JsonProperty("max_correlated_issues")
+    public void setMaxCorrelatedIssues(int maxCorrelatedIssues) {
+        this.maxCorrelatedIssues = maxCorrelatedIssues;
     }
 
     /** Pairs whose |r| is below this are not reported. */

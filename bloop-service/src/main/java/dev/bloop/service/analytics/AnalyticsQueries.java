@@ -254,9 +254,11 @@ final class AnalyticsQueries {
      * pairs with u_a·u_b ≥ min_correlation can reach it (negatively); they are found by comparing u
      * values instead of multiplying every pair's series. Issues whose series is constant are left out
      * (r is undefined). Sums are 64-bit integers until the final division, so r is exact to a double.
+     * Only the {@code maxIssues} issues with the most events in the window take part, which bounds the
+     * pairs (and the memory) of a window with thousands of active issues.
      */
     static List<PairRow> correlations(DuckDb.Session s, int pid, Integer envId, int lo, int hi, int minActive,
-                                      double minR, int limit) throws SQLException {
+                                      int maxIssues, double minR, int limit) throws SQLException {
         long n = hi - lo + 1;
         PreparedStatement ps = s.prepare("""
                 WITH per AS (
@@ -267,6 +269,7 @@ final class AnalyticsQueries {
                 ), q AS (
                     SELECT gid, count(*) AS active, CAST(sum(c) AS BIGINT) AS s1, CAST(sum(c * c) AS BIGINT) AS s2
                     FROM per GROUP BY gid HAVING count(*) >= ?
+                    ORDER BY s1 DESC, gid LIMIT ?
                 ), st AS (
                     SELECT gid, active, s1, sqrt(CAST(? * s2 - s1 * s1 AS DOUBLE)) AS d,
                            s1 / sqrt(CAST(? * s2 - s1 * s1 AS DOUBLE)) AS u
@@ -302,6 +305,7 @@ final class AnalyticsQueries {
         ps.setInt(i++, hi);
         i = bindEnv(ps, i, envId);
         ps.setInt(i++, minActive);
+        ps.setInt(i++, maxIssues);
         ps.setLong(i++, n);
         ps.setLong(i++, n);
         ps.setLong(i++, n);

@@ -125,6 +125,8 @@ public final class AnalyticsResource {
             return work.get();
         } catch (AnalyticsService.NotReady e) {
             throw unavailable(e.getMessage(), 5);
+        } catch (AnalyticsService.TooBig e) {
+            throw unavailable(e.getMessage(), 30);
         } catch (DuckDb.TimedOut e) {
             throw unavailable(e.getMessage() + "; try a shorter window (hours)", 30);
         }

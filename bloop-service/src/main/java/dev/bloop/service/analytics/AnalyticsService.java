@@ -98,11 +98,24 @@ final class AnalyticsService {
         return snap;
     }
 
-    /** Runs DuckDB work, turning a failure into an unchecked one (the mappers answer it). */
+    /** A query DuckDB could not run within its limits (memory): the server's limit, not the caller's fault. */
+    static final class TooBig extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooBig(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Runs DuckDB work; running out of DuckDB's memory is answered 503 (see the resource), anything else is a bug. */
     private <T> T query(DuckDb.Work<T> work) {
         try {
             return duck.query(work);
         } catch (SQLException e) {
+            if (String.valueOf(e.getMessage()).contains("Out of Memory")) {
+                throw new TooBig("the analytics query needs more memory than analytics.memory_limit ("
+                        + config.getMemoryLimit() + "); try a shorter window (hours) or raise the limit", e);
+            }
             throw new IllegalStateException("analytics query failed: " + e.getMessage(), e);
         }
     }
@@ -194,7 +207,8 @@ final class AnalyticsService {
         List<CorrelatedPair> pairs = new ArrayList<>();
         if (pid != null && (ask.environment() == null || env != null)) {
             List<AnalyticsQueries.PairRow> rows = query(s -> AnalyticsQueries.correlations(s, pid, env, lo, hi,
-                    config.getMinActiveHours(), config.getMinCorrelation(), ask.limit()));
+                    config.getMinActiveHours(), config.getMaxCorrelatedIssues(), config.getMinCorrelation(),
+                    ask.limit()));
             List<Long> gids = new ArrayList<>();
             rows.forEach(r -> {
                 gids.add(r.gidA());
