@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Writes pre-signed ingest requests for wrk: one line per request, "<hex signature>\t<json body>".
 
-usage: gen_requests.py SECRET single|batch COUNT OUT [GROUPS]
+usage: gen_requests.py SECRET single|batch|simple|simple-batch COUNT OUT [GROUPS]
 Events vary their numbers, ids and releases the way real traffic does, so grouping and the
 per-release/per-environment aggregates do real work; GROUPS distinct bugs (default 200).
+simple and simple-batch events have no stack and no metadata (grouped by route).
 """
 import hashlib
 import hmac
@@ -32,6 +33,19 @@ def event(rng, groups):
     }
 
 
+def simple_event(rng, groups):
+    bug = rng.randrange(groups)
+    return {
+        "timestamp": int(time.time() * 1000),
+        "source": "api",
+        "environment": "prod",
+        "release": "2.0.%d" % (bug % 3),
+        "error_type": "TimeoutError",
+        "message": "upstream %d timed out after %d ms" % (bug, rng.randrange(10**4)),
+        "route_or_procedure": "/api/v1/items/%d" % bug,
+    }
+
+
 def main():
     secret, kind, count, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     groups = int(sys.argv[5]) if len(sys.argv) > 5 else 200
@@ -40,6 +54,10 @@ def main():
         for _ in range(count):
             if kind == "batch":
                 payload = {"events": [event(rng, groups) for _ in range(50)]}
+            elif kind == "simple-batch":
+                payload = {"events": [simple_event(rng, groups) for _ in range(50)]}
+            elif kind == "simple":
+                payload = simple_event(rng, groups)
             else:
                 payload = event(rng, groups)
             body = json.dumps(payload, separators=(",", ":"))

@@ -33,7 +33,7 @@ until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null; do
   kill -0 $pid 2>/dev/null || { echo "server died:"; tail -20 "$work/server.log"; exit 1; }
   sleep 0.05
 done
-java_pid=$(pgrep -f "bloop-service.jar server" | head -1)
+java_pid=$pid # bin/bloop execs java
 echo "startup_s=$(awk "BEGIN{print ($(date +%s%N)-$start_ns)/1e9}")"
 sleep 2
 rss() { awk '/VmRSS/{print int($2/1024)}' /proc/$java_pid/status; }

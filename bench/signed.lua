@@ -23,10 +23,26 @@ request = function()
   return wrk.format("POST", nil, {["Content-Type"] = "application/json", ["X-Signature"] = sigs[i]}, bodies[i])
 end
 
+-- Counts answers by status (wrk's own summary lumps every non-2xx together); per thread, summed in done.
+local threads = {}
+setup = function(thread)
+  table.insert(threads, thread)
+end
+s429, s5xx = 0, 0
+response = function(status, headers, body)
+  if status == 429 then s429 = s429 + 1 elseif status >= 500 then s5xx = s5xx + 1 end
+end
+
 done = function(summary, latency, requests)
   io.write(string.format("BENCH requests=%d duration_s=%.2f non2xx=%d errors=%d rps=%.0f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
     summary.requests, summary.duration / 1e6,
     summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
     summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+  local t429, t5xx = 0, 0
+  for _, t in ipairs(threads) do
+    t429 = t429 + (t:get("s429") or 0)
+    t5xx = t5xx + (t:get("s5xx") or 0)
+  end
+  io.write(string.format("BENCH_STATUS s429=%d s5xx=%d\n", t429, t5xx))
 end

@@ -39,9 +39,9 @@ install() {
 install
 echo "sdks/react-native: dependencies ready after $((SECONDS - started)) s"
 
-# Types: the SDK and the example against the real react-native/react types (as Metro sees them),
-# the tests with Node's and jest's; then the CommonJS build (lib/) the child-process tests run.
-npx tsc -p tsconfig.json
+# Types: the SDK, the example and the tests against the real react-native and react types (tsc
+# --noEmit); then the CommonJS build (lib/, type-checked again with the stricter unused-locals
+# rule) that the child-process tests run.
 npx tsc -p tsconfig.test.json --noEmit
 rm -rf lib
 npx tsc -p tsconfig.build.json

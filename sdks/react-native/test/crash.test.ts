@@ -72,6 +72,7 @@ test("bloop reachable: the crash is delivered before the app dies, and not again
   const storage = join(dir, "storage.json");
   const crashed = await runApp({
     APP_SDK: "1", APP_ACTION: "crash", BLOOP_ENDPOINT: server.url, BLOOP_SECRET: SECRET, APP_STORAGE: storage,
+    SHUTDOWN_TIMEOUT: "10000", // the bound: the app goes on dying as soon as the event is sent
   });
   expect(crashed.signal).toBe("SIGKILL");
   expect(line(crashed, "RN_DEFAULT_HANDLER")).toBeDefined();

@@ -71,7 +71,7 @@ describe("ErrorUtils global handler", () => {
   test("fatal (release build): captured with fatal recorded, persisted first, flushed, then the previous handler", async () => {
     const prev = previousHandler();
     const storage = recordingStorage();
-    start({ storage });
+    start({ storage, shutdownTimeout: 10000 }); // the bound; it goes on as soon as the event is sent
     let error: unknown;
     try {
       payNow();

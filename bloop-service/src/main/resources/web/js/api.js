@@ -39,16 +39,31 @@ export async function api(method, path, body) {
   return data;
 }
 
-// The project the dashboard is looking at; project-scoped calls carry it as project_id.
+// The project the dashboard is looking at: API calls carry its id as project_id, dashboard URLs
+// its slug as project (so a link shared with a teammate opens the same project).
 let currentProject = null;
+let currentSlug = null;
 
-export function setProject(id) {
+export function setProject(id, slug) {
   currentProject = id;
+  currentSlug = slug || null;
 }
 
 export function scoped(path) {
   if (!currentProject) return path;
   return `${path}${path.includes('?') ? '&' : '?'}project_id=${encodeURIComponent(currentProject)}`;
+}
+
+// A dashboard URL in the selected project: link('/issues', {status: 'any'}) → /issues?status=any&project=web.
+// Values may be arrays (repeated parameters); empty values are left out.
+export function link(path, params) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) {
+    for (const one of Array.isArray(v) ? v : [v]) if (one !== undefined && one !== null && one !== '') p.append(k, String(one));
+  }
+  if (currentSlug) p.set('project', currentSlug);
+  const q = p.toString();
+  return q ? `${path}?${q}` : path;
 }
 
 // GET returning the body and the X-Total-Count header, for paginated lists.

@@ -4,7 +4,7 @@
 // issue page. When analytics is switched off the server's sentence says how to turn it on.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
-import { api, scoped } from '../api.js';
+import { api, link, scoped } from '../api.js';
 import { ago, count, html, Link, Loading, Problem, Status, when } from '../ui.js';
 
 const WINDOWS = [[24, '24 hours'], [72, '3 days'], [168, '7 days'], [336, '14 days'], [720, '30 days']];
@@ -63,7 +63,7 @@ export function Sparkline({ values, width = 160, height = 28 }) {
 }
 
 function Issue({ fingerprint, type, message, navigate }) {
-  return html`<${Link} to=${`/issues/${fingerprint}`} navigate=${navigate}>
+  return html`<${Link} to=${link(`/issues/${fingerprint}`)} navigate=${navigate}>
     <strong>${type}</strong> <span class="message">${message}</span></${Link}>`;
 }
 
@@ -144,7 +144,7 @@ function Releases({ data, navigate }) {
       <th class="num">Issues</th><th class="num">New</th><th class="num">Regressions</th><th class="num">Events / h</th>
       <th class="num">vs previous</th><th class="num">Impact</th></tr></thead>
       <tbody>${data.releases.map((r) => html`<tr data-release=${r.release} class=${r === worst && r.impact_score > 0 ? 'worst' : ''}>
-        <td><${Link} to=${`/releases/${encodeURIComponent(r.release)}`} navigate=${navigate}>${r.release}</${Link}></td>
+        <td><${Link} to=${link(`/releases/${encodeURIComponent(r.release)}`)} navigate=${navigate}>${r.release}</${Link}></td>
         <td class="small">${when(r.first_seen)}</td><td class="num">${count(r.events)}</td><td class="num">${count(r.issues)}</td>
         <td class="num">${count(r.new_issues)}</td><td class="num">${count(r.regressions)}</td>
         <td class="num">${fixed(r.events_per_hour)}</td><td class="num">${pct(r.rate_change_pct)}</td>
@@ -180,10 +180,7 @@ export function Insights({ navigate, project }) {
   const choose = (h, env) => {
     setHours(h);
     setEnvironment(env);
-    const next = new URLSearchParams(window.location.search);
-    next.set('hours', h);
-    if (env) next.set('environment', env); else next.delete('environment');
-    window.history.replaceState(null, '', `/insights?${next}`);
+    window.history.replaceState(null, '', link('/insights', { hours: h, environment: env }));
   };
   const asOf = spikes.data && spikes.data.as_of;
   return html`<section id="insights">

@@ -1,43 +1,240 @@
-// The issue stream (filters, sorts, pages, live counts) and the issue page.
-import { useEffect, useState } from 'preact/hooks';
-import { api, page, scoped } from '../api.js';
-import { ago, count, Empty, html, Link, Loading, Problem, Status, TrendChart, useLoad, when } from '../ui.js';
-import { FirstEvent } from './projects.js';
+// The issue stream (filters with the values that exist, sorts, pages, live counts) and the issue page.
+// The stream's state lives in its URL: a reload, Back, a shared link or "← Issues" shows the same list.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, link, page, scoped } from '../api.js';
+import { Ago, ago, Bars, count, Empty, html, Link, Loading, Meta, plural, Problem, Status, TrendCard, useLoad,
+  useTitle, when } from '../ui.js';
+import { FirstEvent } from './setup.js';
+import { frameSummary, Stack } from './stack.js';
 
 const PAGE = 50;
-const FILTERS = ['status', 'environment', 'release', 'source', 'route', 'q'];
+const STATUSES = ['unresolved', 'resolved', 'ignored', 'muted'];
+const PICKERS = [['environment', 'Environment'], ['release', 'Release'], ['source', 'Source'], ['route', 'Route']];
+const PERIODS = [['1h', 'last hour', 3600e3], ['24h', 'last 24 h', 86400e3], ['7d', 'last 7 days', 7 * 86400e3],
+  ['30d', 'last 30 days', 30 * 86400e3]];
 
-function query(filters, sort, offset) {
+// The stream as its URL says it: status (unresolved unless said), the four value filters (each a
+// list), search, last-seen range (a period or since/until), sort and offset.
+export function readStream(search) {
+  const p = new URLSearchParams(search);
+  const status = p.get('status');
+  const s = {
+    // "status=" (present, empty) is how older links said "any status"
+    status: status === 'any' || status === '' ? 'any' : STATUSES.includes(status) ? status : 'unresolved',
+    q: p.get('q') || '',
+    sort: ['last_seen', 'first_seen', 'total_count'].includes(p.get('sort')) ? p.get('sort') : 'last_seen',
+    period: PERIODS.some(([k]) => k === p.get('period')) ? p.get('period') : '',
+    since: p.get('since') || '',
+    until: p.get('until') || '',
+    offset: Math.max(0, Number(p.get('offset')) || 0),
+  };
+  for (const [k] of PICKERS) s[k] = p.getAll(k).filter(Boolean);
+  return s;
+}
+
+// The dashboard URL's parameters of a stream state (defaults left out, "any" kept).
+function params(s) {
+  const out = { status: s.status === 'unresolved' ? '' : s.status, q: s.q, period: s.period, since: s.since,
+    until: s.until, sort: s.sort === 'last_seen' ? '' : s.sort, offset: s.offset || '' };
+  for (const [k] of PICKERS) out[k] = s[k];
+  return out;
+}
+
+// The API query of a stream state; a period becomes a since of now.
+function apiQuery(s) {
   const p = new URLSearchParams();
-  for (const f of FILTERS) if (filters[f]) p.set(f, filters[f]);
-  p.set('sort', sort);
+  if (s.status !== 'any') p.set('status', s.status);
+  if (s.q) p.set('q', s.q);
+  for (const [k] of PICKERS) for (const v of s[k]) p.append(k, v);
+  const period = PERIODS.find(([k]) => k === s.period);
+  if (period) p.set('since', String(Date.now() - period[2]));
+  else {
+    if (s.since) p.set('since', s.since);
+    if (s.until) p.set('until', s.until);
+  }
+  p.set('sort', s.sort);
   p.set('limit', String(PAGE));
-  p.set('offset', String(offset));
+  p.set('offset', String(s.offset));
   return p.toString();
 }
 
-function readFilters() {
-  const p = new URLSearchParams(window.location.search);
-  const filters = {};
-  for (const f of FILTERS) filters[f] = p.get(f) || '';
-  if (!p.has('status')) filters.status = 'unresolved';
-  return { filters, sort: p.get('sort') || 'last_seen', offset: Number(p.get('offset') || 0) };
+function narrowed(s) {
+  return Boolean(s.q || s.period || s.since || s.until || PICKERS.some(([k]) => s[k].length));
 }
 
-export function IssueStream({ navigate, project }) {
-  const initial = readFilters();
-  const [filters, setFilters] = useState(initial.filters);
-  const [draft, setDraft] = useState(initial.filters);
-  const [sort, setSort] = useState(initial.sort);
-  const [offset, setOffset] = useState(initial.offset);
+// The last stream URL seen in each project: where "← Issues" goes back to.
+const lastStream = new Map();
+
+export function streamLink(project) {
+  return (project && lastStream.get(project.id)) || link('/issues');
+}
+
+export function issueLink(fingerprint) {
+  return link(`/issues/${encodeURIComponent(fingerprint)}`);
+}
+
+// A filter offering the values that exist (with counts), several at once, found by typing any part
+// of a value in any case.
+function Picker({ name, label, values, selected, onChange, onOpen }) {
+  const [open, setOpen] = useState(false);
+  const [find, setFind] = useState('');
+  const ref = useRef(null);
+  useEffect(() => {
+    if (!open) return undefined;
+    const outside = (e) => {
+      if (ref.current && !ref.current.contains(e.target)) setOpen(false);
+    };
+    const escape = (e) => e.key === 'Escape' && setOpen(false);
+    document.addEventListener('mousedown', outside);
+    document.addEventListener('keydown', escape);
+    return () => {
+      document.removeEventListener('mousedown', outside);
+      document.removeEventListener('keydown', escape);
+    };
+  }, [open]);
+  const known = values || [];
+  const all = [...known, ...selected.filter((v) => !known.some((k) => k.value === v)).map((v) => ({ value: v }))];
+  const needle = find.trim().toLowerCase();
+  const shown = all.filter((v) => !needle || v.value.toLowerCase().includes(needle));
+  const flip = (v) => onChange(selected.includes(v) ? selected.filter((x) => x !== v) : [...selected, v]);
+  const summary = selected.length === 0 ? 'all' : selected.length === 1 ? selected[0] : `${selected.length} selected`;
+  return html`<div class=${`picker${selected.length ? ' on' : ''}`} id=${`filter-${name}`} ref=${ref}>
+    <span class="picker-label">${label}</span>
+    <button type="button" class="picker-button" aria-haspopup="listbox" aria-expanded=${open}
+      onClick=${() => { if (!open && onOpen) onOpen(); setOpen(!open); }}>${summary} ▾</button>
+    ${open ? html`<div class="pop">
+      <input type="search" class="picker-find" placeholder=${`Find ${label.toLowerCase()}…`} value=${find} autofocus
+        aria-label=${`Find ${label.toLowerCase()}`} onInput=${(e) => setFind(e.target.value)} />
+      ${values === null ? html`<${Loading} />` : shown.length === 0
+        ? html`<p class="muted small">${all.length ? 'No value matches.' : `No ${label.toLowerCase()} in this project yet.`}</p>` : null}
+      <ul role="listbox" aria-multiselectable="true">${shown.map((v) => html`<li><label>
+        <input type="checkbox" value=${v.value} checked=${selected.includes(v.value)} onChange=${() => flip(v.value)} />
+        <span class="value">${v.value}</span>
+        ${v.issues !== undefined ? html`<span class="muted small">${plural(v.issues, 'issue')}, ${plural(v.events, 'event')}</span>` : null}
+      </label></li>`)}</ul>
+      ${selected.length ? html`<button type="button" class="link" onClick=${() => onChange([])}>Any ${label.toLowerCase()}</button>` : null}
+    </div>` : null}
+  </div>`;
+}
+
+function toLocalInput(ms) {
+  if (!ms) return '';
+  const d = new Date(Number(ms));
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+}
+
+function fromLocalInput(value) {
+  return value ? String(new Date(value).getTime()) : '';
+}
+
+// Every control applies at once: choosing a value, a status, a range or a sort, or pausing while typing.
+function Filters({ s, go, facets, reloadFacets }) {
+  const [q, setQ] = useState(s.q);
+  const [customOpen, setCustomOpen] = useState(false);
+  const typing = useRef(null);
+  const range = s.since || s.until || customOpen ? 'custom' : s.period;
+  // Drafts, so that a re-render (the live refresh) never wipes what is being typed.
+  const [from, setFrom] = useState(toLocalInput(s.since));
+  const [to, setTo] = useState(toLocalInput(s.until));
+  useEffect(() => setQ(s.q), [s.q]);
+  useEffect(() => setFrom(toLocalInput(s.since)), [s.since]);
+  useEffect(() => setTo(toLocalInput(s.until)), [s.until]);
+  useEffect(() => () => clearTimeout(typing.current), []);
+  // The search applies on Enter, or after a pause in typing.
+  const type = (value) => {
+    setQ(value);
+    clearTimeout(typing.current);
+    typing.current = setTimeout(() => go({ q: value }), 400);
+  };
+  const submit = (e) => {
+    e.preventDefault();
+    clearTimeout(typing.current);
+    go({ q });
+  };
+  const chooseRange = (v) => {
+    setCustomOpen(v === 'custom');
+    if (v !== 'custom') go({ period: v, since: '', until: '' });
+  };
+  const clear = () => {
+    clearTimeout(typing.current);
+    setQ('');
+    setCustomOpen(false);
+    go({ status: 'unresolved', q: '', period: '', since: '', until: '', sort: 'last_seen', environment: [], release: [],
+      source: [], route: [] });
+  };
+  const dirty = narrowed(s) || s.status !== 'unresolved' || s.sort !== 'last_seen';
+  return html`<form id="filters" class="filters" role="search" onSubmit=${submit}>
+    <label class="search">Search <input id="filter-q" type="search" value=${q} placeholder="type or message"
+      onInput=${(e) => type(e.target.value)} /></label>
+    <label>Status <select id="filter-status" value=${s.status} onChange=${(e) => go({ status: e.target.value })}>
+      ${STATUSES.map((x) => html`<option value=${x}>${x}</option>`)}<option value="any">any</option>
+    </select></label>
+    ${PICKERS.map(([k, label]) => html`<${Picker} name=${k} label=${label} values=${facets ? facets[k] : null}
+      selected=${s[k]} onChange=${(v) => go({ [k]: v })} onOpen=${reloadFacets} />`)}
+    <label>Last seen <select id="filter-period" value=${range} onChange=${(e) => chooseRange(e.target.value)}>
+      <option value="">any time</option>${PERIODS.map(([k, text]) => html`<option value=${k}>${text}</option>`)}
+      <option value="custom">between…</option></select></label>
+    ${range === 'custom' ? html`<label>From <input id="filter-since" type="datetime-local" value=${from}
+        onInput=${(e) => setFrom(e.target.value)} onChange=${(e) => go({ period: '', since: fromLocalInput(e.target.value) })} /></label>
+      <label>To <input id="filter-until" type="datetime-local" value=${to}
+        onInput=${(e) => setTo(e.target.value)} onChange=${(e) => go({ period: '', until: fromLocalInput(e.target.value) })} /></label>` : null}
+    <label>Sort <select id="sort" value=${s.sort} onChange=${(e) => go({ sort: e.target.value })}>
+      <option value="last_seen">last seen</option><option value="first_seen">first seen</option>
+      <option value="total_count">events</option></select></label>
+    <button id="filter-clear" type="button" disabled=${!dirty} onClick=${clear}>Clear</button>
+  </form>`;
+}
+
+function IssueRow({ g, s, navigate }) {
+  const frame = g.top_frame ? frameSummary(g.top_frame) : null;
+  const release = s.release.length === 1 ? s.release[0] : g.last_release;
+  return html`<tr data-fingerprint=${g.fingerprint}>
+    <td class="issue"><${Link} to=${issueLink(g.fingerprint)} navigate=${navigate} class="title">
+        <span class="type">${g.error_type}</span>
+        ${frame ? html`<span class="culprit"><span class="in"> in </span><code>${frame.fn}</code>${frame.file ? html`<span class="file">${` · ${frame.file}`}</span>` : null}</span>` : null}
+        <span class="message">${g.message}</span></${Link}>
+      <${Meta} class="muted small meta" parts=${[g.source, g.route_or_procedure || g.screen, (g.environments || []).join(', ')]} /></td>
+    <td class="status-cell"><${Status} status=${g.status} /></td>
+    <td class="num count">${count(g.total_count)}<span class="unit">${g.total_count === 1 ? ' event' : ' events'}</span></td>
+    <td class="time last"><${Ago} ms=${g.last_seen} /></td>
+    <td class="time first"><${Ago} ms=${g.first_seen} /></td>
+    ${s.release.length > 1 ? null : html`<td class="release">${release}</td>`}</tr>`;
+}
+
+function NothingHere({ s, project, go, navigate }) {
+  const [all] = useLoad(() => page(scoped('/v1/errors?limit=1')), [project && project.id]);
+  if (narrowed(s)) {
+    return html`<${Empty} title="No issues match these filters" id="no-match"><p>${'Change a filter, or '}<button type="button"
+      class="link" onClick=${() => go({ q: '', period: '', since: '', until: '', environment: [], release: [], source: [],
+        route: [] })}>clear them</button>.</p></${Empty}>`;
+  }
+  if (!all) return html`<${Loading} />`;
+  if (all.total === 0) return html`<${FirstEvent} project=${project} />`;
+  return html`<${Empty} title=${s.status === 'any' ? 'No issues' : `No ${s.status} issues`} id="all-done">
+    <p>${project.name} has ${plural(all.total, 'issue')}, none of them ${s.status}.</p>
+    <p><${Link} to=${link('/issues', { status: 'any' })} navigate=${navigate}>Show every issue</${Link}></p></${Empty}>`;
+}
+
+export function IssueStream({ path, navigate, project }) {
+  const search = path.includes('?') ? path.slice(path.indexOf('?')) : '';
+  const s = readStream(search);
+  const key = new URLSearchParams(params(s)).toString() + JSON.stringify(PICKERS.map(([k]) => s[k]));
   const [result, setResult] = useState(null);
   const [error, setError] = useState(null);
+  const [facets, , reloadFacets] = useLoad(() => api('GET', scoped('/v1/errors/facets')), [project && project.id]);
+  useTitle(s.status === 'any' ? 'Issues' : `${s.status[0].toUpperCase()}${s.status.slice(1)} issues`, project && project.name);
+  useEffect(() => {
+    // One address per list: the same parameters in the same order, so it can be compared and shared.
+    const canonical = link('/issues', params(s));
+    lastStream.set(project.id, canonical);
+    if (window.location.pathname === '/issues' && window.location.pathname + window.location.search !== canonical) {
+      navigate(canonical, { replace: true, scroll: false });
+    }
+  }, [key, project && project.id]);
 
   useEffect(() => {
     let live = true;
-    const q = query(filters, sort, offset);
-    window.history.replaceState(null, '', `/issues?${q}`);
-    const load = () => page(scoped(`/v1/errors?${q}`)).then((r) => live && (setResult(r), setError(null)),
+    const load = () => page(scoped(`/v1/errors?${apiQuery(s)}`)).then((r) => live && (setResult(r), setError(null)),
       (e) => live && setError(e));
     load();
     const timer = setInterval(load, 10000); // live counts
@@ -45,61 +242,151 @@ export function IssueStream({ navigate, project }) {
       live = false;
       clearInterval(timer);
     };
-  }, [filters, sort, offset, project && project.id]);
+  }, [key, project && project.id]);
 
-  const apply = (e) => {
-    e.preventDefault();
-    setOffset(0);
-    setFilters({ ...draft });
-  };
-  const field = (name, label, placeholder) => html`<label>${label}
-    <input id=${`filter-${name}`} value=${draft[name]} placeholder=${placeholder}
-      onInput=${(e) => setDraft({ ...draft, [name]: e.target.value })} /></label>`;
-
-  return html`<section>
+  // A change of filters starts at the first page; a change of page starts at the top of the page.
+  // Both start from the address as it is now (a timer's closure may hold an older state).
+  const now = () => readStream(window.location.search);
+  const go = (changes) => navigate(link('/issues', params({ ...now(), offset: 0, ...changes })), { scroll: false });
+  const toPage = (offset) => navigate(link('/issues', params({ ...now(), offset })));
+  const shown = result && result.rows;
+  return html`<section id="stream">
     <h2>Issues</h2>
-    <form id="filters" class="filters" onSubmit=${apply}>
-      ${field('q', 'Search', 'type or message')}
-      <label>Status <select id="filter-status" value=${draft.status}
-        onChange=${(e) => setDraft({ ...draft, status: e.target.value })}>
-        <option value="">any</option>
-        ${['unresolved', 'resolved', 'ignored', 'muted'].map((s) => html`<option value=${s}>${s}</option>`)}
-      </select></label>
-      ${field('environment', 'Environment', 'prod')}
-      ${field('release', 'Release', '1.4.2')}
-      ${field('source', 'Source', 'ios, api…')}
-      ${field('route', 'Route', '/api/users')}
-      <label>Sort <select id="sort" value=${sort} onChange=${(e) => { setSort(e.target.value); setOffset(0); }}>
-        <option value="last_seen">last seen</option><option value="first_seen">first seen</option>
-        <option value="total_count">events</option>
-      </select></label>
-      <button id="filter-apply" type="submit">Apply</button>
-    </form>
+    <${Filters} s=${s} go=${go} facets=${facets} reloadFacets=${reloadFacets} />
     <${Problem} error=${error} />
     ${!result && !error ? html`<${Loading} />` : null}
-    ${result && result.rows.length === 0 ? (Object.values(filters).some((v) => v && v !== 'unresolved')
-      ? html`<${Empty} title="No issues match these filters">Clear a filter or change the status.</${Empty}>`
-      : html`<${FirstEvent} project=${project} />`) : null}
-    ${result && result.rows.length > 0 ? html`
-      <p class="muted" id="issue-total">${count(result.total)} ${result.total === 1 ? 'issue' : 'issues'}</p>
+    ${shown && shown.length === 0 ? html`<${NothingHere} s=${s} project=${project} go=${go} navigate=${navigate} />` : null}
+    ${shown && shown.length > 0 ? html`
+      <p class="muted" id="issue-total">${plural(result.total, 'issue')}</p>
       <table class="issues" id="issue-list">
-        <thead><tr><th>Issue</th><th>Status</th><th class="num">Events</th><th>Last seen</th><th>First seen</th><th>Release</th></tr></thead>
-        <tbody>${result.rows.map((g) => html`<tr data-fingerprint=${g.fingerprint}>
-          <td><${Link} to=${`/issues/${g.fingerprint}`} navigate=${navigate}>
-            <strong>${g.error_type}</strong> <span class="message">${g.message}</span></${Link}>
-            <div class="muted small">${g.source} · ${g.route_or_procedure || g.screen || '—'} · ${(g.environments || []).join(', ')}</div></td>
-          <td><${Status} status=${g.status} /></td>
-          <td class="num count">${count(g.total_count)}</td>
-          <td title=${when(g.last_seen)}>${ago(g.last_seen)}</td>
-          <td title=${when(g.first_seen)}>${ago(g.first_seen)}</td>
-          <td>${g.last_release}</td></tr>`)}</tbody>
+        <thead><tr><th>Issue</th><th>Status</th><th class="num">Events</th><th>Last seen</th><th>First seen</th>
+          ${s.release.length > 1 ? null : html`<th>${s.release.length === 1 ? 'Release' : 'Last release'}</th>`}</tr></thead>
+        <tbody>${shown.map((g) => html`<${IssueRow} g=${g} s=${s} navigate=${navigate} />`)}</tbody>
       </table>
       <div class="pager">
-        <button id="page-prev" disabled=${offset === 0} onClick=${() => setOffset(Math.max(0, offset - PAGE))}>Previous</button>
-        <span class="muted">${offset + 1}–${Math.min(offset + PAGE, result.total)} of ${count(result.total)}</span>
-        <button id="page-next" disabled=${offset + PAGE >= result.total} onClick=${() => setOffset(offset + PAGE)}>Next</button>
+        <button id="page-prev" disabled=${s.offset === 0} onClick=${() => toPage(Math.max(0, s.offset - PAGE))}>Previous</button>
+        <span class="muted">${s.offset + 1}–${Math.min(s.offset + PAGE, result.total)} of ${count(result.total)}</span>
+        <button id="page-next" disabled=${s.offset + PAGE >= result.total} onClick=${() => toPage(s.offset + PAGE)}>Next</button>
       </div>` : null}
   </section>`;
+}
+
+// ---- the issue page ----
+
+// The changes that make sense from each status, and what each means.
+const ACTIONS = {
+  unresolved: [['resolve', 'Resolve'], ['ignore', 'Ignore'], ['mute', 'Mute']],
+  resolved: [['unresolve', 'Reopen']],
+  ignored: [['unresolve', 'Stop ignoring'], ['resolve', 'Resolve']],
+  muted: [['unresolve', 'Unmute'], ['resolve', 'Resolve']],
+};
+
+function Actions({ status, change }) {
+  const actions = ACTIONS[status] || ACTIONS.unresolved;
+  return html`<div class="actions-block">
+    <div class="actions">${actions.map(([a, text]) => html`<button id=${`action-${a}`} type="button"
+      onClick=${() => change(a)}>${text}</button>`)}</div>
+    ${status === 'unresolved' ? html`<p class="muted small" id="status-help"><strong>Resolve</strong> when it is fixed: a new
+      event reopens it as a regression. <strong>Ignore</strong> what is not worth fixing (noise, a bot, a browser
+      extension); <strong>mute</strong> what is real but known and waiting. Both take it off the unresolved list and
+      stop its alerts while it keeps counting; today they behave the same, the choice tells your team why.</p>`
+      : html`<p class="muted small" id="status-help">${status === 'resolved' ? 'A new event reopens it as a regression.'
+        : `It keeps counting but never alerts; ${status === 'ignored' ? 'stop ignoring' : 'unmute'} it to see it in the unresolved list again.`}</p>`}
+  </div>`;
+}
+
+function History({ history }) {
+  if (!history) return null;
+  if (history.length === 0) return html`<p class="muted small" id="history-summary">No status changes yet.</p>`;
+  const describe = (c) => (c.actor === 'system' && c.old_status === 'resolved' ? 'regressed: a new event after it was resolved'
+    : `${c.old_status} → ${c.new_status}`);
+  return html`<details class="history" id="history-card">
+    <summary id="history-summary"><${Meta} parts=${[describe(history[0]), `by ${history[0].actor}`, ago(history[0].changed_at)]} />
+      ${history.length > 1 ? html`<span class="muted">${` (${plural(history.length, 'change')})`}</span>` : null}</summary>
+    <table id="history"><thead><tr><th>When</th><th>Who</th><th>Change</th></tr></thead>
+      <tbody>${history.map((c) => html`<tr><td title=${when(c.changed_at)}>${when(c.changed_at)}</td><td>${c.actor}</td>
+        <td>${describe(c)}</td></tr>`)}</tbody></table></details>`;
+}
+
+const TAG_NAMES = { environment: 'Environment', release: 'Release', app_version: 'App version', browser: 'Browser',
+  os: 'OS', device: 'Device', locale: 'Locale' };
+
+function Tags({ fingerprint }) {
+  const [tags, error] = useLoad(() => api('GET', scoped(`/v1/errors/${encodeURIComponent(fingerprint)}/tags`)), [fingerprint]);
+  if (error) return html`<${Problem} error=${error} />`;
+  if (!tags) return html`<div class="card"><${Loading} /></div>`;
+  return html`<div class="card" id="tags"><h3>Where it happens</h3>
+    ${tags.events === 0 ? html`<p class="muted">No raw events kept (retention removed them).</p>` : html`
+      <p class="muted small">Of the latest ${plural(tags.events, 'event')}.</p>
+      <div class="tag-grid">${tags.tags.map((t) => html`<div class="tag-block" data-tag=${t.key}><h4>${TAG_NAMES[t.key] || t.key}</h4>
+        <${Bars} total=${tags.events} rows=${[...t.values.map((v) => ({ label: v.value, count: v.count })),
+          ...(t.other ? [{ label: 'other', count: t.other }] : []),
+          ...(tags.events > t.with_value ? [{ label: '(not set)', count: tags.events - t.with_value }] : [])]} /></div>`)}</div>`}
+  </div>`;
+}
+
+// How far apart the client's clock and the server's were, in the unit that reads best.
+function duration(ms) {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172800) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86400).toLocaleString()} days`;
+}
+
+function Event({ event, groupingFrame }) {
+  const lag = event.received_at && event.timestamp ? event.received_at - event.timestamp : null;
+  const meta = [['release', event.release], ['environment', event.environment], ['app version', event.app_version],
+    ['build', event.build_number], ['route', event.route_or_procedure], ['screen', event.screen],
+    ['HTTP status', event.http_status], ['request id', event.request_id], ['user', event.user_id_hash],
+    ['device', event.device_id_hash], ['source', event.source]].filter(([, v]) => v != null && v !== '');
+  return html`<div class="event" data-event=${event.id}>
+    <p class="event-message">${event.message}</p>
+    <dl class="meta">
+      <dt>received</dt><dd id="event-received">${when(event.received_at)} <span class="muted">(${ago(event.received_at)})</span></dd>
+      <dt>client time</dt><dd id="event-client-time">${when(event.timestamp)}${lag !== null && Math.abs(lag) >= 1000
+        ? html` <span class="muted">${`(${duration(Math.abs(lag))} ${lag > 0 ? 'before' : 'after'} it was received)`}</span>` : null}</dd>
+      ${meta.map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`)}</dl>
+    <h4>Stack</h4>
+    <${Stack} stack=${event.stack} mapped=${event.deobfuscated_stack} groupingFrame=${groupingFrame} />
+    ${event.metadata ? html`<h4>Metadata</h4><pre class="stack">${JSON.stringify(event.metadata, null, 2)}</pre>` : null}
+  </div>`;
+}
+
+// One event at a time, newest first, with older/newer steps and the list of all events.
+function Events({ fingerprint, detail }) {
+  const [index, setIndex] = useState(0);
+  const [listOffset, setListOffset] = useState(0);
+  const [listOpen, setListOpen] = useState(false);
+  const base = `/v1/errors/${encodeURIComponent(fingerprint)}/occurrences`;
+  const [one, error] = useLoad(() => page(scoped(`${base}?limit=1&offset=${index}`)), [fingerprint, index]);
+  const [list] = useLoad(() => (listOpen ? page(scoped(`${base}?limit=50&offset=${listOffset}`)) : Promise.resolve(null)),
+    [fingerprint, listOpen, listOffset]);
+  const samples = detail.samples || [];
+  const fromSamples = one && one.total === 0;
+  const total = fromSamples ? samples.length : one ? one.total : 0;
+  const event = fromSamples ? samples[index] : one && one.rows[0];
+  const grouping = detail.grouping && detail.grouping.frame;
+  return html`<div class="card" id="events">
+    <div class="card-head"><h3>Events</h3>
+      <div class="stepper">
+        <button id="event-newer" type="button" disabled=${index === 0} onClick=${() => setIndex(index - 1)}>‹ Newer</button>
+        <span id="event-position" class="muted">${total ? `${count(index + 1)} of ${count(total)}${fromSamples ? ' kept samples' : ''}` : ''}</span>
+        <button id="event-older" type="button" disabled=${index + 1 >= total} onClick=${() => setIndex(index + 1)}>Older ›</button>
+      </div></div>
+    <${Problem} error=${error} />
+    ${!one ? html`<${Loading} />` : !event ? html`<p class="muted">No events kept (retention may have removed them).</p>`
+      : html`<${Event} event=${event} groupingFrame=${grouping} />`}
+    ${fromSamples ? null : html`<details id="all-events" onToggle=${(e) => setListOpen(e.target.open)}>
+      <summary>All events (${count(total)})</summary>
+      ${!listOpen ? null : !list ? html`<${Loading} />` : html`<table class="small"><thead><tr><th>Received</th><th>Release</th><th>Environment</th>
+        <th>Message</th></tr></thead><tbody>${list.rows.map((o, i) => html`<tr class=${listOffset + i === index ? 'current' : ''}>
+          <td><button type="button" class="link" onClick=${() => setIndex(listOffset + i)}>${when(o.received_at)}</button></td>
+          <td>${o.release}</td><td>${o.environment}</td><td class="clip">${o.message}</td></tr>`)}</tbody></table>
+        <div class="pager"><button type="button" disabled=${listOffset === 0} onClick=${() => setListOffset(listOffset - 50)}>Previous</button>
+          <button type="button" disabled=${listOffset + 50 >= list.total} onClick=${() => setListOffset(listOffset + 50)}>Next</button></div>`}
+    </details>`}
+  </div>`;
 }
 
 function Breakdown({ title, rows, keyName }) {
@@ -107,84 +394,62 @@ function Breakdown({ title, rows, keyName }) {
   return html`<div class="card"><h3>${title}</h3><table>
     <thead><tr><th>${keyName}</th><th class="num">Events</th><th>First seen</th><th>Last seen</th></tr></thead>
     <tbody>${rows.map((r) => html`<tr><td>${r[keyName]}</td><td class="num">${count(r.count)}</td>
-      <td>${when(r.first_seen)}</td><td>${when(r.last_seen)}</td></tr>`)}</tbody></table></div>`;
+      <td><${Ago} ms=${r.first_seen} /></td><td><${Ago} ms=${r.last_seen} /></td></tr>`)}</tbody></table></div>`;
 }
 
-function Stack({ sample }) {
-  const frames = sample.deobfuscated_stack;
-  if (frames && frames.length) {
-    return html`<ol class="frames">${frames.map((f) => html`<li>
-      ${f.original_file ? html`<code>${f.original_function || '?'} (${f.original_file}:${f.original_line}:${f.original_column})</code>
-        <div class="muted small">${f.raw_frame}</div>` : html`<code>${f.raw_frame}</code>`}</li>`)}</ol>`;
-  }
-  return sample.stack ? html`<pre class="stack">${sample.stack}</pre>` : html`<p class="muted">No stack trace.</p>`;
-}
-
-function Sample({ sample }) {
-  const meta = [['received', when(sample.received_at)], ['release', sample.release], ['environment', sample.environment],
-    ['app version', sample.app_version], ['build', sample.build_number], ['route', sample.route_or_procedure],
-    ['screen', sample.screen], ['HTTP status', sample.http_status], ['request id', sample.request_id],
-    ['user', sample.user_id_hash], ['device', sample.device_id_hash]].filter(([, v]) => v != null && v !== '');
-  return html`<details class="sample card" open>
-    <summary>${sample.error_type}: ${sample.message}</summary>
-    <dl class="meta">${meta.map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`)}</dl>
-    <${Stack} sample=${sample} />
-    ${sample.metadata ? html`<h4>Metadata</h4><pre class="stack">${JSON.stringify(sample.metadata, null, 2)}</pre>` : null}
-  </details>`;
-}
-
-export function IssuePage({ fingerprint, navigate }) {
-  const [detail, error, reload] = useLoad(() => api('GET', scoped(`/v1/errors/${fingerprint}`)), [fingerprint]);
-  const [trend] = useLoad(() => api('GET', scoped(`/v1/errors/${fingerprint}/trend?hours=72`)), [fingerprint]);
-  const [history, , reloadHistory] = useLoad(() => api('GET', scoped(`/v1/errors/${fingerprint}/history`)), [fingerprint]);
+export function IssuePage({ fingerprint, navigate, project }) {
+  const fp = encodeURIComponent(fingerprint);
+  const [detail, error, reload] = useLoad(() => api('GET', scoped(`/v1/errors/${fp}`)), [fingerprint]);
+  const [history, , reloadHistory] = useLoad(() => api('GET', scoped(`/v1/errors/${fp}/history`)), [fingerprint]);
   const [actionError, setActionError] = useState(null);
+  useTitle(detail ? `${detail.error_type}: ${detail.message.slice(0, 60)}` : 'Issue', project && project.name);
 
   const change = async (action) => {
     setActionError(null);
     try {
-      await api('POST', scoped(`/v1/errors/${fingerprint}/${action}`));
+      await api('POST', scoped(`/v1/errors/${fp}/${action}`));
       reload();
       reloadHistory();
     } catch (e) {
       setActionError(e);
     }
   };
+  const back = html`<p class="crumb"><${Link} to=${streamLink(project)} navigate=${navigate} id="back-to-issues">← Issues</${Link}></p>`;
   if (error) {
-    return html`<section><${Problem} error=${error.status === 404
-      ? new Error('This issue does not exist in the selected project (or you cannot see it).') : error} />
-      <${Link} to="/issues" navigate=${navigate}>Back to issues</${Link}></section>`;
+    return html`<section>${back}<${Problem} error=${error.status === 404
+      ? new Error(`No issue ${fingerprint} in ${project ? project.name : 'this project'}: it may have been deleted, or the link is for another project.`)
+      : error} /></section>`;
   }
   if (!detail) return html`<${Loading} />`;
   const g = detail.grouping || {};
+  const regression = detail.status === 'unresolved' && history && history.length > 0 && history[0].actor === 'system'
+    && history[0].old_status === 'resolved';
+  const releases = (detail.releases || []).map((r) => r.release);
   return html`<section id="issue">
-    <p><${Link} to="/issues" navigate=${navigate}>← Issues</${Link}></p>
+    ${back}
     <h2 id="issue-title"><span class="type">${detail.error_type}</span> <span class="message">${detail.message}</span></h2>
-    <p><${Status} status=${detail.status} /> <span class="muted">${detail.source} · ${detail.route_or_procedure || detail.screen || '—'}
-      · ${count(detail.total_count)} ${detail.total_count === 1 ? 'event' : 'events'} · first seen ${ago(detail.first_seen)} · last seen ${ago(detail.last_seen)}
-      · last release ${detail.last_release}</span></p>
-    <div class="actions">
-      ${['resolve', 'ignore', 'mute', 'unresolve'].map((a) => html`<button id=${`action-${a}`} onClick=${() => change(a)}>${a}</button>`)}
-    </div>
+    <p class="issue-status"><${Status} status=${detail.status} />
+      ${regression ? html` <span class="status status-regression" id="regression" title=${`Resolved, then seen again ${ago(history[0].changed_at)}`}>regression</span>` : null}
+      ${' '}<${Meta} class="muted" parts=${[detail.source, detail.route_or_procedure || detail.screen,
+        plural(detail.total_count, 'event'), `first seen ${ago(detail.first_seen)}`, `last seen ${ago(detail.last_seen)}`,
+        releases.length > 1 ? `releases ${releases.slice(0, 3).join(', ')}${releases.length > 3 ? '…' : ''}` : `release ${detail.last_release}`]} /></p>
+    <${Actions} status=${detail.status} change=${change} />
     <${Problem} error=${actionError} />
-    <div class="card"><h3>Events, last 72 hours</h3>${trend ? html`<${TrendChart} points=${trend} />` : html`<${Loading} />`}</div>
-    <div class="grid2">
-      <${Breakdown} title="By release" rows=${detail.releases} keyName="release" />
-      <${Breakdown} title="By environment" rows=${detail.environment_counts} keyName="environment" />
-    </div>
-    <div class="card"><h3>Why these events are one issue</h3>
+    <${History} history=${history} />
+    <${TrendCard} title="Events" path=${`/v1/errors/${fp}/trend`} initial="7d" deps=${[fingerprint, detail.total_count]} id="issue-trend" />
+    <${Tags} fingerprint=${fingerprint} />
+    <${Events} fingerprint=${fingerprint} detail=${detail} />
+    <div class="card" id="grouping"><h3>Why these events are one issue</h3>
       <dl class="meta"><dt>fingerprint</dt><dd><code>${detail.fingerprint}</code></dd>
-        <dt>grouped by</dt><dd>${g.kind} (grouping version ${g.version})</dd>
+        <dt>grouped by</dt><dd>${g.kind === 'client' ? 'the fingerprint the client sent' : g.frame ? 'source, type, normalized message and top app frame'
+          : 'source, type, normalized message and route'} (grouping version ${g.version})</dd>
         ${g.normalized_message ? html`<dt>normalized message</dt><dd><code>${g.normalized_message}</code></dd>` : null}
         ${g.frame ? html`<dt>top frame</dt><dd><code>${g.frame}</code></dd>` : null}
         ${g.frame_reason ? html`<dt>why</dt><dd id="frame-reason">${g.frame_reason}${g.rules_version ? ` (in-app rules version ${g.rules_version})` : ''}</dd>` : null}
         ${g.route ? html`<dt>route</dt><dd><code>${g.route}</code></dd>` : null}</dl></div>
-    <h3>Recent events</h3>
-    ${(detail.samples || []).length === 0 ? html`<p class="muted">No samples kept (retention may have removed them).</p>` : null}
-    ${(detail.samples || []).map((s) => html`<${Sample} sample=${s} />`)}
-    <div class="card"><h3>History</h3>
-      ${history && history.length ? html`<table id="history"><thead><tr><th>When</th><th>Who</th><th>Change</th></tr></thead>
-        <tbody>${history.map((c) => html`<tr><td>${when(c.changed_at)}</td><td>${c.actor}</td>
-          <td>${c.old_status} → ${c.new_status}</td></tr>`)}</tbody></table>` : html`<p class="muted">No status changes yet.</p>`}
+    <div class="grid2">
+      <${Breakdown} title="By release" rows=${detail.releases} keyName="release" />
+      <${Breakdown} title="By environment" rows=${detail.environment_counts} keyName="environment" />
     </div>
   </section>`;
 }

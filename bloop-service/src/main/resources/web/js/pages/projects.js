@@ -1,25 +1,10 @@
-// Projects: list, create, keys with copy buttons and a ready-to-paste snippet, rotate; and the
-// empty state that shows how to send a first event.
+// Projects: list, create, keys with copy buttons and ready-to-paste snippets per platform, rotate.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { Copy, Empty, html, Loading, Problem, useLoad, when } from '../ui.js';
+import { Copy, html, Loading, Problem, useLoad, useTitle, when } from '../ui.js';
 import { GroupingRules } from './grouping-rules.js';
-
-export function snippet(p) {
-  const body = '{"timestamp":1700000000000,"source":"api","environment":"prod","release":"1.0.0","error_type":"TypeError","message":"Cannot read property id of undefined","route_or_procedure":"/api/users"}';
-  return `KEY='${p.ingest_key}'\nSECRET='${p.ingest_secret}'\nBODY='${body}'\n`
-    + 'SIG=$(printf %s "$BODY" | openssl dgst -sha256 -hmac "$SECRET" | awk \'{print $2}\')\n'
-    + `curl -s -X POST ${window.location.origin}/v1/ingest -H "Content-Type: application/json" \\\n`
-    + '  -H "X-Project-Key: $KEY" -H "X-Signature: $SIG" -d "$BODY"';
-}
-
-export function FirstEvent({ project }) {
-  const [details] = useLoad(() => (project ? api('GET', `/v1/projects/${project.slug}`) : Promise.resolve(null)), [project && project.slug]);
-  return html`<${Empty} title="No issues yet">
-    <p>Send a first event to ${project ? project.name : 'this project'}; it shows up here within a couple of seconds.</p>
-    ${details ? html`<pre class="stack" id="first-event-snippet">${snippet(details)}</pre><${Copy} text=${snippet(details)} label="Copy command" />` : null}
-  </${Empty}>`;
-}
+import { IngestPolicy } from './ingest-policy.js';
+import { Snippets } from './setup.js';
 
 function Keys({ slug, user, onRotated }) {
   const [p, error, reload] = useLoad(() => api('GET', `/v1/projects/${slug}`), [slug]);
@@ -40,14 +25,14 @@ function Keys({ slug, user, onRotated }) {
     <dl class="meta"><dt>project id</dt><dd><code>${p.id}</code></dd>
       <dt>ingest key (X-Project-Key)</dt><dd><code class="ingest-key">${p.ingest_key}</code> <${Copy} text=${p.ingest_key} /></dd>
       <dt>ingest secret (HMAC key)</dt><dd><code>${p.ingest_secret}</code> <${Copy} text=${p.ingest_secret} /></dd></dl>
-    <h4>Send an event</h4><pre class="stack">${snippet(p)}</pre><${Copy} text=${snippet(p)} label="Copy command" />
-    <h4>Java client</h4><pre class="stack">${`BloopClient bloop = BloopClient.builder()\n    .endpoint("${window.location.origin}")\n    .projectKey("${p.ingest_key}")\n    .secret("${p.ingest_secret}")\n    .build();`}</pre>
+    <h4>Send events</h4><${Snippets} project=${p} />
     ${user.is_admin ? html`<button class="danger" onClick=${rotate}>Rotate key</button>` : null}
     <${Problem} error=${problem} />
   </div>`;
 }
 
 export function Projects({ user, projects, reloadProjects }) {
+  useTitle('Projects');
   const [name, setName] = useState('');
   const [slug, setSlug] = useState('');
   const [error, setError] = useState(null);
@@ -81,14 +66,15 @@ export function Projects({ user, projects, reloadProjects }) {
     <ul id="project-list" class="plain">${projects.map((p) => html`<li data-slug=${p.slug} class="card">
       <strong>${p.name}</strong> <code>${p.slug}</code> <span class="muted small">created ${when(p.created_at)}</span>
       <button onClick=${() => setOpen(open === p.slug ? null : p.slug)}>${open === p.slug ? 'Hide keys' : 'Keys and setup'}</button>
-      ${p.slug !== 'default' ? html`<button class="danger" onClick=${() => remove(p)}>Delete</button>` : null}
+      ${user.is_admin && p.slug !== 'default' ? html`<button class="danger" onClick=${() => remove(p)}>Delete</button>` : null}
       ${open === p.slug ? html`<${Keys} slug=${p.slug} user=${user} onRotated=${() => {}} />` : null}
       ${open === p.slug ? html`<${GroupingRules} slug=${p.slug} />` : null}
+      ${open === p.slug ? html`<${IngestPolicy} slug=${p.slug} />` : null}
     </li>`)}</ul>
     <form class="card" onSubmit=${create}>
       <h3>New project</h3>
       <label>Name <input id="project-name" required maxlength="100" value=${name} onInput=${(e) => setName(e.target.value)} /></label>
-      <label>Slug <input id="project-slug" required pattern="[a-z0-9-]{1,64}" maxlength="64" value=${slug}
+      <label>Slug <input id="project-slug" required pattern="[a-z0-9\\-]{1,64}" title="1-64 characters: a-z, 0-9 and -" maxlength="64" value=${slug}
         onInput=${(e) => setSlug(e.target.value)} /></label>
       <button id="project-create" type="submit">Create project</button>
     </form>

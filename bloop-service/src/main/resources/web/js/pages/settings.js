@@ -1,13 +1,30 @@
-// API tokens of the selected project, and the admin page: users, roles, invites, retention.
+// Settings (where each setting lives, and the account), API tokens of the selected project, and the
+// admin page: users, roles, invites, retention.
 import { useState } from 'preact/hooks';
-import { api, scoped } from '../api.js';
-import { ago, Copy, count, html, Loading, Problem, useLoad, when } from '../ui.js';
+import { api, link, scoped } from '../api.js';
+import { ago, Copy, count, html, Link, Loading, Problem, useLoad, useTitle, when } from '../ui.js';
 
 const SCOPES = ['errors:read', 'errors:write', 'alerts:read', 'alerts:write', 'sourcemaps:read', 'sourcemaps:write',
   'llm:read', 'llm:write'];
 
+export function Settings({ user, project, navigate, onLogout }) {
+  useTitle('Settings');
+  return html`<section id="settings"><h2>Settings</h2>
+    <div class="card"><h3>Your account</h3>
+      <p>Signed in as <strong>${user.username}</strong>${user.is_admin ? ' (admin)' : ''} with a passkey.</p>
+      <button type="button" id="settings-logout" onClick=${onLogout}>Sign out</button></div>
+    <div class="card"><h3>${project ? project.name : 'Projects'}</h3><ul class="plain list">
+      <li><${Link} to="/projects" navigate=${navigate}>Projects</${Link}>: create a project, its ingest key and secret, and how to send events</li>
+      ${project ? html`<li><${Link} to=${link('/alerts')} navigate=${navigate}>Alerts</${Link}>: rules and their Slack, webhook and e-mail channels</li>
+        <li><${Link} to=${link('/tokens')} navigate=${navigate}>API tokens</${Link}>: for scripts, CI and agents reading issues</li>` : null}
+      ${user.is_admin ? html`<li><${Link} to="/admin" navigate=${navigate}>Admin</${Link}>: people, invites, retention and storage</li>` : null}
+    </ul></div>
+  </section>`;
+}
+
 export function Tokens({ project }) {
   const pid = project && project.id;
+  useTitle('API tokens', project && project.name);
   const [tokens, error, reload] = useLoad(() => api('GET', scoped('/v1/tokens')), [pid]);
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState(['errors:read']);
@@ -147,7 +164,7 @@ function Retention() {
   };
   const mb = (b) => `${(b / 1048576).toFixed(1)} MB`;
   return html`<div class="card" id="retention"><h3>Retention and storage</h3><${Problem} error=${problem} />
-    <p>Raw events are kept <strong>${r.global.raw_events_days} days</strong>, hourly counts <strong>${r.global.hourly_counts_days} days</strong>
+    <p>Raw events are kept <strong>${r.global.raw_events_days} days</strong>, hourly counts <strong>${r.global.hourly_counts_days} days</strong>${' '}
       (config file: ${r.defaults.raw_events_days} / ${r.defaults.hourly_counts_days}).</p>
     <dl class="meta"><dt>database</dt><dd>${mb(r.storage.db_size_bytes)} (${mb(r.storage.free_bytes)} free inside, WAL ${mb(r.storage.wal_size_bytes)})</dd>
       <dt>raw events</dt><dd>${count(r.storage.raw_events_count)}</dd><dt>issues</dt><dd>${count(r.storage.error_groups_count)}</dd>
@@ -167,6 +184,7 @@ function Retention() {
 }
 
 export function Admin({ user, projects }) {
+  useTitle('Admin');
   if (!user.is_admin) return html`<p class="problem">Only admins can see this page.</p>`;
   return html`<section id="admin"><h2>Admin</h2>
     <${Users} me=${user} /><${Invites} projects=${projects} /><${Retention} /></section>`;

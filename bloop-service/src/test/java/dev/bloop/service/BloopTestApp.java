@@ -140,6 +140,17 @@ public final class BloopTestApp {
         }
     }
 
+    /** The first column of the first row of {@code sql}, read from the file directly; null without a row. */
+    public String firstString(String sql) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Waits until {@code sql} counts at least {@code expected}, failing after 10 s. */
     public void awaitCount(String sql, long expected) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

@@ -39,7 +39,8 @@ final class ErrorQueries {
 
     private static String groupColumns(String cnt, String fs, String ls) {
         return "g.project_id, g.fingerprint, g.error_type, g.message, g.source, g.route_or_procedure, g.screen, "
-                + "g.status, " + cnt + ", " + fs + ", " + ls + ", g.last_release, " + ENVIRONMENTS + " AS envs";
+                + "g.status, " + cnt + ", " + fs + ", " + ls + ", g.last_release, " + ENVIRONMENTS + " AS envs, "
+                + "g.grouping_frame";
     }
 
     private final Jdbi reader;
@@ -88,13 +89,13 @@ final class ErrorQueries {
     private Page<ErrorGroup> listByCounts(GroupFilter f, String match) {
         StringBuilder counts = new StringBuilder("SELECT fingerprint, sum(count) AS cnt, min(first_seen) AS fs, "
                 + "max(last_seen) AS ls FROM ");
-        if (f.release() != null) {
-            counts.append("group_counts WHERE project_id = :p AND release = :release");
-            if (f.environment() != null) {
-                counts.append(" AND environment = :environment");
+        if (f.releases() != null) {
+            counts.append("group_counts WHERE project_id = :p AND release IN (<release>)");
+            if (f.environments() != null) {
+                counts.append(" AND environment IN (<environment>)");
             }
         } else {
-            counts.append("group_env_counts WHERE project_id = :p AND environment = :environment");
+            counts.append("group_env_counts WHERE project_id = :p AND environment IN (<environment>)");
         }
         // "+fingerprint": grouping by an expression keeps the planner off the by-group index (which
         // would save it a sort but scan every row of the project); the clustered key range is what
@@ -113,7 +114,8 @@ final class ErrorQueries {
         String inner = " ORDER BY " + column + " DESC, fingerprint DESC";
         String outer = " ORDER BY m." + column + " DESC, m.fingerprint DESC";
         String columns = groupColumns("m.cnt", "m.fs", "m.ls");
-        boolean groupFilters = f.source() != null || f.route() != null || f.status() != null || match != null;
+        boolean groupFilters = f.sources() != null || f.routes() != null || f.status() != null || match != null
+                || f.firstSeenInRelease();
         if (!groupFilters) {
             String select = "SELECT " + columns + " FROM (" + counts + inner + " LIMIT :limit OFFSET :offset) m "
                     + "JOIN error_groups g ON g.project_id = :p AND g.fingerprint = m.fingerprint" + outer;
@@ -122,16 +124,20 @@ final class ErrorQueries {
         StringBuilder from = new StringBuilder("FROM (" + counts + ") m JOIN error_groups g ON g.project_id = :p "
                 + "AND g.fingerprint = m.fingerprint WHERE 1 = 1");
         appendGroupFilters(from, f, match);
+        if (f.firstSeenInRelease()) {
+            // the group's first event is one of these counts' first events (the writer stores the same time)
+            from.append(" AND g.first_seen = m.fs");
+        }
         String select = "SELECT " + columns + " " + from + outer + " LIMIT :limit OFFSET :offset";
         return page(f, match, "SELECT count(*) " + from, select);
     }
 
     private static void appendGroupFilters(StringBuilder sql, GroupFilter f, String match) {
-        if (f.source() != null) {
-            sql.append(" AND g.source = :source");
+        if (f.sources() != null) {
+            sql.append(" AND g.source IN (<source>)");
         }
-        if (f.route() != null) {
-            sql.append(" AND g.route_or_procedure = :route");
+        if (f.routes() != null) {
+            sql.append(" AND g.route_or_procedure IN (<route>)");
         }
         if (f.status() != null) {
             sql.append(" AND g.status = :status");
@@ -156,17 +162,17 @@ final class ErrorQueries {
 
     private static Query bind(Query q, GroupFilter f, String match) {
         q.bind("p", f.projectId());
-        if (f.release() != null) {
-            q.bind("release", f.release());
+        if (f.releases() != null) {
+            q.bindList("release", f.releases());
         }
-        if (f.environment() != null) {
-            q.bind("environment", f.environment());
+        if (f.environments() != null) {
+            q.bindList("environment", f.environments());
         }
-        if (f.source() != null) {
-            q.bind("source", f.source());
+        if (f.sources() != null) {
+            q.bindList("source", f.sources());
         }
-        if (f.route() != null) {
-            q.bind("route", f.route());
+        if (f.routes() != null) {
+            q.bindList("route", f.routes());
         }
         if (f.status() != null) {
             q.bind("status", f.status());
@@ -189,7 +195,7 @@ final class ErrorQueries {
                 : Arrays.stream(envs.split(String.valueOf(ENV_SEPARATOR))).distinct().sorted().toList();
         return new ErrorGroup(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getLong(9), rs.getLong(10), rs.getLong(11),
-                rs.getString(12), environments);
+                rs.getString(12), environments, rs.getString(14));
     }
 
     Optional<ErrorGroupDetail> detail(String projectId, String fingerprint) {
@@ -200,9 +206,9 @@ final class ErrorQueries {
                             + "g.grouping_route, g.grouping_frame_reason, g.grouping_rules_version "
                             + "FROM error_groups g WHERE g.project_id = :p AND g.fingerprint = :fp")
                     .bind("p", projectId).bind("fp", fingerprint)
-                    .map((rs, ctx) -> Map.entry(group(rs), new ErrorGroupDetail.Grouping(rs.getInt(14),
-                            rs.getString(15), rs.getString(16), rs.getString(17), rs.getString(18),
-                            rs.getString(19), rs.getInt(20))))
+                    .map((rs, ctx) -> Map.entry(group(rs), new ErrorGroupDetail.Grouping(rs.getInt(15),
+                            rs.getString(16), rs.getString(17), rs.getString(18), rs.getString(19),
+                            rs.getString(20), rs.getInt(21))))
                     .findOne();
             if (head.isEmpty()) {
                 return Optional.<ErrorGroupDetail>empty();
@@ -361,17 +367,24 @@ final class ErrorQueries {
         }
     }
 
-    /** Releases of a project, newest activity first: events, distinct groups, first and last seen. */
+    /**
+     * Releases of a project, newest activity first: events, distinct groups, groups first seen in
+     * that release (their first event is the first of the release's counts), first and last seen.
+     */
     List<java.util.Map<String, Object>> releases(String projectId, int limit) {
-        return reader.withHandle(h -> h.createQuery("SELECT release, sum(count), count(DISTINCT fingerprint), "
-                        + "min(first_seen), max(last_seen) FROM group_counts WHERE project_id = :p GROUP BY release "
-                        + "ORDER BY max(last_seen) DESC LIMIT :n")
+        return reader.withHandle(h -> h.createQuery("SELECT c.release, sum(c.count), count(DISTINCT c.fingerprint), "
+                        + "min(c.first_seen), max(c.last_seen), "
+                        + "count(DISTINCT CASE WHEN c.first_seen = g.first_seen THEN c.fingerprint END) "
+                        + "FROM group_counts c JOIN error_groups g ON g.project_id = c.project_id "
+                        + "AND g.fingerprint = c.fingerprint WHERE c.project_id = :p GROUP BY c.release "
+                        + "ORDER BY max(c.last_seen) DESC LIMIT :n")
                 .bind("p", projectId).bind("n", limit)
                 .map((rs, ctx) -> {
                     java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
                     m.put("release", rs.getString(1));
                     m.put("events", rs.getLong(2));
                     m.put("groups", rs.getLong(3));
+                    m.put("new_groups", rs.getLong(6));
                     m.put("first_seen", rs.getLong(4));
                     m.put("last_seen", rs.getLong(5));
                     return m;

@@ -35,41 +35,57 @@ public final class ErrorsResource {
     private static final int MAX_TEXT = 512;
 
     private final ErrorQueries queries;
+    private final FacetQueries facets;
+    private final TagQueries tags;
     private final StatusService statuses;
 
     public ErrorsResource(Database db, ObjectMapper json, Symbolicator symbolicator) {
         this.queries = new ErrorQueries(db, json, symbolicator);
+        this.facets = new FacetQueries(db);
+        this.tags = new TagQueries(db, json);
         this.statuses = new StatusService(db);
     }
 
+    /** Release, environment, source and route may repeat: any of the values matches. */
     @GET
     @Path("/errors")
     public Response list(@Auth Caller caller,
-                         @QueryParam("release") String release, @QueryParam("environment") String environment,
-                         @QueryParam("source") String source, @QueryParam("route") String route,
+                         @QueryParam("release") List<String> release, @QueryParam("environment") List<String> environment,
+                         @QueryParam("source") List<String> source, @QueryParam("route") List<String> route,
                          @QueryParam("status") String status, @QueryParam("q") String q,
                          @QueryParam("since") String since, @QueryParam("until") String until,
                          @QueryParam("sort") String sort, @QueryParam("limit") String limit,
                          @QueryParam("offset") String offset) {
         caller.require(Scope.ERRORS_READ);
         return page(queries.list(new GroupFilter(caller.project(),
-                Params.text("release", release, MAX_TEXT), Params.text("environment", environment, MAX_TEXT),
-                Params.text("source", source, MAX_TEXT), Params.text("route", route, MAX_TEXT),
+                Params.texts("release", release, MAX_TEXT), Params.texts("environment", environment, MAX_TEXT),
+                Params.texts("source", source, MAX_TEXT), Params.texts("route", route, MAX_TEXT),
                 Params.status(status), Params.text("q", q, MAX_TEXT),
                 Params.optionalLong("since", since), Params.optionalLong("until", until),
-                GroupSort.parse(sort, GroupSort.LAST_SEEN), limit(limit), offset(offset))));
+                GroupSort.parse(sort, GroupSort.LAST_SEEN), limit(limit), offset(offset), false)));
     }
 
+    /** The values the list's filters can take in this project, with their issues and events. */
+    @GET
+    @Path("/errors/facets")
+    public Response facets(@Auth Caller caller, @QueryParam("limit") String limit) {
+        caller.require(Scope.ERRORS_READ);
+        int n = Params.intParam("limit", limit, FacetQueries.DEFAULT_LIMIT, 1, FacetQueries.MAX_LIMIT);
+        return Response.ok(facets.facets(caller.project(), n)).build();
+    }
+
+    /** {@code new=true}: only the groups whose first event came in this release. */
     @GET
     @Path("/releases/{release}/errors")
     public Response release(@Auth Caller caller, @PathParam("release") String release,
-                            @QueryParam("environment") String environment, @QueryParam("status") String status,
-                            @QueryParam("sort") String sort, @QueryParam("limit") String limit,
-                            @QueryParam("offset") String offset) {
+                            @QueryParam("environment") List<String> environment, @QueryParam("status") String status,
+                            @QueryParam("new") String onlyNew, @QueryParam("sort") String sort,
+                            @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         caller.require(Scope.ERRORS_READ);
-        return page(queries.list(new GroupFilter(caller.project(), release,
-                Params.text("environment", environment, MAX_TEXT), null, null, Params.status(status), null, null,
-                null, GroupSort.parse(sort, GroupSort.TOTAL_COUNT), limit(limit), offset(offset))));
+        return page(queries.list(new GroupFilter(caller.project(), List.of(release),
+                Params.texts("environment", environment, MAX_TEXT), null, null, Params.status(status), null, null,
+                null, GroupSort.parse(sort, GroupSort.TOTAL_COUNT), limit(limit), offset(offset),
+                Params.bool("new", onlyNew))));
     }
 
     @GET
@@ -89,6 +105,15 @@ public final class ErrorsResource {
         String fp = fingerprint(fingerprint);
         Page<?> page = queries.occurrences(caller.project(), fp, limit(limit), offset(offset));
         return page == null ? notFound(fp) : page(page);
+    }
+
+    /** How the group's recent events split by environment, release, app version, browser, OS, device and locale. */
+    @GET
+    @Path("/errors/{fingerprint}/tags")
+    public Response tags(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
+        caller.require(Scope.ERRORS_READ);
+        String fp = fingerprint(fingerprint);
+        return tags.tags(caller.project(), fp).map(t -> Response.ok(t).build()).orElseGet(() -> notFound(fp));
     }
 
     @GET

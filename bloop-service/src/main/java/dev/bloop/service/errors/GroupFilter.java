@@ -1,16 +1,21 @@
 package dev.bloop.service.errors;
 
+import java.util.List;
+
 /**
- * A validated list request. {@code release} and {@code environment} narrow the counts to matching
- * events; {@code since}/{@code until} bound last_seen (epoch ms, inclusive).
+ * A validated list request. Each of {@code releases}, {@code environments}, {@code sources} and
+ * {@code routes} is null (no filter) or the values any of which may match. Releases and environments
+ * narrow the counts to matching events; {@code since}/{@code until} bound last_seen (epoch ms,
+ * inclusive). {@code firstSeenInRelease} keeps only groups whose first event came in the release.
  */
-record GroupFilter(String projectId, String release, String environment, String source, String route,
-                   String status, String q, Long since, Long until, GroupSort sort, int limit, int offset) {
+record GroupFilter(String projectId, List<String> releases, List<String> environments, List<String> sources,
+                   List<String> routes, String status, String q, Long since, Long until, GroupSort sort, int limit,
+                   int offset, boolean firstSeenInRelease) {
 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
 
     boolean narrowsCounts() {
-        return release != null || environment != null;
+        return releases != null || environments != null;
     }
 }

@@ -1,5 +1,7 @@
 package dev.bloop.service.errors;
 
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -9,6 +11,7 @@ import java.util.Set;
  */
 final class Params {
     static final Set<String> STATUSES = Set.of("unresolved", "resolved", "ignored", "muted");
+    static final int MAX_VALUES = 50;
 
     private Params() {
     }
@@ -37,6 +40,17 @@ final class Params {
         return raw == null || raw.isEmpty() ? null : longParam(name, raw, 0, 0, Long.MAX_VALUE);
     }
 
+    static boolean bool(String name, String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return false;
+        }
+        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1" -> true;
+            case "false", "0" -> false;
+            default -> throw new BadParameterException(name, name + " must be true or false, got '" + abbreviate(raw) + "'");
+        };
+    }
+
     static String status(String raw) {
         if (raw == null || raw.isEmpty()) {
             return null;
@@ -57,6 +71,27 @@ final class Params {
             throw new BadParameterException(name, name + " must be at most " + maxLength + " characters");
         }
         return raw;
+    }
+
+    /**
+     * A repeatable parameter ({@code environment=prod&environment=staging}): null when absent or
+     * empty, else its distinct non-empty values, each at most {@code maxLength}, at most {@link #MAX_VALUES}.
+     */
+    static List<String> texts(String name, List<String> raw, int maxLength) {
+        if (raw == null) {
+            return null;
+        }
+        Set<String> values = new LinkedHashSet<>();
+        for (String v : raw) {
+            String one = text(name, v, maxLength);
+            if (one != null) {
+                values.add(one);
+            }
+        }
+        if (values.size() > MAX_VALUES) {
+            throw new BadParameterException(name, name + " takes at most " + MAX_VALUES + " values, got " + values.size());
+        }
+        return values.isEmpty() ? null : List.copyOf(values);
     }
 
     private static String abbreviate(String raw) {

@@ -3,6 +3,7 @@ package dev.bloop.service.ingest;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -12,10 +13,12 @@ final class IngestMetrics {
         BAD_SIGNATURE, INVALID, QUEUE_FULL, SHUTTING_DOWN, STORAGE_FAILING, BODY_TIMEOUT, QUOTA }
 
     private final Meter accepted;
+    private final Timer acceptedLatency;
     private final Map<Reason, Counter> rejected = new EnumMap<>(Reason.class);
 
     IngestMetrics(MetricRegistry registry) {
         this.accepted = registry.meter("ingest.events.accepted");
+        this.acceptedLatency = registry.timer("ingest.accepted.latency");
         for (Reason r : Reason.values()) {
             rejected.put(r, registry.counter("ingest.rejected." + r.name().toLowerCase(java.util.Locale.ROOT)));
         }
@@ -23,6 +26,11 @@ final class IngestMetrics {
 
     void accepted(int events) {
         accepted.mark(events);
+    }
+
+    /** Server-side time of a request answered 200, from its headers to its answer. */
+    void answeredIn(long nanos) {
+        acceptedLatency.update(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     void rejected(Reason reason) {

@@ -121,6 +121,7 @@ public final class IngestServlet extends HttpServlet {
         private final ServletInputStream in;
         private final byte[] presented;
         private final AtomicBoolean answered = new AtomicBoolean();
+        private final long startNanos = System.nanoTime();
         private byte[] buf;
         private int length;
 
@@ -281,9 +282,6 @@ public final class IngestServlet extends HttpServlet {
         long now = System.currentTimeMillis();
         try {
             IngestEvent decoded = handler.decoder().single(body, length);
-            if (!mayLoad && overQuota(x, projectId, 1)) {
-                return List.of();
-            }
             event = handler.validator().validate(decoded, projectId, now, mayLoad);
         } catch (InvalidEvent e) {
             handler.ledger().count(projectId, "invalid", 1);
@@ -296,6 +294,9 @@ public final class IngestServlet extends HttpServlet {
         if (filtered != null) {
             handler.ledger().count(projectId, filtered.reason, 1);
             x.finish(() -> send(x.resp, 200, IngestAccepted.filtered(filtered.text)));
+            return List.of();
+        }
+        if (overQuota(x, projectId, 1)) {
             return List.of();
         }
         enqueue(x, List.of(event), IngestAccepted.of(event.fingerprint()));
@@ -316,9 +317,6 @@ public final class IngestServlet extends HttpServlet {
         }
         long receivedAt = System.currentTimeMillis();
         int size = elements != null ? elements.size() : decoded.size();
-        if (!mayLoad && overQuota(x, projectId, size)) {
-            return List.of();
-        }
         List<AcceptedEvent> valid = new ArrayList<>(size);
         List<BatchResult.ItemError> errors = new ArrayList<>();
         List<EventValidator.SourceMapsNotLoaded> needed = new ArrayList<>();
@@ -347,17 +345,19 @@ public final class IngestServlet extends HttpServlet {
             handler.metrics().rejected(IngestMetrics.Reason.INVALID);
             handler.ledger().count(projectId, "invalid", errors.size());
         }
+        if (overQuota(x, projectId, valid.size())) {
+            return List.of();
+        }
         enqueue(x, valid, new BatchResult(valid.size(), filtered, errors));
         return List.of();
     }
 
     /**
-     * The project's quota: all of the request's events or none. Answers 429 with the time until they
-     * would fit when over it (checked on the first pass only, so a request waiting for source maps is
-     * not charged twice).
+     * The project's quota, charged with the events that would be kept (filtered and invalid ones do
+     * not count): all of them or none. Answers 429 with the time until they would fit when over it.
      */
     private boolean overQuota(Exchange x, String projectId, int events) {
-        long wait = handler.policies().admit(projectId, events);
+        long wait = events == 0 ? 0 : handler.policies().admit(projectId, events);
         if (wait == 0) {
             return false;
         }
@@ -374,7 +374,10 @@ public final class IngestServlet extends HttpServlet {
 
     /** Hands events to the writer whole, or answers 429/503 and keeps none of them. */
     private void enqueue(Exchange x, List<AcceptedEvent> events, Object accepted) {
-        Answer ok = () -> send(x.resp, 200, accepted);
+        Answer ok = () -> {
+            send(x.resp, 200, accepted);
+            handler.metrics().answeredIn(System.nanoTime() - x.startNanos);
+        };
         List<AcceptedEvent> offered = events;
         boolean waiting = handler.ackCommitted() && !events.isEmpty();
         if (waiting) {

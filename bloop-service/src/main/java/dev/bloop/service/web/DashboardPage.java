@@ -26,20 +26,26 @@ import java.util.regex.Pattern;
 public final class DashboardPage {
     private static final Pattern IMPORT_MAP = Pattern.compile("<script type=\"importmap\">(.*?)</script>", Pattern.DOTALL);
     private final byte[] shell;
+    private final byte[] favicon;
     private final String csp;
 
     public DashboardPage() {
-        try (InputStream in = DashboardPage.class.getResourceAsStream("/dashboard/index.html")) {
-            if (in == null) {
-                throw new IllegalStateException("dashboard/index.html missing from the jar");
-            }
-            this.shell = in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.shell = resource("/dashboard/index.html");
+        this.favicon = resource("/dashboard/favicon.ico");
         this.csp = "default-src 'self'; script-src 'self'" + importMapHash(new String(shell, StandardCharsets.UTF_8))
                 + "; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
                 + "form-action 'self'; frame-ancestors 'none'";
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = DashboardPage.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static String importMapHash(String html) {
@@ -73,9 +79,17 @@ public final class DashboardPage {
 
     /** Dashboard routes: the same shell; the script reads the path. */
     @GET
-    @Path("{page: (issues|overview|releases|insights|alerts|projects|tokens|admin|login|setup)(/.*)?}")
+    @Path("{page: (issues|overview|releases|insights|alerts|projects|tokens|settings|admin|login|setup)(/.*)?}")
     @Produces(MediaType.TEXT_HTML)
     public Response page() {
         return shell();
+    }
+
+    /** The tab icon browsers ask for on their own. */
+    @GET
+    @Path("favicon.ico")
+    @Produces("image/x-icon")
+    public Response favicon() {
+        return Response.ok(favicon).header("Cache-Control", "public, max-age=86400").build();
     }
 }

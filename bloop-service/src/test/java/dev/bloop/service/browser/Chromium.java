@@ -41,6 +41,7 @@ public final class Chromium implements AutoCloseable {
     private final WebSocket socket;
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+    private final Map<String, Tab> tabs = new ConcurrentHashMap<>();
 
     private Chromium(Process process, Path profile, WebSocket socket) {
         this.process = process;
@@ -153,8 +154,10 @@ public final class Chromium implements AutoCloseable {
         String session = call("Target.attachToTarget", Map.of("targetId", target, "flatten", true))
                 .get("sessionId").asText();
         Tab tab = new Tab(this, session);
+        tabs.put(session, tab);
         tab.send("Page.enable", Map.of());
         tab.send("Runtime.enable", Map.of());
+        tab.send("Log.enable", Map.of());
         tab.send("WebAuthn.enable", Map.of());
         tab.send("WebAuthn.addVirtualAuthenticator", Map.of("options", Map.of("protocol", "ctap2",
                 "transport", "internal", "hasResidentKey", true, "hasUserVerification", true, "isUserVerified", true,
@@ -180,8 +183,8 @@ public final class Chromium implements AutoCloseable {
         }
         try (var files = Files.walk(profile)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind is harmless
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // a temp dir left behind is harmless (the browser's helpers may still be removing files)
         }
     }
 
@@ -190,6 +193,11 @@ public final class Chromium implements AutoCloseable {
             CompletableFuture<JsonNode> f = pending.remove(msg.get("id").asInt());
             if (f != null) {
                 f.complete(msg);
+            }
+        } else if (msg.has("method") && msg.has("sessionId")) {
+            Tab tab = tabs.get(msg.get("sessionId").asText());
+            if (tab != null) {
+                tab.onEvent(msg.get("method").asText(), msg.path("params"));
             }
         }
     }

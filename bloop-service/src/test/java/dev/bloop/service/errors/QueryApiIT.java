@@ -31,11 +31,13 @@ class QueryApiIT {
     static final DropwizardAppExtension<BloopConfiguration> APP = BLOOP.extension();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OTHER_SECRET = "bloop_sk_other_project_secret";
+    private static final String TAGS_SECRET = "bloop_sk_tags_project_secret";
 
     private static String readWrite;
     private static String readOnly;
     private static String alertsOnly;
     private static String otherProject;
+    private static String tagsProject;
     private static String expired;
     private static String usersFp;
     private static String timeoutFp;
@@ -45,6 +47,8 @@ class QueryApiIT {
     static void seed() throws Exception {
         // Tokens are created through the same service the create-token command uses, on the app's file.
         BLOOP.addProject("p-other", "other", "bloop_pk_other", OTHER_SECRET);
+        BLOOP.addProject("p-tags", "tags", "bloop_pk_tags", TAGS_SECRET);
+        tagsProject = BLOOP.token("tags-bot", "p-tags", Scope.ERRORS_READ);
         readWrite = BLOOP.token("triage-bot", "default", Scope.ERRORS_READ, Scope.ERRORS_WRITE);
         readOnly = BLOOP.token("dashboard-ro", "default", Scope.ERRORS_READ);
         alertsOnly = BLOOP.token("alerts", "default", Scope.ALERTS_READ);
@@ -350,6 +354,121 @@ class QueryApiIT {
         assertThat(Set.of(usersFp, timeoutFp)).doesNotContain(otherFp);
         assertThat(get(readOnly, "/v1/errors/" + otherFp).statusCode()).isEqualTo(404);
         assertThat(json(get(readOnly, "/v1/errors?source=web"), 200)).isEmpty();
+    }
+
+    @Test
+    void facetsListTheValuesTheFiltersCanTakeWithTheirCounts() throws Exception {
+        JsonNode f = json(get(readOnly, "/v1/errors/facets"), 200);
+        assertThat(values(f.get("environment"))).containsEntry("staging", "1/3").containsKey("prod");
+        assertThat(f.get("environment").get(0).get("value").asText()).as("most events first").isEqualTo("prod");
+        assertThat(values(f.get("release"))).containsEntry("2.0.0", "1/4").containsKey("2.1.0")
+                .doesNotContainKey("9.9");
+        assertThat(values(f.get("source"))).containsEntry("ios", "1/6").containsKey("api").doesNotContainKey("web");
+        assertThat(values(f.get("route"))).containsEntry("/users", "1/6").containsKey("/orders");
+        assertThat(json(get(readOnly, "/v1/errors/facets?limit=1"), 200).get("route")).hasSize(1);
+        assertThat(values(json(get(otherProject, "/v1/errors/facets"), 200).get("source"))).containsOnlyKeys("web");
+        assertThat(json(get(readOnly, "/v1/errors/facets?limit=0"), 400).get("field").asText()).isEqualTo("limit");
+        assertThat(get(alertsOnly, "/v1/errors/facets").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void filtersTakeSeveralValuesAnyOfWhichMatches() throws Exception {
+        assertThat(json(get(readOnly, "/v1/errors?environment=staging&environment=nowhere"), 200))
+                .extracting(n -> n.get("fingerprint").asText()).containsExactly(usersFp);
+        JsonNode both = json(get(readOnly, "/v1/errors?release=2.0.0&release=2.1.0&sort=total_count"), 200);
+        assertThat(find(both, usersFp).get("total_count").asLong()).as("both releases' events").isEqualTo(6);
+        assertThat(json(get(readOnly, "/v1/errors?release=2.0.0&release=2.1.0&environment=staging"), 200).get(0)
+                .get("total_count").asLong()).isEqualTo(3);
+        assertThat(json(get(readOnly, "/v1/errors?source=ios&source=api"), 200)).hasSize(2);
+        assertThat(json(get(readOnly, "/v1/errors?route=/users&route=/nowhere"), 200))
+                .extracting(n -> n.get("fingerprint").asText()).containsExactly(usersFp);
+        assertThat(json(get(readOnly, "/v1/errors?route=/users&route=/orders&status=unresolved&q=property"), 200))
+                .extracting(n -> n.get("fingerprint").asText()).containsExactly(usersFp);
+        String many = "release=r" + String.join("&release=r", java.util.Collections.nCopies(51, "x").stream()
+                .map(x -> String.valueOf(Math.random())).toList());
+        assertThat(json(get(readOnly, "/v1/errors?" + many), 400).get("field").asText()).isEqualTo("release");
+    }
+
+    @Test
+    void listItemsNameTheFrameTheyWereGroupedBy() throws Exception {
+        assertThat(find(json(get(readOnly, "/v1/errors"), 200), usersFp).get("top_frame").asText())
+                .isEqualTo("at handler (src/users.ts)");
+    }
+
+    @Test
+    void tagsSplitAnIssuesEventsByWhereTheyHappened() throws Exception {
+        String iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                + "Version/17.2 Mobile/15E148 Safari/604.1";
+        List<String> events = List.of(
+                tagged("prod", "{\"browser\":\"Chrome\",\"browser_version\":\"120\",\"os\":{\"name\":\"iOS\",\"version\":\"17.2\"},"
+                        + "\"locale\":\"de-DE\"}"),
+                tagged("prod", "{\"user_agent\":\"" + iphone + "\"}"),
+                tagged("beta", "{\"device\":\"Pixel 8\"}"));
+        String body = "{\"events\":[" + String.join(",", events) + "]}";
+        assertThat(BLOOP.post("/v1/ingest/batch", body, Map.of("Content-Type", "application/json",
+                "X-Project-Key", "bloop_pk_tags", "X-Signature", Signatures.sign(TAGS_SECRET, body))).statusCode())
+                .isEqualTo(200);
+        BLOOP.awaitCount("SELECT count(*) FROM raw_events WHERE project_id = 'p-tags' AND error_type = 'TagError'", 3);
+        String fp = fingerprintOf(tagsProject, "q=TagError");
+        JsonNode t = json(get(tagsProject, "/v1/errors/" + fp + "/tags"), 200);
+        assertThat(t.get("events").asLong()).isEqualTo(3);
+        Map<String, Map<String, Long>> tags = new java.util.HashMap<>();
+        t.get("tags").forEach(tag -> {
+            Map<String, Long> vs = new java.util.HashMap<>();
+            tag.get("values").forEach(v -> vs.put(v.get("value").asText(), v.get("count").asLong()));
+            tags.put(tag.get("key").asText(), vs);
+        });
+        assertThat(tags.get("environment")).containsExactlyInAnyOrderEntriesOf(Map.of("prod", 2L, "beta", 1L));
+        assertThat(tags.get("release")).containsExactlyInAnyOrderEntriesOf(Map.of("7.0", 3L));
+        assertThat(tags.get("app_version")).containsExactlyInAnyOrderEntriesOf(Map.of("7.0.1", 3L));
+        assertThat(tags.get("browser")).containsExactlyInAnyOrderEntriesOf(Map.of("Chrome 120", 1L, "Safari 17.2", 1L));
+        assertThat(tags.get("os")).containsExactlyInAnyOrderEntriesOf(Map.of("iOS 17.2", 2L));
+        assertThat(tags.get("device")).containsExactlyInAnyOrderEntriesOf(Map.of("iPhone", 1L, "Pixel 8", 1L));
+        assertThat(tags.get("locale")).containsExactlyInAnyOrderEntriesOf(Map.of("de-DE", 1L));
+        assertThat(get(readOnly, "/v1/errors/" + fp + "/tags").statusCode()).as("another project's issue").isEqualTo(404);
+        assertThat(get(alertsOnly, "/v1/errors/" + fp + "/tags").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aReleaseKnowsTheIssuesItBrought() throws Exception {
+        String first = released("OldError", "1.0");
+        assertThat(BLOOP.post("/v1/ingest", first, tagsHeaders(first)).statusCode()).isEqualTo(200);
+        BLOOP.awaitCount("SELECT count(*) FROM error_groups WHERE project_id = 'p-tags' AND error_type = 'OldError'", 1);
+        for (String type : List.of("OldError", "NewError")) {
+            String body = released(type, "1.1");
+            assertThat(BLOOP.post("/v1/ingest", body, tagsHeaders(body)).statusCode()).isEqualTo(200);
+        }
+        BLOOP.awaitCount("SELECT count(*) FROM raw_events WHERE project_id = 'p-tags' AND release = '1.1'", 2);
+        Map<String, Long> newGroups = new java.util.HashMap<>();
+        json(get(tagsProject, "/v1/releases"), 200).forEach(r -> newGroups.put(r.get("release").asText(), r.get("new_groups").asLong()));
+        assertThat(newGroups).containsEntry("1.0", 1L).containsEntry("1.1", 1L);
+        assertThat(json(get(tagsProject, "/v1/releases/1.1/errors?new=true"), 200)).extracting(n -> n.get("error_type").asText())
+                .containsExactly("NewError");
+        assertThat(json(get(tagsProject, "/v1/releases/1.1/errors"), 200)).hasSize(2);
+        assertThat(json(get(tagsProject, "/v1/releases/1.1/errors?new=maybe"), 400).get("field").asText()).isEqualTo("new");
+    }
+
+    private static String tagged(String env, String metadata) {
+        return "{\"timestamp\":" + System.currentTimeMillis() + ",\"source\":\"web\",\"environment\":\"" + env
+                + "\",\"release\":\"7.0\",\"app_version\":\"7.0.1\",\"error_type\":\"TagError\",\"message\":\"tagged\","
+                + "\"metadata\":" + metadata + "}";
+    }
+
+    private static String released(String type, String release) {
+        return "{\"timestamp\":" + System.currentTimeMillis() + ",\"source\":\"web\",\"environment\":\"prod\",\"release\":\""
+                + release + "\",\"error_type\":\"" + type + "\",\"message\":\"m\"}";
+    }
+
+    private static Map<String, String> tagsHeaders(String body) {
+        return Map.of("Content-Type", "application/json", "X-Project-Key", "bloop_pk_tags",
+                "X-Signature", Signatures.sign(TAGS_SECRET, body));
+    }
+
+    /** value -> "issues/events" */
+    private static Map<String, String> values(JsonNode facet) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        facet.forEach(v -> out.put(v.get("value").asText(), v.get("issues").asLong() + "/" + v.get("events").asLong()));
+        return out;
     }
 
     private static JsonNode find(JsonNode list, String fingerprint) {
