@@ -79,23 +79,27 @@ public final class IngestServlet extends HttpServlet {
 
     private void post(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         if (handler.health().isFailing()) {
+            discardOrClose(req, resp);
             refuse(resp, EventQueue.Offer.CLOSED);
             return;
         }
         if (handler.queue().isFull()) {
             // Reading, verifying and parsing a body that cannot be queued only takes CPU from the writer
             // that would drain the queue.
+            discardOrClose(req, resp);
             refuse(resp, EventQueue.Offer.FULL);
             return;
         }
         String signature = req.getHeader(Signatures.HEADER);
         if (signature == null || signature.isBlank()) {
+            discardOrClose(req, resp);
             reject(resp, 401, IngestMetrics.Reason.MISSING_SIGNATURE,
                     new ApiError("missing X-Signature header", Signatures.HEADER));
             return;
         }
         byte[] presented = SignatureCheck.decodeHex(signature);
         if (presented == null) {
+            discardOrClose(req, resp);
             reject(resp, 401, IngestMetrics.Reason.BAD_SIGNATURE_ENCODING,
                     new ApiError("X-Signature is not hex-encoded", Signatures.HEADER));
             return;
@@ -422,6 +426,39 @@ public final class IngestServlet extends HttpServlet {
         resp.setHeader("Connection", "close");
         reject(resp, 413, IngestMetrics.Reason.PAYLOAD_TOO_LARGE,
                 ApiError.of("request body exceeds " + maxPayloadBytes + " bytes"));
+    }
+
+    /**
+     * An answer given before the body was read: Jetty drops a body that has already arrived, but closes the
+     * connection when more is still on the way, after the answer has gone out. Dropping what is buffered here and
+     * saying {@code Connection: close} otherwise keeps a client from sending its next request on a connection
+     * that is about to close.
+     */
+    private static void discardOrClose(HttpServletRequest req, HttpServletResponse resp) {
+        long left = req.getContentLengthLong();
+        if (left == 0 || (left < 0 && req.getHeader("Transfer-Encoding") == null)) {
+            return;
+        }
+        try {
+            ServletInputStream in = req.getInputStream();
+            byte[] sink = new byte[8192];
+            while (left > 0) {
+                int available = in.available();
+                if (available <= 0) {
+                    break;
+                }
+                int n = in.read(sink, 0, (int) Math.min(sink.length, Math.min(available, left)));
+                if (n < 0) {
+                    break;
+                }
+                left -= n;
+            }
+        } catch (IOException e) {
+            left = -1;
+        }
+        if (left != 0) {
+            resp.setHeader("Connection", "close");
+        }
     }
 
     private void reject(HttpServletResponse resp, int status, IngestMetrics.Reason reason, ApiError error)
