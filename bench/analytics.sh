@@ -37,12 +37,16 @@ BLOOP__ANALYTICS__ENABLED=false start_bloop
 sleep 20
 echo "idle_rss_mb_analytics_off=$(rss)"
 kill -TERM $pid; wait $pid 2>/dev/null || true
+while curl -s -o /dev/null "http://127.0.0.1:$PORT/health"; do sleep 0.2; done   # the port is free again
 
 t0=$(date +%s%N)
 start_bloop
 echo "startup_to_health_ms=$(( ($(date +%s%N) - t0) / 1000000 ))"
 until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
-    "http://127.0.0.1:$PORT/v1/analytics/environments")" = 200 ]; do sleep 0.2; done
+    "http://127.0.0.1:$PORT/v1/analytics/environments")" = 200 ]; do
+  kill -0 $pid 2>/dev/null || { tail -20 "$work/server.log"; exit 1; }
+  sleep 0.2
+done
 echo "startup_to_first_analytics_answer_ms=$(( ($(date +%s%N) - t0) / 1000000 ))"
 grep -h "Analytics:" "$work/server.log" | sed 's/^/# /'
 sleep 20
