@@ -49,7 +49,8 @@ public class AnalyticsConfig {
         this.enabled = enabled;
     }
 
-    /** DuckDB's own memory_limit: its tables and query working memory, outside the Java heap. */
+    /** DuckDB's own memory_limit: its buffer pool over the copy's file and query working memory, outside
+     *  the Java heap (beyond it, blocks of the file are evicted and a query spills to disk). */
     @JsonProperty("memory_limit")
     public DataSize getMemoryLimit() {
         return memoryLimit;

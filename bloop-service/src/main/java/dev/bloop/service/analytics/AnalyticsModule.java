@@ -40,6 +40,7 @@ final class AnalyticsModule {
 
     /** Opens DuckDB and starts refreshing from the core's database (called once the core is wired). */
     synchronized void start(Database db) {
+        Path copy = Path.of(db.file() + ".analytics.duckdb");
         Path spill = Path.of(db.file() + ".analytics-tmp");
         Timer timer = metrics.timer("analytics.refresh");
         refresher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -50,7 +51,7 @@ final class AnalyticsModule {
         refresher.execute(() -> {
             try {
                 long t0 = System.nanoTime();
-                duck = new DuckDb(config, spill);
+                duck = new DuckDb(config, copy, spill);
                 mirror = new Mirror(db.reader(), duck.writer(), clock);
                 service = new AnalyticsService(db.reader(), duck, mirror, config);
                 LOG.info("Analytics: DuckDB open in {} ms (memory_limit {}, threads {})",

@@ -23,11 +23,14 @@ import java.util.stream.Stream;
 import org.duckdb.DuckDBConnection;
 
 /**
- * The in-process DuckDB database: in memory (it is rebuilt from SQLite at every start, so it has no
- * file of its own to back up or purge), with its memory_limit and threads from the config, no access
- * to files or extensions from SQL, and a spill directory beside the SQLite file for a query that
- * needs more than the limit. One connection belongs to the refresher; queries borrow one of a small
- * pool and are cancelled when they run past the query timeout.
+ * The in-process DuckDB database, kept in a file beside the SQLite one: its tables are compressed
+ * there and read through DuckDB's buffer pool, which {@code memory_limit} bounds, so the copy costs
+ * little memory at rest (an in-memory database keeps every block resident, uncompressed). The file is
+ * a cache: it is deleted and rebuilt from SQLite at every start (and deleted at a stop), so it never
+ * needs a backup and never outlives a purge. Threads from the config, no access to files or
+ * extensions from SQL, and a spill directory beside the SQLite file for a query that needs more than
+ * the limit. One connection belongs to the refresher; queries borrow one of a small pool and are
+ * cancelled when they run past the query timeout.
  */
 final class DuckDb implements AutoCloseable {
     private static final int QUERY_CONNECTIONS = 2;
@@ -37,6 +40,7 @@ final class DuckDb implements AutoCloseable {
     private final BlockingQueue<DuckDBConnection> readers = new ArrayBlockingQueue<>(QUERY_CONNECTIONS);
     private final ScheduledExecutorService timeouts;
     private final long timeoutMs;
+    private final Path file;
     private final Path spillDir;
 
     /** A piece of work on a query connection. */
@@ -101,10 +105,12 @@ final class DuckDb implements AutoCloseable {
         }
     }
 
-    DuckDb(AnalyticsConfig config, Path spillDir) throws SQLException {
+    DuckDb(AnalyticsConfig config, Path file, Path spillDir) throws SQLException {
+        this.file = file;
         this.spillDir = spillDir;
         this.timeoutMs = config.getQueryTimeout().toMilliseconds();
         clearSpill();
+        deleteFile();
         Properties p = new Properties();
         p.setProperty("memory_limit", config.getMemoryLimit().toKibibytes() + "KiB");
         p.setProperty("threads", Integer.toString(config.getThreads()));
@@ -118,7 +124,7 @@ final class DuckDb implements AutoCloseable {
         // Offline and SQL never comes from users, but a query has no business reading files either.
         p.setProperty("autoinstall_known_extensions", "false");
         p.setProperty("autoload_known_extensions", "false");
-        this.root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", p);
+        this.root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, p);
         try (Statement s = root.createStatement()) {
             s.execute("SET enable_external_access = false");
             s.execute("SET lock_configuration = true");
@@ -173,6 +179,17 @@ final class DuckDb implements AutoCloseable {
         closeQuietly(writer);
         closeQuietly(root);
         clearSpill();
+        deleteFile();
+    }
+
+    /** The copy of a previous run is not trusted (SQLite may have changed since): it is rebuilt. */
+    private void deleteFile() {
+        try {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(Path.of(file + ".wal"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the analytics copy " + file, e);
+        }
     }
 
     private static void closeQuietly(Connection c) {

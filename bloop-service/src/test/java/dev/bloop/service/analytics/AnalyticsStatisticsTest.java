@@ -65,7 +65,10 @@ class AnalyticsStatisticsTest {
         final AnalyticsService service;
 
         Engine(AnalyticsConfig config) throws Exception {
-            DuckDb duck = new DuckDb(config, test.dir().resolve("analytics-tmp"));
+            // Its own file: a test may keep an earlier engine open to compare against (one server has one).
+            int n = opened.size();
+            DuckDb duck = new DuckDb(config, test.dir().resolve("analytics-" + n + ".duckdb"),
+                    test.dir().resolve("analytics-tmp-" + n));
             opened.add(duck);
             mirror = new Mirror(test.db().reader(), duck.writer(), clock::get);
             service = new AnalyticsService(test.db().reader(), duck, mirror, config);

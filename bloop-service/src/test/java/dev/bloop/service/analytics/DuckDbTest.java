@@ -12,7 +12,7 @@ import java.sql.ResultSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The DuckDB engine: its settings from the config, the query timeout, no file access from SQL. */
+/** The DuckDB engine: its settings from the config, its file, the query timeout, no file access from SQL. */
 class DuckDbTest {
     @TempDir
     Path dir;
@@ -22,7 +22,7 @@ class DuckDbTest {
         config.setMemoryLimit(DataSize.mebibytes(48));
         config.setThreads(1);
         config.setQueryTimeout(Duration.milliseconds(timeoutMs));
-        return new DuckDb(config, dir.resolve("spill"));
+        return new DuckDb(config, dir.resolve("copy.duckdb"), dir.resolve("spill"));
     }
 
     private static String one(DuckDb duck, String sql) throws Exception {
@@ -40,6 +40,25 @@ class DuckDbTest {
         try (DuckDb duck = open(5_000)) {
             assertThat(one(duck, "SELECT current_setting('threads')")).isEqualTo("1");
             assertThat(one(duck, "SELECT current_setting('memory_limit')")).startsWith("48");
+        }
+    }
+
+    @Test
+    void theCopyIsKeptInItsFileWhichEveryStartRebuildsAndAStopRemoves() throws Exception {
+        Path copy = dir.resolve("copy.duckdb");
+        try (DuckDb duck = open(5_000); java.sql.Statement s = duck.writer().createStatement()) {
+            s.execute("CREATE TABLE left_behind AS SELECT range AS n FROM range(100000)");
+            s.execute("CHECKPOINT");
+            assertThat(copy).exists();
+            // What a crash leaves: the copy of the previous run.
+            Files.copy(copy, dir.resolve("crashed.duckdb"));
+        }
+        assertThat(copy).doesNotExist();
+        Files.move(dir.resolve("crashed.duckdb"), copy);
+        try (DuckDb duck = open(5_000)) {
+            assertThat(copy).exists();
+            assertThat(one(duck, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'left_behind'"))
+                    .isEqualTo("0");
         }
     }
 
