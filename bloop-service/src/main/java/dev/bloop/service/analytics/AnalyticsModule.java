@@ -70,6 +70,9 @@ final class AnalyticsModule {
     private void refresh(Timer timer) {
         try (Timer.Context ignored = timer.time()) {
             Mirror.Outcome o = mirror.refresh();
+            if (o.changed()) {
+                duck.release();   // the refresh's blocks stay in the file, not in memory
+            }
             boolean first = lastSuccess == 0;
             lastSuccess = clock.getAsLong();
             lastFailure = null;

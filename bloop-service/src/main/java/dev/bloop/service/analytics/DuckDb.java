@@ -42,6 +42,7 @@ final class DuckDb implements AutoCloseable {
     private final long timeoutMs;
     private final Path file;
     private final Path spillDir;
+    private final String memoryLimit;
 
     /** A piece of work on a query connection. */
     @FunctionalInterface
@@ -126,9 +127,11 @@ final class DuckDb implements AutoCloseable {
         p.setProperty("autoload_known_extensions", "false");
         this.root = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, p);
         try (Statement s = root.createStatement()) {
+            // Once off, external access cannot be turned on again while the database runs (settings
+            // are not locked otherwise: release() lowers memory_limit for a moment).
             s.execute("SET enable_external_access = false");
-            s.execute("SET lock_configuration = true");
         }
+        this.memoryLimit = config.getMemoryLimit().toKibibytes() + "KiB";
         this.writer = (DuckDBConnection) root.duplicate();
         for (int i = 0; i < QUERY_CONNECTIONS; i++) {
             readers.add((DuckDBConnection) root.duplicate());
@@ -167,6 +170,40 @@ final class DuckDb implements AutoCloseable {
             timer.cancel(false);
             session.closeStatements();
             readers.add(c);
+        }
+    }
+
+    /**
+     * Gives the buffer pool's blocks back while no query runs: DuckDB keeps what it read or wrote
+     * cached up to memory_limit, so after a refresh it would hold that much for good. The copy is in
+     * its file (and the OS page cache), so the next query reads it again from there. Skipped when a
+     * query is running (it would run out of memory for that moment); called by the refresh thread.
+     *
+     * @return whether the blocks were released
+     */
+    boolean release() throws SQLException {
+        List<DuckDBConnection> held = new ArrayList<>(QUERY_CONNECTIONS);
+        try {
+            readers.drainTo(held);
+            if (held.size() < QUERY_CONNECTIONS) {
+                return false;
+            }
+            try (Statement s = writer.createStatement()) {
+                s.execute("SET memory_limit = '1MiB'");
+                s.execute("SET memory_limit = '" + memoryLimit + "'");
+            }
+            return true;
+        } finally {
+            readers.addAll(held);
+        }
+    }
+
+    /** DuckDB's own count of the memory it holds, in bytes (buffer pool and working memory). */
+    long memoryInUse() throws SQLException {
+        try (Statement s = writer.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT coalesce(sum(memory_usage_bytes), 0) FROM duckdb_memory()")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

@@ -63,6 +63,26 @@ class DuckDbTest {
     }
 
     @Test
+    void theBufferPoolIsGivenBackBetweenQueriesButNotWhileOneRuns() throws Exception {
+        try (DuckDb duck = open(30_000)) {
+            try (java.sql.Statement s = duck.writer().createStatement()) {
+                // Hashes do not compress: 16 MB of column data.
+                s.execute("CREATE TABLE hourly AS SELECT range AS gid, hash(range) AS cnt FROM range(2000000)");
+                s.execute("CHECKPOINT");
+            }
+            String sum = one(duck, "SELECT sum(cnt % 1000) FROM hourly");
+            assertThat(duck.memoryInUse()).isGreaterThan(8L << 20);
+            boolean duringQuery = duck.query(session -> duck.release());
+            assertThat(duringQuery).isFalse();   // a query holds a connection
+            assertThat(duck.memoryInUse()).isGreaterThan(8L << 20);
+            assertThat(duck.release()).isTrue();
+            assertThat(duck.memoryInUse()).isLessThan(1L << 20);
+            assertThat(one(duck, "SELECT current_setting('memory_limit')")).startsWith("48");
+            assertThat(one(duck, "SELECT sum(cnt % 1000) FROM hourly")).isEqualTo(sum);   // read again from the file
+        }
+    }
+
+    @Test
     void aQueryPastTheTimeoutIsCancelledAndTheConnectionServesTheNextQuery() throws Exception {
         try (DuckDb duck = open(200)) {
             long t0 = System.nanoTime();
