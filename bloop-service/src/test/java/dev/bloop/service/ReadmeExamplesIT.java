@@ -63,7 +63,8 @@ class ReadmeExamplesIT {
         Files.createDirectories(dir.resolve("dist"));
         Files.copy(Path.of("src/test/resources/sourcemaps/app.min.js.map"), dir.resolve("dist/app.3f2a.js.map"));
         try (ChildServer server = ChildServer.start(Files.createDirectories(dir.resolve("server")), QUICK_START_SECRET,
-                Map.of("BLOOP__ALERTING__ALLOW_PRIVATE_TARGETS", "true"))) {
+                // analytics as in the shipped config.yml, which the README's examples assume
+                Map.of("BLOOP__ALERTING__ALLOW_PRIVATE_TARGETS", "true", "BLOOP__ANALYTICS__ENABLED", "true"))) {
             String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
             StringBuilder script = new StringBuilder();
             script.append("set -euo pipefail\n")
