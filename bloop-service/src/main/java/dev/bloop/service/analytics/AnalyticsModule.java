@@ -71,7 +71,7 @@ final class AnalyticsModule {
         try (Timer.Context ignored = timer.time()) {
             Mirror.Outcome o = mirror.refresh();
             if (o.changed()) {
-                duck.release();   // the refresh's blocks stay in the file, not in memory
+                releaseQuietly();   // the refresh's blocks stay in the file, not in memory
             }
             boolean first = lastSuccess == 0;
             lastSuccess = clock.getAsLong();
@@ -88,6 +88,15 @@ final class AnalyticsModule {
             LOG.warn("Analytics refresh failed (the next one copies everything again): {}", e.toString());
         } finally {
             loaded.countDown();
+        }
+    }
+
+    /** Giving DuckDB's buffer pool back is an economy, never a reason to call a refresh failed. */
+    private void releaseQuietly() {
+        try {
+            duck.release();
+        } catch (Exception e) {
+            LOG.debug("Analytics: buffer pool not given back: {}", e.getMessage());
         }
     }
 
