@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Event-to-alert latency: bloop on a scratch database with the shipped config (flush_interval 1s),
-# background ingest at about 2,000 events/s (wrk, paced), a new_issue rule with a webhook to a local
-# receiver, and 100 new groups sent one at a time. Prints p50/p99 of (notification received - event
-# acknowledged). Run by hand; needs wrk (apt-get install wrk) and python3.
+# Event-to-alert latency per rule type: bloop on a scratch database with the shipped config
+# (flush_interval 1s), background ingest at about 2,000 events/s (wrk, paced), one rule per type
+# (new_issue, threshold, spike) with a webhook to a local receiver, and COUNT crossings of each, sent
+# one at a time. Prints p50/p99/max of (notification received - crossing event acknowledged) per
+# type. Run by hand; needs wrk (apt-get install wrk) and python3. TYPES=threshold,spike to choose.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 COUNT=${COUNT:-100}
@@ -25,7 +26,7 @@ BLOOP_DELAY_MS=48 BLOOP_REQUESTS="$work/batch.txt" wrk -t1 -c2 -d600s -s "$root/
   "http://127.0.0.1:$PORT/v1/ingest/batch" >/dev/null 2>&1 &
 bg=$!
 sleep 3
-python3 "$root/bench/alert_latency.py" "http://127.0.0.1:$PORT" "$TOKEN" "$SECRET" "$COUNT"
+python3 "$root/bench/alert_latency.py" "http://127.0.0.1:$PORT" "$TOKEN" "$SECRET" "$COUNT" "${TYPES:-new_issue,threshold,spike}"
 after=$(committed); ta=$(date +%s%N)
 kill $bg 2>/dev/null || true
 echo "background_ingest_events_per_s=$(awk "BEGIN{printf \"%d\", ($after-$before)/(($ta-$tb)/1e9)}")"

@@ -60,7 +60,7 @@ run() { # name secs path requests-file events-per-request
   until [ "$(curl -s "http://127.0.0.1:$PORT/health" | sed -E 's/.*"queue_depth":([0-9]+).*/\1/')" = 0 ]; do sleep 0.2; done
   local t1; t1=$(date +%s%N)
   kill $sampler 2>/dev/null || true
-  local line; line=$(grep '^BENCH' "$work/$name.wrk")
+  local line; line=$(grep '^BENCH ' "$work/$name.wrk")
   local reqs non2xx rps; reqs=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line"); non2xx=$(sed -E 's/.*non2xx=([0-9]+).*/\1/' <<<"$line")
   rps=$(sed -E 's/.* rps=([0-9]+).*/\1/' <<<"$line")
   local after; after=$(committed)

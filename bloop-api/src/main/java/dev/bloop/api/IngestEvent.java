@@ -27,6 +27,13 @@ public record IngestEvent(
         @JsonProperty("device_id_hash") String deviceIdHash,
         @JsonProperty("fingerprint") String fingerprint,
         @JsonProperty("metadata") JsonNode metadata) {
+    /** The server's default caps (configurable there: {@code ingest.max_*}); the Java client keeps events under them. */
+    public static final int MAX_MESSAGE_BYTES = 2_048;
+    public static final int MAX_STACK_BYTES = 8_192;
+    public static final int MAX_METADATA_BYTES = 4_096;
+    public static final int MAX_FINGERPRINT_CHARS = 256;
+    /** The default body cap of one ingest request, single or batch. */
+    public static final int MAX_BODY_BYTES = 32_768;
 
     /** The required fields only; everything optional left empty. */
     public static IngestEvent of(long timestamp, String source, String environment, String release,

@@ -10,4 +10,8 @@ public record SourceMapInfo(@JsonProperty("id") long id,
                             @JsonProperty("size_bytes") long sizeBytes,
                             @JsonProperty("compressed_bytes") long compressedBytes,
                             @JsonProperty("uploaded_at") long uploadedAt) {
+
+    /** {@code DELETE /v1/projects/{slug}/sourcemaps/{id}}: the id of the map that is gone. */
+    public record Deleted(@JsonProperty("deleted") long deleted) {
+    }
 }

@@ -6,13 +6,18 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.bloop.api.ApiError;
+import dev.bloop.api.ErrorFacets;
 import dev.bloop.api.ErrorGroup;
 import dev.bloop.api.ErrorGroupDetail;
 import dev.bloop.api.ErrorStats;
 import dev.bloop.api.HourlyCount;
 import dev.bloop.api.Occurrence;
+import dev.bloop.api.Page;
+import dev.bloop.api.ReleaseSummary;
 import dev.bloop.api.StatusChange;
 import dev.bloop.api.StatusUpdate;
+import dev.bloop.api.TagBreakdown;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -127,6 +132,21 @@ public final class BloopApi {
         return list("/v1/trends?hours=" + hours, HourlyCount.class);
     }
 
+    /** The values each list filter can take (environments, releases, sources, routes), {@code limit} each. */
+    public ErrorFacets facets(int limit) {
+        return convert(call("GET", "/v1/errors/facets?limit=" + limit).body, ErrorFacets.class);
+    }
+
+    /** How the group's recent events split by environment, release, browser, OS, device, locale; empty if none. */
+    public Optional<TagBreakdown> tags(String fingerprint) {
+        return optional("/v1/errors/" + fp(fingerprint) + "/tags").map(n -> convert(n, TagBreakdown.class));
+    }
+
+    /** Releases, most recently active first. */
+    public List<ReleaseSummary> releases(int limit) {
+        return list("/v1/releases?limit=" + limit, ReleaseSummary.class);
+    }
+
     public ErrorStats stats() {
         return convert(call("GET", "/v1/stats").body, ErrorStats.class);
     }
@@ -207,11 +227,14 @@ public final class BloopApi {
             throw new BloopApiException(response.statusCode(), "unreadable answer", null);
         }
         if (response.statusCode() / 100 != 2) {
-            String field = body.hasNonNull("field") ? body.get("field").asText()
-                    : body.hasNonNull("scope") ? body.get("scope").asText() : null;
-            throw new BloopApiException(response.statusCode(), body.path("error").asText(response.body()), field);
+            // a proxy in between may answer something else than the API's error shape
+            ApiError error = body.isObject() ? json.convertValue(body, ApiError.class) : ApiError.of(null);
+            String field = error.field() != null ? error.field()
+                    : body.hasNonNull("scope") ? body.get("scope").asText() : null; // a missing scope's 403
+            throw new BloopApiException(response.statusCode(), error.error() != null ? error.error() : response.body(),
+                    field);
         }
-        return new Response(body, response.headers().firstValue("X-Total-Count").orElse(null));
+        return new Response(body, response.headers().firstValue(Page.TOTAL_COUNT).orElse(null));
     }
 
     private <T> T convert(JsonNode node, Class<T> type) {

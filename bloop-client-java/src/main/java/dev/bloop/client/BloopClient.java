@@ -1,13 +1,12 @@
 package dev.bloop.client;
 
-import dev.bloop.api.Utf8;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.bloop.api.IngestEvent;
+import dev.bloop.api.Utf8;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;

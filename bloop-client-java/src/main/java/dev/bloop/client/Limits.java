@@ -1,13 +1,16 @@
 package dev.bloop.client;
 
-/** The server's caps, enforced before sending so that an event is never refused for its size. */
+import dev.bloop.api.EventBatch;
+import dev.bloop.api.IngestEvent;
+
+/** The server's caps (bloop-api's), enforced before sending so that an event is never refused for its size. */
 final class Limits {
-    static final int MAX_MESSAGE_BYTES = 2_048;
-    static final int MAX_STACK_BYTES = 8_192;
-    static final int MAX_METADATA_BYTES = 4_096;
-    static final int MAX_FINGERPRINT_CHARS = 256;
-    static final int MAX_BODY_BYTES = 32_768;
-    static final int MAX_BATCH_EVENTS = 50;
+    static final int MAX_MESSAGE_BYTES = IngestEvent.MAX_MESSAGE_BYTES;
+    static final int MAX_STACK_BYTES = IngestEvent.MAX_STACK_BYTES;
+    static final int MAX_METADATA_BYTES = IngestEvent.MAX_METADATA_BYTES;
+    static final int MAX_FINGERPRINT_CHARS = IngestEvent.MAX_FINGERPRINT_CHARS;
+    static final int MAX_BODY_BYTES = IngestEvent.MAX_BODY_BYTES;
+    static final int MAX_BATCH_EVENTS = EventBatch.MAX_EVENTS;
     /** {@code {"events":[]}} and the commas between events. */
     static final int ENVELOPE_BYTES = 16;
 

@@ -2,6 +2,7 @@ package dev.bloop.service;
 
 import dev.bloop.service.alert.Alerting;
 import dev.bloop.service.analytics.AnalyticsBundle;
+import dev.bloop.service.apidoc.OpenApiResource;
 import dev.bloop.service.auth.Authentication;
 import dev.bloop.service.cli.BackupCommand;
 import dev.bloop.service.cli.CreateTokenCommand;
@@ -34,6 +35,8 @@ import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.retention.PurgeService;
 import dev.bloop.service.retention.RetentionResource;
 import dev.bloop.service.retention.RetentionScheduler;
+import dev.bloop.service.releases.ReleaseHealthStore;
+import dev.bloop.service.sentry.SentryBundle;
 import dev.bloop.service.sourcemap.SourceMapResource;
 import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;
@@ -41,9 +44,13 @@ import dev.bloop.service.store.StoreMaintenance;
 import dev.bloop.service.token.TokenService;
 import dev.bloop.service.token.TokensResource;
 import dev.bloop.service.web.DashboardPage;
+import dev.bloop.service.web.EncodedSlashes;
+import dev.bloop.service.web.NoSniff;
 import dev.bloop.service.web.JsonErrorMappers;
 import dev.bloop.service.web.JsonJettyErrors;
+import dev.bloop.service.web.PagedResponses;
 import dev.bloop.service.web.SlowClientGuard;
+import dev.bloop.service.web.TypedBodies;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.core.Application;
 import io.dropwizard.forms.MultiPartBundle;
@@ -52,6 +59,8 @@ import io.dropwizard.core.setup.Environment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +69,8 @@ public class BloopApplication extends Application<BloopConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(BloopApplication.class);
     /** The core's store, for the optional modules' bundles (they run before {@link #run} opens it). */
     private volatile Database database;
+    /** Optional modules that need the core's parts (see {@link BloopModule}). */
+    private final List<BloopModule> modules = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         new BloopApplication().run(args);
@@ -83,6 +94,10 @@ public class BloopApplication extends Application<BloopConfiguration> {
         bootstrap.addBundle(new AssetsBundle("/META-INF/resources/_static/", "/vendor/", null, "vendor"));
         // Optional modules: each registers its routes only when its config section enables it.
         bootstrap.addBundle(new AnalyticsBundle(() -> database));
+        // Optional modules: each reads its own config section and answers 404 on its routes when off.
+        SentryBundle sentry = new SentryBundle();
+        bootstrap.addBundle(sentry);
+        modules.add(sentry);
     }
 
     @Override
@@ -102,6 +117,17 @@ public class BloopApplication extends Application<BloopConfiguration> {
         ProjectStore projects = new ProjectStore(db);
         projects.ensureDefaultProject();
         LOG.info("Database {} at schema version {}", db.file(), version);
+        Set<String> legacySigning = Set.copyOf(config.getAuth().getLegacyKeySigning());
+        for (String slug : legacySigning.stream().sorted().toList()) {
+            String warning = projects.findBySlug(slug).isPresent()
+                    ? "auth.legacy_key_signing: project '" + slug + "' also accepts ingest signed with its public "
+                    + "key (the original bloop SDKs' habit), which anyone holding one of its apps can do; remove it "
+                    + "from the list once its apps sign with the project's secret"
+                    : "auth.legacy_key_signing names '" + slug + "', which is not a project (yet); a project "
+                    + "created with that slug will accept ingest signed with its public key";
+            warnings.add(warning);
+            LOG.warn("!!! {} !!!", warning);
+        }
 
         env.lifecycle().manage(new StoreMaintenance(db));
 
@@ -123,7 +149,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
 
         Symbolicator symbolicator = new Symbolicator(db, env.getObjectMapper(),
                 config.getSourcemaps().getCacheSize().toBytes());
-        ProjectKeys projectKeys = new ProjectKeys(projects);
+        ProjectKeys projectKeys = new ProjectKeys(projects, legacySigning);
         IngestPolicies policies = new IngestPolicies(db);
         IngestLedger ledger = new IngestLedger(db);
         GroupingRules groupingRules = new GroupingRules(db, env.getObjectMapper());
@@ -135,25 +161,38 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.lifecycle().manage(new IngestWarmup(ingest, writer, config.getAuth().hmacSecretBytes(),
                 config.getIngest().getWarmup().toMilliseconds()));
 
+        JsonErrorMappers.replaceDefaults(config.getServerFactory());
+        EncodedSlashes.allowOnConnectors(config.getServerFactory());
+        EncodedSlashes.register(env);
+        NoSniff.register(env);
         JsonErrorMappers.register(env.jersey().getResourceConfig());
         env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(new JsonJettyErrors()));
         SlowClientGuard guard = new SlowClientGuard(config.getConnections(), env.metrics());
         env.lifecycle().addEventListener(guard.installer(config.getConnections()));
         env.jersey().register(new BadParameterException.Mapper());
+        env.jersey().register(new TypedBodies(env.getObjectMapper()));
+        env.jersey().register(new PagedResponses());
         TokenService tokens = new TokenService(db);
         env.lifecycle().manage(tokens);
         Authentication authentication = new Authentication(db, config.getAuth());
         authentication.register(env, tokens, projects);
+        ReleaseHealthStore releaseHealth = new ReleaseHealthStore(db);
+        env.lifecycle().manage(releaseHealth);
+        List<dev.bloop.service.project.ProjectDetail> projectDetails = new CopyOnWriteArrayList<>();
+        BloopCore core = new BloopCore(env, db, env.getObjectMapper(), projectKeys, ingest.gate(), releaseHealth,
+                projectDetails, warnings);
+        modules.forEach(m -> m.start(core));
         env.jersey().register(new ProjectsResource(projects, projectKeys,
                 new ProjectDeletion(db, projectKeys, writer::dropProject, id -> {
                     deadLetters.deleteProject(id);
                     policies.forget(id);
-                }), tokens));
+                    tokens.invalidateCache(); // its tokens went with the project row
+                }), legacySigning, projectDetails));
         env.jersey().register(new TokensResource(tokens, projects));
         PurgeService purge = new PurgeService(db, projects, config.getRetention());
         env.lifecycle().manage(new RetentionScheduler(purge));
         env.jersey().register(new RetentionResource(purge, projects));
-        env.jersey().register(new ErrorsResource(db, env.getObjectMapper(), symbolicator));
+        env.jersey().register(new ErrorsResource(db, env.getObjectMapper(), symbolicator, releaseHealth));
         env.jersey().register(new SourceMapResource(projects, symbolicator, config.getSourcemaps()));
         env.jersey().register(new GroupingRulesResource(projects, groupingRules));
         env.jersey().register(new DashboardPage());
@@ -163,5 +202,11 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.healthChecks().register("database", new DatabaseHealthCheck(db));
         env.healthChecks().register("pipeline", new PipelineHealthCheck(queue, writer));
         PrometheusEndpoint.register(env);
+        env.jersey().register(new OpenApiResource(env.jersey().getResourceConfig(), version()));
+    }
+
+    private static String version() {
+        String v = BloopApplication.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 }

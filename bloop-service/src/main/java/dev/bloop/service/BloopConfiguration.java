@@ -8,6 +8,7 @@ import dev.bloop.service.auth.AuthConfig;
 import dev.bloop.service.ingest.IngestConfig;
 import dev.bloop.service.pipeline.PipelineConfig;
 import dev.bloop.service.retention.RetentionConfig;
+import dev.bloop.service.sentry.SentryConfig;
 import dev.bloop.service.sourcemap.SourceMapConfig;
 import dev.bloop.service.store.DatabaseConfig;
 import dev.bloop.service.web.ConnectionsConfig;
@@ -36,6 +37,19 @@ public class BloopConfiguration extends Configuration {
     @JsonProperty("analytics")
     public void setAnalytics(AnalyticsConfig analytics) {
         this.analytics = analytics;
+    }
+
+    @Valid @NotNull private SentryConfig sentry = new SentryConfig();
+
+    /** The optional Sentry-compatible ingest (its own section; read by {@code SentryBundle}). */
+    @JsonProperty("sentry")
+    public SentryConfig getSentry() {
+        return sentry;
+    }
+
+    @JsonProperty("sentry")
+    public void setSentry(SentryConfig sentry) {
+        this.sentry = sentry;
     }
 
     @JsonProperty("connections")

@@ -3,6 +3,7 @@
 import { api, link, page, scoped } from '../api.js';
 import { Ago, count, Empty, html, Link, Loading, plural, Problem, Status, TrendCard, useLoad, useTitle } from '../ui.js';
 import { issueLink } from './issues.js';
+import { HealthCell } from './release-health.js';
 
 function IssueLink({ g, navigate }) {
   return html`<${Link} to=${issueLink(g.fingerprint)} navigate=${navigate} class="issue-link">
@@ -83,11 +84,12 @@ export function Releases({ navigate, project, release }) {
     ${!releases ? html`<${Loading} />` : releases.length === 0 ? html`<${Empty} title="No releases yet">Events carry a <code>release</code>; they appear
       here once received.</${Empty}>` : html`
     <table id="release-list"><thead><tr><th>Release</th><th class="num">Events</th><th class="num">Issues</th>
-      <th class="num">New issues</th><th>First seen</th><th>Last seen</th></tr></thead>
+      <th class="num">New issues</th><th class="num">Crash-free</th><th>First seen</th><th>Last seen</th></tr></thead>
       <tbody>${releases.map((r) => html`<tr data-release=${r.release} class=${r.release === release ? 'current' : ''}>
         <td><${Link} to=${link(`/releases/${encodeURIComponent(r.release)}`)} navigate=${navigate}>${r.release}</${Link}></td>
         <td class="num">${count(r.events)}</td><td class="num">${count(r.groups)}</td>
         <td class="num new-count">${r.new_groups ? html`<span class="status status-new">${count(r.new_groups)} new</span>` : '0'}</td>
+        <${HealthCell} health=${r.health} />
         <td><${Ago} ms=${r.first_seen} /></td><td><${Ago} ms=${r.last_seen} /></td></tr>`)}
       </tbody></table>`}
   </section>`;

@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Copy, html, Loading, Problem, useLoad, useTitle, when } from '../ui.js';
 import { GroupingRules } from './grouping-rules.js';
+import { SentrySetup } from './sentry-setup.js';
 import { IngestPolicy } from './ingest-policy.js';
 import { Snippets } from './setup.js';
 
@@ -25,6 +26,7 @@ function Keys({ slug, user, onRotated }) {
     <dl class="meta"><dt>project id</dt><dd><code>${p.id}</code></dd>
       <dt>ingest key (X-Project-Key)</dt><dd><code class="ingest-key">${p.ingest_key}</code> <${Copy} text=${p.ingest_key} /></dd>
       <dt>ingest secret (HMAC key)</dt><dd><code>${p.ingest_secret}</code> <${Copy} text=${p.ingest_secret} /></dd></dl>
+    <${SentrySetup} project=${p} user=${user} reload=${reload} />
     <h4>Send events</h4><${Snippets} project=${p} />
     ${user.is_admin ? html`<button class="danger" onClick=${rotate}>Rotate key</button>` : null}
     <${Problem} error=${problem} />

@@ -186,7 +186,7 @@ public final class BloopTestApp {
     }
 
     /** A new API token for a project, created the way the create-token command does. */
-    public String token(String name, String projectId, dev.bloop.service.token.Scope... scopes) {
+    public String token(String name, String projectId, dev.bloop.service.access.Scope... scopes) {
         String[] token = new String[1];
         withDatabase(db -> {
             dev.bloop.service.token.TokenService tokens = new dev.bloop.service.token.TokenService(db);

@@ -25,6 +25,7 @@ final class AlertService {
     private final ObjectMapper json;
     private final long defaultCooldownSecs;
     private final List<Dispatcher.Target> defaults;
+    private volatile Runnable rulesChanged = () -> { };
 
     AlertService(AlertStore store, Dispatcher dispatcher, ObjectMapper json, long defaultCooldownSecs,
                  List<Dispatcher.Target> defaults) {
@@ -33,6 +34,11 @@ final class AlertService {
         this.json = json;
         this.defaultCooldownSecs = defaultCooldownSecs;
         this.defaults = List.copyOf(defaults);
+    }
+
+    /** Told after every rule change, so that evaluation picks it up at once. */
+    void onRulesChanged(Runnable listener) {
+        this.rulesChanged = listener;
     }
 
     List<AlertRule> list(String projectId) {
@@ -54,7 +60,9 @@ final class AlertService {
                 now, now);
         rule = new AlertStore.Rule(0, projectId, rule.name(), rule.description(), rule.config().get("type").asText(),
                 rule.config(), rule.enabled(), rule.cooldownSecs(), rule.environmentFilter(), rule.sourceFilter(), now, now);
-        return wire(store.insertRule(rule));
+        AlertRule created = wire(store.insertRule(rule));
+        rulesChanged.run();
+        return created;
     }
 
     /** Partial: only the fields present change; {@code null} clears an optional one. */
@@ -76,11 +84,14 @@ final class AlertService {
                 body.has("source_filter") ? filter(body.get("source_filter"), "source_filter") : r.sourceFilter(),
                 r.createdAt(), System.currentTimeMillis());
         store.updateRule(updated);
+        rulesChanged.run();
         return store.rule(projectId, id).map(this::wire);
     }
 
     boolean delete(String projectId, long id) {
-        return store.deleteRule(projectId, id);
+        boolean deleted = store.deleteRule(projectId, id);
+        rulesChanged.run();
+        return deleted;
     }
 
     Optional<AlertChannel> addChannel(String projectId, long ruleId, JsonNode body) throws InvalidAlertException {
@@ -89,7 +100,8 @@ final class AlertService {
         }
         JsonNode config = body != null && body.has("config") && body.size() == 1 ? body.get("config") : body;
         ObjectNode valid = ChannelConfigs.validate(config, dispatcher.guard(), dispatcher.smtpEnabled());
-        return Optional.of(wire(store.insertChannel(ruleId, valid.get("type").asText(), valid, System.currentTimeMillis())));
+        AlertStore.Channel c = store.insertChannel(ruleId, valid.get("type").asText(), valid, System.currentTimeMillis());
+        return Optional.of(new AlertChannel(c.id(), c.ruleId(), c.type(), ChannelConfigs.created(c.config()), c.createdAt()));
     }
 
     Optional<List<AlertChannel>> channels(String projectId, long ruleId) {

@@ -7,11 +7,14 @@ import dev.bloop.api.AlertDelivery;
 import dev.bloop.service.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
-/** SQL for rules, channels, cooldowns, deliveries, and the counts threshold and spike rules read. */
+/** SQL for rules, channels, cooldowns, deliveries, and the counts threshold and spike rules are seeded from. */
 final class AlertStore {
     record Rule(long id, String projectId, String name, String description, String type, ObjectNode config,
                 boolean enabled, long cooldownSecs, String environmentFilter, String sourceFilter,
@@ -19,11 +22,6 @@ final class AlertStore {
     }
 
     record Channel(long id, long ruleId, String type, ObjectNode config, long createdAt) {
-    }
-
-    /** A group's events in a window (and, for spikes, in the baseline before it). */
-    record WindowCount(String fingerprint, long count, long baseline, String status, String errorType,
-                       String message, String lastRelease) {
     }
 
     private static final String RULE_COLUMNS = "id, project_id, name, description, rule_type, config, enabled, "
@@ -159,49 +157,96 @@ final class AlertStore {
                 .list());
     }
 
+    /** One seeded bucket: events of a group in bucket {@code index} (of the requested width, since the epoch). */
+    @FunctionalInterface
+    interface SeedRow {
+        void accept(String fingerprint, long index, int count);
+    }
+
     /**
-     * Events per group of the project since {@code since} (and between {@code baselineSince} and
-     * {@code since}), from minute counts, with the group's status for the muted/ignored check.
+     * Seeds a rule's window from minute counts: events per group and bucket of {@code width} ms since
+     * {@code from}, filtered as the rule filters (environment, group, route, the group's source).
      */
-    List<WindowCount> windowCounts(String projectId, long baselineSince, long since, String environment,
-                                   String fingerprint, String route, String source, long minCount) {
-        StringBuilder sql = new StringBuilder("SELECT m.fingerprint, "
-                + "sum(CASE WHEN m.minute_bucket >= :since THEN m.count ELSE 0 END) AS recent, "
-                + "sum(CASE WHEN m.minute_bucket < :since THEN m.count ELSE 0 END) AS baseline, "
-                + "g.status, g.error_type, g.message, g.last_release FROM minute_counts m "
-                + "JOIN error_groups g ON g.project_id = m.project_id AND g.fingerprint = m.fingerprint "
-                + "WHERE m.project_id = :p AND m.minute_bucket >= :from");
-        if (environment != null) {
+    void seedCounts(WindowRule r, long from, long width, SeedRow rows) {
+        boolean groupFilter = r.route != null || r.rule.sourceFilter() != null;
+        StringBuilder sql = new StringBuilder("SELECT m.fingerprint, m.minute_bucket / :w AS k, sum(m.count) "
+                + "FROM minute_counts m");
+        if (groupFilter) {
+            sql.append(" JOIN error_groups g ON g.project_id = m.project_id AND g.fingerprint = m.fingerprint");
+        }
+        sql.append(" WHERE m.project_id = :p AND m.minute_bucket >= :from");
+        if (r.rule.environmentFilter() != null) {
             sql.append(" AND m.environment = :env");
         }
-        if (fingerprint != null) {
+        if (r.fingerprint != null) {
             sql.append(" AND m.fingerprint = :fp");
         }
-        if (route != null) {
+        if (r.route != null) {
             sql.append(" AND g.route_or_procedure = :route");
         }
-        if (source != null) {
+        if (r.rule.sourceFilter() != null) {
             sql.append(" AND g.source = :source");
         }
-        sql.append(" GROUP BY m.fingerprint HAVING recent >= :min");
-        return reader.withHandle(h -> {
-            var q = h.createQuery(sql.toString()).bind("p", projectId).bind("since", since).bind("from", baselineSince)
-                    .bind("min", minCount);
-            if (environment != null) {
-                q.bind("env", environment);
+        sql.append(" GROUP BY m.fingerprint, k");
+        reader.useHandle(h -> {
+            var q = h.createQuery(sql.toString()).bind("p", r.rule.projectId()).bind("w", width).bind("from", from);
+            if (r.rule.environmentFilter() != null) {
+                q.bind("env", r.rule.environmentFilter());
             }
-            if (fingerprint != null) {
-                q.bind("fp", fingerprint);
+            if (r.fingerprint != null) {
+                q.bind("fp", r.fingerprint);
             }
-            if (route != null) {
-                q.bind("route", route);
+            if (r.route != null) {
+                q.bind("route", r.route);
             }
-            if (source != null) {
-                q.bind("source", source);
+            if (r.rule.sourceFilter() != null) {
+                q.bind("source", r.rule.sourceFilter());
             }
-            return q.map((rs, ctx) -> new WindowCount(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4),
-                    rs.getString(5), rs.getString(6), rs.getString(7))).list();
+            q.map((rs, ctx) -> new Seed(rs.getString(1), rs.getLong(2), rs.getInt(3)))
+                    .forEach(seed -> rows.accept(seed.fingerprint(), seed.index(), seed.count()));
         });
+    }
+
+    private record Seed(String fingerprint, long index, int count) {
+    }
+
+    /** The source and route of existing groups (what rule filters match), by fingerprint. */
+    Map<String, WindowRule.Origin> origins(String projectId, Collection<String> fingerprints) {
+        Map<String, WindowRule.Origin> out = new HashMap<>();
+        List<String> all = List.copyOf(fingerprints);
+        for (int i = 0; i < all.size(); i += 500) {
+            List<String> chunk = all.subList(i, Math.min(all.size(), i + 500));
+            reader.useHandle(h -> h.createQuery("SELECT fingerprint, source, route_or_procedure FROM error_groups "
+                            + "WHERE project_id = :p AND fingerprint IN (<fps>)")
+                    .bind("p", projectId).bindList("fps", chunk)
+                    .map((rs, ctx) -> out.put(rs.getString(1), new WindowRule.Origin(rs.getString(2), rs.getString(3))))
+                    .list());
+        }
+        return out;
+    }
+
+    /** What a notification about a group says when no event of the moment describes it. */
+    record GroupSummary(String status, String errorType, String message, String lastRelease) {
+    }
+
+    Optional<GroupSummary> group(String projectId, String fingerprint) {
+        return reader.withHandle(h -> h.createQuery("SELECT status, error_type, message, last_release FROM error_groups "
+                        + "WHERE project_id = :p AND fingerprint = :fp").bind("p", projectId).bind("fp", fingerprint)
+                .map((rs, ctx) -> new GroupSummary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .findOne());
+    }
+
+    /** When the rule last fired for the group, or empty. */
+    Optional<Long> lastFired(long ruleId, String fingerprint) {
+        return reader.withHandle(h -> h.createQuery("SELECT last_fired FROM alert_cooldowns WHERE rule_id = :rule "
+                        + "AND fingerprint = :fp").bind("rule", ruleId).bind("fp", fingerprint)
+                .mapTo(Long.class).findOne());
+    }
+
+    /** A project's slug (the name in dashboard links), empty when the project is gone. */
+    Optional<String> projectSlug(String projectId) {
+        return reader.withHandle(h -> h.createQuery("SELECT slug FROM projects WHERE id = :p").bind("p", projectId)
+                .mapTo(String.class).findOne());
     }
 
     private Rule rule(ResultSet rs) throws SQLException {

@@ -40,7 +40,9 @@ public final class Alerting {
                     JsonNodeFactory.instance.objectNode().put("type", ChannelConfigs.WEBHOOK).put("url", webhook)));
         }
         AlertService service = new AlertService(store, dispatcher, json, config.getDefaultCooldownSecs(), defaults);
-        return new Alerting(new AlertEngine(store, dispatcher, service, config), dispatcher, new AlertsResource(service));
+        AlertEngine engine = new AlertEngine(store, dispatcher, service, config);
+        service.onRulesChanged(engine::rulesChanged);
+        return new Alerting(engine, dispatcher, new AlertsResource(service));
     }
 
     public AlertEngine engine() {

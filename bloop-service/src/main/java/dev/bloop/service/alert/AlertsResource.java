@@ -1,9 +1,10 @@
 package dev.bloop.service.alert;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.RequiresScope;
+import dev.bloop.service.access.Scope;
 import dev.bloop.service.web.JsonResponses;
-import dev.bloop.service.auth.Caller;
-import dev.bloop.service.token.Scope;
 import io.dropwizard.auth.Auth;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -32,14 +33,14 @@ public final class AlertsResource {
     }
 
     @GET
+    @RequiresScope(Scope.ALERTS_READ)
     public Response list(@Auth Caller caller) {
-        caller.require(Scope.ALERTS_READ);
         return Response.ok(alerts.list(caller.project())).build();
     }
 
     @POST
+    @RequiresScope(Scope.ALERTS_WRITE)
     public Response create(@Auth Caller caller, JsonNode body) {
-        caller.require(Scope.ALERTS_WRITE);
         try {
             return Response.status(Response.Status.CREATED).entity(alerts.create(caller.project(), body)).build();
         } catch (InvalidAlertException e) {
@@ -49,15 +50,15 @@ public final class AlertsResource {
 
     @GET
     @Path("/{id}")
+    @RequiresScope(Scope.ALERTS_READ)
     public Response get(@Auth Caller caller, @PathParam("id") String id) {
-        caller.require(Scope.ALERTS_READ);
         return found(id, () -> alerts.get(caller.project(), parse(id)));
     }
 
     @PUT
     @Path("/{id}")
+    @RequiresScope(Scope.ALERTS_WRITE)
     public Response update(@Auth Caller caller, @PathParam("id") String id, JsonNode body) {
-        caller.require(Scope.ALERTS_WRITE);
         try {
             long ruleId = parse(id);
             return ruleId < 0 ? notFound(id) : alerts.update(caller.project(), ruleId, body)
@@ -69,8 +70,8 @@ public final class AlertsResource {
 
     @DELETE
     @Path("/{id}")
+    @RequiresScope(Scope.ALERTS_WRITE)
     public Response delete(@Auth Caller caller, @PathParam("id") String id) {
-        caller.require(Scope.ALERTS_WRITE);
         long ruleId = parse(id);
         return ruleId >= 0 && alerts.delete(caller.project(), ruleId)
                 ? Response.ok(Map.of("deleted", ruleId)).build() : notFound(id);
@@ -78,15 +79,15 @@ public final class AlertsResource {
 
     @GET
     @Path("/{id}/channels")
+    @RequiresScope(Scope.ALERTS_READ)
     public Response channels(@Auth Caller caller, @PathParam("id") String id) {
-        caller.require(Scope.ALERTS_READ);
         return found(id, () -> alerts.channels(caller.project(), parse(id)));
     }
 
     @POST
     @Path("/{id}/channels")
+    @RequiresScope(Scope.ALERTS_WRITE)
     public Response addChannel(@Auth Caller caller, @PathParam("id") String id, JsonNode body) {
-        caller.require(Scope.ALERTS_WRITE);
         try {
             long ruleId = parse(id);
             return ruleId < 0 ? notFound(id) : alerts.addChannel(caller.project(), ruleId, body)
@@ -98,8 +99,8 @@ public final class AlertsResource {
 
     @DELETE
     @Path("/{id}/channels/{cid}")
+    @RequiresScope(Scope.ALERTS_WRITE)
     public Response deleteChannel(@Auth Caller caller, @PathParam("id") String id, @PathParam("cid") String cid) {
-        caller.require(Scope.ALERTS_WRITE);
         long ruleId = parse(id);
         long channelId = parse(cid);
         return ruleId >= 0 && channelId >= 0 && alerts.deleteChannel(caller.project(), ruleId, channelId)
@@ -109,15 +110,15 @@ public final class AlertsResource {
 
     @POST
     @Path("/{id}/test")
+    @RequiresScope(Scope.ALERTS_WRITE)
     public Response test(@Auth Caller caller, @PathParam("id") String id) {
-        caller.require(Scope.ALERTS_WRITE);
         return found(id, () -> alerts.test(caller.project(), parse(id)).map(results -> Map.of("results", results)));
     }
 
     @GET
     @Path("/{id}/deliveries")
+    @RequiresScope(Scope.ALERTS_READ)
     public Response deliveries(@Auth Caller caller, @PathParam("id") String id, @QueryParam("limit") String limit) {
-        caller.require(Scope.ALERTS_READ);
         int n;
         try {
             n = limit == null ? 50 : Integer.parseInt(limit);

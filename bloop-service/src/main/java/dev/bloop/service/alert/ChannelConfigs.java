@@ -58,8 +58,25 @@ final class ChannelConfigs {
         return out;
     }
 
-    /** The stored config as shown by the API: a webhook's secret is replaced by has_secret. */
+    /**
+     * The stored config as shown by the API after creation: a Slack webhook URL is a credential (whoever
+     * has it can post to the channel), so only its host and last four characters are shown; a
+     * webhook's secret is replaced by {@code has_secret}.
+     */
     static ObjectNode redacted(ObjectNode stored) {
+        ObjectNode copy = stored.deepCopy();
+        if (copy.has("secret")) {
+            copy.remove("secret");
+            copy.put("has_secret", true);
+        }
+        if (copy.hasNonNull("webhook_url")) {
+            copy.put("webhook_url", masked(copy.get("webhook_url").asText()));
+        }
+        return copy;
+    }
+
+    /** As shown once, in the answer to its creation: everything but a webhook's secret. */
+    static ObjectNode created(ObjectNode stored) {
         ObjectNode copy = stored.deepCopy();
         if (copy.has("secret")) {
             copy.remove("secret");
@@ -68,21 +85,27 @@ final class ChannelConfigs {
         return copy;
     }
 
-    /** A short description of where the channel sends, for the delivery log. */
+    /** A short description of where the channel sends, for the delivery log: never a whole Slack URL. */
     static String target(JsonNode config) {
         return switch (config.path("type").asText()) {
-            case SLACK -> hostOf(config.path("webhook_url").asText());
+            case SLACK -> masked(config.path("webhook_url").asText());
             case WEBHOOK -> config.path("url").asText();
             default -> config.path("to").toString();
         };
     }
 
-    private static String hostOf(String url) {
+    /** {@code https://hooks.slack.com/…XXXX}: enough to tell two channels apart, not enough to post. */
+    static String masked(String url) {
+        String tail = url.length() > 4 ? url.substring(url.length() - 4) : "";
         try {
-            return "slack:" + new URI(url).getHost();
+            URI uri = new URI(url);
+            if (uri.getHost() != null) {
+                return uri.getScheme() + "://" + uri.getHost() + "/…" + tail;
+            }
         } catch (URISyntaxException e) {
-            return "slack";
+            // fall through
         }
+        return "…" + tail;
     }
 
     private static String url(JsonNode config, String key, TargetGuard guard) throws InvalidAlertException {

@@ -14,9 +14,6 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +25,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,21 +69,42 @@ final class Dispatcher implements Managed {
     private final Duration timeout;
     private final int attempts;
     private final int queueSize;
-    private final HttpClient http;
+    private final CloseableHttpClient http;
     private final ConcurrentHashMap<String, ThreadPoolExecutor> queues = new ConcurrentHashMap<>();
     private volatile boolean stopped;
 
     Dispatcher(AlertStore store, ObjectMapper json, AlertConfig config, SmtpConfig smtp) {
+        this(store, json, config, smtp, new TargetGuard(config.isAllowPrivateTargets()));
+    }
+
+    Dispatcher(AlertStore store, ObjectMapper json, AlertConfig config, SmtpConfig smtp, TargetGuard guard) {
         this.store = store;
         this.json = json;
-        this.guard = new TargetGuard(config.isAllowPrivateTargets());
+        this.guard = guard;
         this.smtp = smtp;
         this.timeout = Duration.ofMillis(config.getDeliveryTimeout().toMilliseconds());
         this.attempts = config.getDeliveryAttempts();
         this.queueSize = config.getDeliveryQueue();
-        // HTTP/1.1: the JDK's h2c upgrade headers on plain http confuse some webhook receivers.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = httpClient(guard, timeout);
+    }
+
+    /**
+     * HTTP/1.1 without redirects, retries (ours are explicit), cookies or proxies (a proxy would resolve
+     * the name itself), connecting only to the addresses the guard's resolver has just checked.
+     */
+    private static CloseableHttpClient httpClient(TargetGuard guard, Duration timeout) {
+        Timeout t = Timeout.ofMilliseconds(timeout.toMillis());
+        PoolingHttpClientConnectionManager connections = PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(guard.dns())
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t)
+                        .setTimeToLive(TimeValue.ofMinutes(1)).build())
+                .setMaxConnTotal(64).setMaxConnPerRoute(2)
+                .build();
+        return HttpClients.custom().setConnectionManager(connections)
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(t)
+                        .setConnectionRequestTimeout(t).setRedirectsEnabled(false).build())
+                .disableRedirectHandling().disableAutomaticRetries().disableCookieManagement()
+                .disableAuthCaching().setUserAgent("bloop-alerts").build();
     }
 
     /** The queue of one target; its thread ends after a minute without work. */
@@ -176,37 +206,51 @@ final class Dispatcher implements Managed {
 
     private Attempt post(String url, byte[] body, String secret) {
         URI uri = URI.create(url);
+        // A readable refusal before any connection; the client's resolver enforces it again at connect.
         String refusal = guard.refusal(uri);
         if (refusal != null) {
             return new Attempt("refused: " + refusal, false);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
-                .header("Content-Type", "application/json").header("User-Agent", "bloop-alerts")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpPost request = new HttpPost(uri);
+        request.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
         if (secret != null) {
-            request.header("X-Bloop-Signature", Signatures.sign(secret, body));
+            request.setHeader("X-Bloop-Signature", Signatures.sign(secret, body));
         }
         try {
-            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-            int status = response.statusCode();
+            int status = http.execute(request, response -> {
+                EntityUtils.consume(response.getEntity());
+                return response.getCode();
+            });
             if (status / 100 == 2) {
                 return Attempt.OK;
             }
             return new Attempt("HTTP " + status, status >= 500 || status == 429);
+        } catch (TargetGuard.Refused e) {
+            return new Attempt("refused: " + e.getMessage(), false);
         } catch (IOException e) {
             return new Attempt(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Attempt("interrupted", false);
         }
     }
 
+    /**
+     * Slack's incoming-webhook text. Event data is escaped ({@code &}, {@code <}, {@code >}) as Slack
+     * asks, so a message cannot ping the channel ({@code <!channel>}) or disguise a link
+     * ({@code <https://evil|Open in bloop>}); the one real link is ours.
+     */
     private byte[] slackBody(Notification n) throws JsonProcessingException {
         ObjectNode body = json.createObjectNode();
-        body.put("text", "*" + n.reason() + "* (rule \"" + n.rule().name() + "\")\n*" + n.errorType() + "*: " + n.message()
-                + "\nrelease `" + n.release() + "` · environment `" + n.environment() + "` · " + n.count()
-                + (n.count() == 1 ? " event" : " events") + "\n<" + n.url() + "|Open in bloop>");
+        body.put("text", "*" + slack(n.reason()) + "* (rule \"" + slack(n.rule().name()) + "\")\n*" + slack(n.errorType())
+                + "*: " + slack(n.message()) + "\nrelease `" + slack(n.release()) + "` · environment `"
+                + slack(n.environment()) + "` · " + n.count() + (n.count() == 1 ? " event" : " events")
+                + (n.url() == null ? "" : "\n<" + n.url() + "|Open in bloop>"));
         return json.writeValueAsBytes(body);
+    }
+
+    static String slack(String text) {
+        if (text == null) {
+            return "-";
+        }
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private Attempt email(JsonNode to, Notification n) {
@@ -258,6 +302,11 @@ final class Dispatcher implements Managed {
             if (left <= 0 || !q.awaitTermination(left, TimeUnit.NANOSECONDS)) {
                 q.shutdownNow();
             }
+        }
+        try {
+            http.close();
+        } catch (IOException e) {
+            LOG.debug("Closing the alert HTTP client failed", e);
         }
     }
 }

@@ -1,11 +1,23 @@
 package dev.bloop.service.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.bloop.api.Done;
+import dev.bloop.api.Invite;
+import dev.bloop.api.RoleChange;
+import dev.bloop.api.UserInfo;
+import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.Roles;
+import dev.bloop.service.access.User;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.web.ApiProblem;
-import dev.bloop.service.web.JsonBodies;
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -16,14 +28,13 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Admin-only people management: users, roles and invites ({@code /v1/admin}). */
 @Path("/v1/admin")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
 public final class AdminResource {
     private final UserStore users;
     private final Invites invites;
@@ -39,82 +50,74 @@ public final class AdminResource {
 
     @GET
     @Path("/users")
-    public List<User> users(@Auth Caller caller) {
-        caller.requireAdmin();
-        return users.list();
+    public List<UserInfo> users(@Auth Caller caller) {
+        return users.list().stream().map(AuthResource::info).toList();
     }
 
     @PUT
     @Path("/users/{id}/role")
-    public Map<String, Object> role(@Auth Caller caller, @PathParam("id") String id, JsonNode body) {
-        User me = caller.requireAdmin();
-        JsonNode admin = body == null || !body.isObject() ? null : body.get("is_admin");
-        if (admin == null || !admin.isBoolean()) {
-            throw ApiProblem.badRequest("request body must be {\"is_admin\": true|false}", "is_admin");
-        }
+    public RoleChange.Changed role(@Auth Caller caller, @PathParam("id") String id,
+                                   @NotNull(message = "request body must be {\"is_admin\": true|false}") @Valid
+                                   RoleChange body) {
+        User me = caller.user();
         if (me.id().equals(id)) {
             throw ApiProblem.badRequest("cannot change your own role", "id");
         }
-        if (!users.setAdmin(id, admin.booleanValue())) {
+        if (!users.setAdmin(id, body.admin())) {
             throw ApiProblem.notFound("user not found", "id");
         }
-        return Map.of("status", "ok", "user_id", id, "is_admin", admin.booleanValue());
+        return new RoleChange.Changed("ok", id, body.admin());
     }
 
     @DELETE
     @Path("/users/{id}")
-    public Map<String, Object> deleteUser(@Auth Caller caller, @PathParam("id") String id) {
-        User me = caller.requireAdmin();
+    public Done deleteUser(@Auth Caller caller, @PathParam("id") String id) {
+        User me = caller.user();
         if (me.id().equals(id)) {
             throw ApiProblem.badRequest("cannot delete yourself", "id");
         }
         if (!users.delete(id)) {
             throw ApiProblem.notFound("user not found", "id");
         }
-        return Map.of("status", "ok", "deleted", id);
+        return Done.deleted(id);
     }
 
-    /** Body (optional): {@code {"project_id": "<id or slug>", "is_admin": false}}. The token is shown once. */
+    /** The body is optional. The token is shown once. */
     @POST
     @Path("/invites")
-    public Response createInvite(@Auth Caller caller, JsonNode body) {
-        User me = caller.requireAdmin();
+    @ApiResponse(responseCode = "201", description = "the invite, with its token and sign-up link (shown only here)",
+            content = @Content(schema = @Schema(implementation = Invite.Created.class)))
+    public Response createInvite(@Auth Caller caller, Invite.Create body) {
+        User me = caller.user();
         String projectId = null;
         boolean admin = false;
-        if (body != null && !body.isNull()) {
-            String p = JsonBodies.text(body, "project_id");
+        if (body != null) {
+            String p = body.projectId();
             if (p != null) {
                 projectId = projects.findByIdOrSlug(p).map(Project::id)
                         .orElseThrow(() -> ApiProblem.badRequest("project not found: " + p, "project_id"));
             }
-            admin = Boolean.TRUE.equals(JsonBodies.bool(body, "is_admin"));
+            admin = Boolean.TRUE.equals(body.admin());
         }
         Invites.Created created = invites.create(me.id(), projectId, admin);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", created.invite().id());
-        out.put("token", created.token());
-        out.put("url", rp.primaryOrigin() + "/?invite=" + created.token());
-        out.put("project_id", projectId);
-        out.put("is_admin", admin);
-        out.put("created_at", created.invite().createdAt());
-        out.put("expires_at", created.invite().expiresAt());
+        Invite.Created out = new Invite.Created(created.invite().id(), created.token(),
+                rp.primaryOrigin() + "/?invite=" + created.token(), projectId, admin, created.invite().createdAt(),
+                created.invite().expiresAt());
         return Response.status(Response.Status.CREATED).entity(out).build();
     }
 
     @GET
     @Path("/invites")
-    public List<Invites.Invite> listInvites(@Auth Caller caller) {
-        caller.requireAdmin();
+    public List<Invite> listInvites(@Auth Caller caller) {
         return invites.list();
     }
 
     @DELETE
     @Path("/invites/{id}")
-    public Map<String, Object> revokeInvite(@Auth Caller caller, @PathParam("id") String id) {
-        caller.requireAdmin();
+    public Done revokeInvite(@Auth Caller caller, @PathParam("id") String id) {
         if (!invites.revoke(id)) {
             throw ApiProblem.notFound("invite not found or already used", "id");
         }
-        return Map.of("status", "ok", "revoked", id);
+        return Done.revoked(id);
     }
 }

@@ -1,11 +1,14 @@
 package dev.bloop.service.auth;
 
 import dev.bloop.api.ApiError;
+import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.MissingScopeException;
+import dev.bloop.service.access.Secrets;
+import dev.bloop.service.access.User;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.token.TokenService;
 import dev.bloop.service.web.ApiProblem;
-import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.core.setup.Environment;
 import jakarta.annotation.Priority;
@@ -18,15 +21,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.Principal;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Authentication for every {@code @Auth} route: {@code Authorization: Bearer <token>} resolves to a
- * token {@link Caller}; otherwise the {@code bloop_session} cookie resolves to a session caller, whose
+ * token {@link Caller}; otherwise the session cookie ({@link RelyingParty#sessionCookie()}) resolves to a session caller, whose
  * {@code project_id} parameter (id or slug) must name a project they belong to (404 otherwise, so a
  * non-member learns nothing). State-changing requests under a session must come from an allowed
  * origin ({@code Origin} header) or carry the session's {@code X-CSRF-Token}.
@@ -40,7 +41,7 @@ public final class ApiAuth {
 
     public static void register(Environment env, TokenService tokens, Sessions sessions, ProjectStore projects,
                                 RelyingParty rp) {
-        env.jersey().register(new AuthDynamicFeature(new CallerFilter(tokens, sessions, projects, rp)));
+        env.jersey().register(new Audiences(new CallerFilter(tokens, sessions, projects, rp)));
         env.jersey().register(new AuthValueFactoryProvider.Binder<>(Caller.class));
         env.jersey().register(new MissingScopeException.Mapper());
     }
@@ -66,7 +67,7 @@ public final class ApiAuth {
             if (authorization != null && !authorization.isBlank()) {
                 caller = bearer(authorization);
             } else {
-                Cookie cookie = request.getCookies().get(Sessions.COOKIE);
+                Cookie cookie = request.getCookies().get(rp.sessionCookie());
                 if (cookie == null || cookie.getValue() == null || cookie.getValue().isEmpty()) {
                     throw unauthorized("authentication required: send Authorization: Bearer <token> or sign in "
                             + "to the dashboard");
@@ -82,7 +83,8 @@ public final class ApiAuth {
             if (space < 0 || !authorization.substring(0, space).equalsIgnoreCase("Bearer")) {
                 throw unauthorized("unsupported Authorization scheme: send Authorization: Bearer <token>");
             }
-            return tokens.authenticate(authorization.substring(space + 1).trim()).map(Caller::of)
+            return tokens.authenticate(authorization.substring(space + 1).trim())
+                    .map(t -> new Caller(t.name(), t.projectId(), t.scopes()))
                     .orElseThrow(() -> unauthorized("invalid, revoked or expired token"));
         }
 
@@ -90,9 +92,7 @@ public final class ApiAuth {
             Sessions.Active active = sessions.find(cookie)
                     .orElseThrow(() -> unauthorized("invalid or expired session: sign in again"));
             if (!SAFE_METHODS.contains(request.getMethod()) && !sameOrigin(request, active)) {
-                throw new ApiProblem(403, "cross-site request refused: a request that changes data with a "
-                        + "session cookie needs an allowed Origin header or the session's " + CSRF_HEADER + " header",
-                        "Origin");
+                throw crossSite();
             }
             User user = active.user();
             Set<String> member = projects.memberProjectIds(user.id());
@@ -123,13 +123,23 @@ public final class ApiAuth {
         }
 
         private boolean sameOrigin(ContainerRequestContext request, Sessions.Active active) {
-            if (rp.allows(request.getHeaderString("Origin"))) {
-                return true;
-            }
-            String csrf = request.getHeaderString(CSRF_HEADER);
-            return csrf != null && MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
-                    active.csrfToken().getBytes(StandardCharsets.UTF_8));
+            return ApiAuth.sameOrigin(rp, request.getHeaderString("Origin"), request.getHeaderString(CSRF_HEADER),
+                    active);
         }
+    }
+
+    /** An allowed {@code Origin}, or the session's own CSRF token (compared in constant time). */
+    static boolean sameOrigin(RelyingParty rp, String origin, String csrf, Sessions.Active active) {
+        if (rp.allows(origin)) {
+            return true;
+        }
+        return Secrets.same(csrf, active.csrfToken());
+    }
+
+    static ApiProblem crossSite() {
+        return new ApiProblem(403, "cross-site request refused: a request that changes data with a "
+                + "session cookie needs an allowed Origin header or the session's " + CSRF_HEADER + " header",
+                "Origin");
     }
 
     static WebApplicationException unauthorized(String message) {
@@ -148,7 +158,7 @@ public final class ApiAuth {
 
         @Override
         public boolean isUserInRole(String role) {
-            return "admin".equals(role) && caller.member() != null && caller.member().user().admin();
+            return caller.hasRole(role);
         }
 
         @Override

@@ -32,6 +32,7 @@ public class AuthConfig {
     @NotNull @MinDuration(value = 1, unit = TimeUnit.MINUTES)
     private Duration sessionTtl = Duration.days(7);
     @jakarta.validation.constraints.Min(1) private int rateLimitPerMinute = 60;
+    private List<String> legacyKeySigning = new ArrayList<>();
 
     @JsonProperty("hmac_secret")
     public String getHmacSecret() {
@@ -113,6 +114,36 @@ public class AuthConfig {
     @JsonProperty("rate_limit_per_minute")
     public void setRateLimitPerMinute(int rateLimitPerMinute) {
         this.rateLimitPerMinute = rateLimitPerMinute;
+    }
+
+    /**
+     * Slugs of the projects whose apps may sign ingest requests with the project's public key, as the
+     * original bloop SDKs do (an HMAC keyed with a public value proves nothing: anyone who has the
+     * app can sign). Off for every project unless listed; warned about at every start and in /health.
+     * A YAML list, or one comma-separated string ({@code BLOOP__AUTH__LEGACY_KEY_SIGNING=default,mobile}).
+     */
+    @JsonProperty("legacy_key_signing")
+    public List<String> getLegacyKeySigning() {
+        return legacyKeySigning;
+    }
+
+    @JsonProperty("legacy_key_signing")
+    public void setLegacyKeySigning(Object value) {
+        List<String> out = new ArrayList<>();
+        if (value instanceof String s) {
+            Arrays.stream(s.split(",")).map(String::trim).filter(o -> !o.isEmpty()).forEach(out::add);
+        } else if (value instanceof List<?> list) {
+            list.forEach(o -> out.add(String.valueOf(o).trim()));
+        } else if (value != null) {
+            throw new IllegalArgumentException("auth.legacy_key_signing must be a list of project slugs");
+        }
+        this.legacyKeySigning = out;
+    }
+
+    @JsonIgnore
+    @AssertTrue(message = "is false: every auth.legacy_key_signing entry must be a project slug ([a-z0-9-]{1,64})")
+    public boolean isLegacyKeySigningWellFormed() {
+        return legacyKeySigning.stream().allMatch(s -> s.matches("[a-z0-9-]{1,64}"));
     }
 
     @JsonIgnore

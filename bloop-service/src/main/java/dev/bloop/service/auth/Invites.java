@@ -1,7 +1,7 @@
 package dev.bloop.service.auth;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.bloop.api.Invite;
+import dev.bloop.service.access.Secrets;
 import dev.bloop.service.store.Database;
 import java.time.Duration;
 import java.util.List;
@@ -21,34 +21,16 @@ public final class Invites {
     private static final String COLUMNS = "id, token_prefix, project_id, is_admin, created_by, created_at, "
             + "expires_at, used_at, used_by";
 
-    /** An invite as listed (never its token). Times are epoch ms. */
-    @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Invite(@JsonProperty("id") String id,
-                         @JsonProperty("token_prefix") String tokenPrefix,
-                         @JsonProperty("project_id") String projectId,
-                         @JsonProperty("is_admin") boolean admin,
-                         @JsonProperty("created_by") String createdBy,
-                         @JsonProperty("created_at") long createdAt,
-                         @JsonProperty("expires_at") long expiresAt,
-                         @JsonProperty("used_at") Long usedAt,
-                         @JsonProperty("used_by") String usedBy) {
-        @JsonProperty("used")
-        public boolean used() {
-            return usedAt != null;
-        }
-
-        boolean usableAt(long now) {
-            return usedAt == null && expiresAt > now;
-        }
-    }
-
     /** A new invite with its token, shown once. */
     public record Created(String token, Invite invite) {
     }
 
-    private static final RowMapper<Invite> ROW = (rs, ctx) -> new Invite(rs.getString(1), rs.getString(2),
-            rs.getString(3), rs.getInt(4) == 1, rs.getString(5), rs.getLong(6), rs.getLong(7),
-            rs.getObject(8) == null ? null : rs.getLong(8), rs.getString(9));
+    private static final RowMapper<Invite> ROW = (rs, ctx) -> {
+        Long usedAt = rs.getObject("used_at") == null ? null : rs.getLong("used_at");
+        return new Invite(rs.getString("id"), rs.getString("token_prefix"), rs.getString("project_id"),
+                rs.getInt("is_admin") == 1, rs.getString("created_by"), rs.getLong("created_at"),
+                rs.getLong("expires_at"), usedAt, rs.getString("used_by"), usedAt != null);
+    };
 
     private final Jdbi writer;
     private final Jdbi reader;
@@ -59,14 +41,14 @@ public final class Invites {
     }
 
     public Created create(String createdBy, String projectId, boolean admin) {
-        String token = PREFIX + Sessions.random(32);
+        String token = PREFIX + Secrets.random(32);
         long now = System.currentTimeMillis();
         Invite invite = new Invite(UUID.randomUUID().toString(), token.substring(0, 16), projectId, admin, createdBy,
-                now, now + TTL.toMillis(), null, null);
+                now, now + TTL.toMillis(), null, null, false);
         writer.useHandle(h -> h.createUpdate("INSERT INTO invites (id, token_hash, token_prefix, project_id, is_admin, "
                         + "created_by, created_at, expires_at) VALUES (:id, :hash, :prefix, :project, :admin, :by, "
                         + ":at, :exp)")
-                .bind("id", invite.id()).bind("hash", Sessions.sha256(token)).bind("prefix", invite.tokenPrefix())
+                .bind("id", invite.id()).bind("hash", Secrets.sha256(token)).bind("prefix", invite.tokenPrefix())
                 .bind("project", projectId).bind("admin", admin ? 1 : 0).bind("by", createdBy).bind("at", now)
                 .bind("exp", invite.expiresAt()).execute());
         return new Created(token, invite);
@@ -84,7 +66,7 @@ public final class Invites {
         }
         long now = System.currentTimeMillis();
         return reader.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM invites WHERE token_hash = :hash")
-                .bind("hash", Sessions.sha256(token)).map(ROW).findOne()).filter(i -> i.usableAt(now));
+                .bind("hash", Secrets.sha256(token)).map(ROW).findOne()).filter(i -> !i.used() && i.expiresAt() > now);
     }
 
     /** Withdraws an unused invite. */

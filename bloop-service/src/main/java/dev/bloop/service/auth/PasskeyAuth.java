@@ -2,10 +2,14 @@ package dev.bloop.service.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.bloop.api.Invite;
+import dev.bloop.api.Passkeys.LoginChallenge;
+import dev.bloop.api.Passkeys.RegistrationChallenge;
+import dev.bloop.service.access.Secrets;
+import dev.bloop.service.access.User;
 import dev.bloop.service.web.ApiProblem;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -27,11 +31,6 @@ public final class PasskeyAuth {
     /** A started ceremony, waiting for the browser's answer. */
     record Pending(Kind kind, byte[] challenge, String userId, String username, String userHandle, String inviteId,
                    boolean admin) {
-    }
-
-    /** What a start returns: the id to finish with, and the options for {@code navigator.credentials}. */
-    public record Started(@com.fasterxml.jackson.annotation.JsonProperty("challenge_id") String challengeId,
-                          @com.fasterxml.jackson.annotation.JsonProperty("publicKey") Map<String, Object> publicKey) {
     }
 
     /** A finished ceremony: who signed in, and their new session. */
@@ -69,7 +68,7 @@ public final class PasskeyAuth {
         }
     }
 
-    Started startFirstAdmin(String username, String presentedCode) {
+    RegistrationChallenge startFirstAdmin(String username, String presentedCode) {
         if (users.anyUsers()) {
             throw ApiProblem.forbidden("registration is closed: this server already has users; ask an admin "
                     + "for an invite");
@@ -102,8 +101,8 @@ public final class PasskeyAuth {
         return new SignedIn(user, sessions.create(user.id()));
     }
 
-    Started startInvite(String username, String inviteToken) {
-        Invites.Invite invite = invites.usable(inviteToken).orElseThrow(() -> ApiProblem.badRequest(
+    RegistrationChallenge startInvite(String username, String inviteToken) {
+        Invite invite = invites.usable(inviteToken).orElseThrow(() -> ApiProblem.badRequest(
                 "invite token is invalid, used or expired: ask an admin for a new invite", "invite_token"));
         String name = validUsername(username);
         return start(new Pending(Kind.INVITE, Passkeys.newChallenge(), UUID.randomUUID().toString(), name,
@@ -133,11 +132,11 @@ public final class PasskeyAuth {
      * unknown name) the list is empty and the browser offers the site's discoverable passkeys, so the
      * answer never tells whether a username exists.
      */
-    Started startLogin(String username) {
+    LoginChallenge startLogin(String username) {
         List<String> allow = username == null || username.isBlank() ? List.of()
                 : users.byUsername(username.trim()).map(u -> users.passkeyIdsOf(u.id())).orElse(List.of());
         Pending p = new Pending(Kind.LOGIN, Passkeys.newChallenge(), null, null, null, null, false);
-        return remember(p, passkeys.requestOptions(p.challenge(), allow));
+        return new LoginChallenge(remember(p), passkeys.requestOptions(p.challenge(), allow));
     }
 
     SignedIn finishLogin(String challengeId, String credentialJson) {
@@ -157,17 +156,19 @@ public final class PasskeyAuth {
         return new SignedIn(user, sessions.create(user.id()));
     }
 
-    private Started start(Pending p) {
+    private RegistrationChallenge start(Pending p) {
         if (users.byUsername(p.username()).isPresent()) {
             throw new ApiProblem(409, "username already taken", "username");
         }
-        return remember(p, passkeys.creationOptions(p.challenge(), p.userHandle(), p.username(), List.of()));
+        return new RegistrationChallenge(remember(p),
+                passkeys.creationOptions(p.challenge(), p.userHandle(), p.username(), List.of()));
     }
 
-    private Started remember(Pending p, Map<String, Object> options) {
-        String id = Sessions.random(32);
+    /** The id the browser's answer must come back with. */
+    private String remember(Pending p) {
+        String id = Secrets.random(32);
         pending.put(id, p);
-        return new Started(id, options);
+        return id;
     }
 
     /** Single use: the challenge is removed whether or not the ceremony then succeeds. */

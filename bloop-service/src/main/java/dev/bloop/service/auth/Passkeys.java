@@ -17,12 +17,15 @@ import com.webauthn4j.data.attestation.authenticator.AuthenticatorData;
 import com.webauthn4j.data.attestation.statement.NoneAttestationStatement;
 import com.webauthn4j.data.client.challenge.DefaultChallenge;
 import com.webauthn4j.server.ServerProperty;
+import dev.bloop.api.Passkeys.AuthenticatorSelection;
+import dev.bloop.api.Passkeys.CreationOptions;
+import dev.bloop.api.Passkeys.CredentialDescriptor;
+import dev.bloop.api.Passkeys.CredentialParameters;
+import dev.bloop.api.Passkeys.RequestOptions;
+import dev.bloop.api.Passkeys.UserEntity;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -71,29 +74,17 @@ public final class Passkeys {
     }
 
     /** Creation options for a new discoverable passkey of this user. */
-    Map<String, Object> creationOptions(byte[] challenge, String userHandle, String username, List<String> exclude) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("rp", Map.of("id", rp.id(), "name", rp.name()));
-        o.put("user", Map.of("id", userHandle, "name", username, "displayName", username));
-        o.put("challenge", B64.encodeToString(challenge));
-        o.put("pubKeyCredParams", List.of(alg(-7), alg(-257), alg(-8)));
-        o.put("timeout", TIMEOUT_MS);
-        o.put("attestation", "none");
-        o.put("authenticatorSelection", Map.of("residentKey", "required", "requireResidentKey", true,
-                "userVerification", "preferred"));
-        o.put("excludeCredentials", descriptors(exclude));
-        return o;
+    CreationOptions creationOptions(byte[] challenge, String userHandle, String username, List<String> exclude) {
+        return new CreationOptions(new dev.bloop.api.Passkeys.RelyingParty(rp.id(), rp.name()),
+                new UserEntity(userHandle, username, username), B64.encodeToString(challenge),
+                List.of(CredentialParameters.publicKey(-7), CredentialParameters.publicKey(-257),
+                        CredentialParameters.publicKey(-8)),
+                TIMEOUT_MS, "none", new AuthenticatorSelection("required", true, "preferred"), descriptors(exclude));
     }
 
     /** Request options; an empty allow-list lets the browser offer any passkey of this site. */
-    Map<String, Object> requestOptions(byte[] challenge, List<String> allow) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("challenge", B64.encodeToString(challenge));
-        o.put("rpId", rp.id());
-        o.put("timeout", TIMEOUT_MS);
-        o.put("userVerification", "preferred");
-        o.put("allowCredentials", descriptors(allow));
-        return o;
+    RequestOptions requestOptions(byte[] challenge, List<String> allow) {
+        return new RequestOptions(B64.encodeToString(challenge), rp.id(), TIMEOUT_MS, "preferred", descriptors(allow));
     }
 
     /** Verifies a registration response (the browser credential's JSON) and returns what to store. */
@@ -164,16 +155,8 @@ public final class Passkeys {
         return new ServerProperty(rp.webauthnOrigins(), rp.id(), new DefaultChallenge(challenge));
     }
 
-    private static Map<String, Object> alg(int alg) {
-        return Map.of("type", "public-key", "alg", alg);
-    }
-
-    private static List<Map<String, Object>> descriptors(List<String> ids) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (String id : ids) {
-            out.add(Map.of("type", "public-key", "id", id));
-        }
-        return out;
+    private static List<CredentialDescriptor> descriptors(List<String> ids) {
+        return ids.stream().map(CredentialDescriptor::publicKey).toList();
     }
 
     /** webauthn4j's exception names say what failed (BadChallenge, BadOrigin, MaliciousCounterValue...). */

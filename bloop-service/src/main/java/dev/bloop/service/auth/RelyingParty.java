@@ -68,6 +68,14 @@ public final class RelyingParty {
         return !origins.stream().allMatch(o -> LOCAL_HOSTS.contains(URI.create(o).getHost()));
     }
 
+    /**
+     * The session cookie's name: {@code __Host-bloop_session} when cookies are Secure, else
+     * {@code bloop_session} (browsers refuse the prefix without Secure). Only this name is read.
+     */
+    public String sessionCookie() {
+        return secureCookies() ? Sessions.SECURE_COOKIE : Sessions.COOKIE;
+    }
+
     private static Set<String> normalize(List<String> list) {
         Set<String> out = new LinkedHashSet<>();
         for (String o : list) {

@@ -1,11 +1,10 @@
 package dev.bloop.service.auth;
 
+import dev.bloop.service.access.Secrets;
+import dev.bloop.service.access.User;
 import dev.bloop.service.store.Database;
-import dev.bloop.service.token.TokenService;
 import io.dropwizard.lifecycle.Managed;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,9 +19,15 @@ import org.slf4j.LoggerFactory;
  * clients that cannot send an {@code Origin} header.
  */
 public final class Sessions implements Managed {
+    /** The cookie's name where it cannot be Secure (plain-http loopback development). */
     public static final String COOKIE = "bloop_session";
+    /**
+     * Its name where it is Secure: with the {@code __Host-} prefix browsers accept it only from this
+     * host over HTTPS, with {@code Path=/} and without {@code Domain}, so a sibling subdomain or a
+     * plain-http page cannot plant a session of its choosing (session fixation by cookie tossing).
+     */
+    public static final String SECURE_COOKIE = "__Host-bloop_session";
     private static final Logger LOG = LoggerFactory.getLogger(Sessions.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A new session: the cookie value (never stored) and its CSRF token. */
     public record Created(String token, String csrfToken, long expiresAt) {
@@ -48,13 +53,13 @@ public final class Sessions implements Managed {
     }
 
     public Created create(String userId) {
-        String token = random(32);
-        String csrf = random(24);
+        String token = Secrets.random(32);
+        String csrf = Secrets.random(24);
         long now = System.currentTimeMillis();
         long expires = now + ttl.toMillis();
         writer.useHandle(h -> h.createUpdate("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, "
                         + "expires_at) VALUES (:hash, :user, :csrf, :now, :exp)")
-                .bind("hash", sha256(token)).bind("user", userId).bind("csrf", csrf).bind("now", now)
+                .bind("hash", Secrets.sha256(token)).bind("user", userId).bind("csrf", csrf).bind("now", now)
                 .bind("exp", expires).execute());
         return new Created(token, csrf, expires);
     }
@@ -68,16 +73,15 @@ public final class Sessions implements Managed {
         return reader.withHandle(h -> h.createQuery("SELECT u.id, u.username, u.user_handle, u.is_admin, "
                         + "u.created_at, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id "
                         + "WHERE s.token_hash = :hash AND s.expires_at > :now")
-                .bind("hash", sha256(token)).bind("now", now)
-                .map((rs, ctx) -> new Active(new User(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getInt(4) == 1, rs.getLong(5)), rs.getString(6), rs.getLong(7)))
+                .bind("hash", Secrets.sha256(token)).bind("now", now)
+                .map((rs, ctx) -> new Active(UserStore.user(rs), rs.getString("csrf_token"), rs.getLong("expires_at")))
                 .findOne());
     }
 
     public void delete(String token) {
         if (token != null && !token.isEmpty()) {
             writer.useHandle(h -> h.createUpdate("DELETE FROM sessions WHERE token_hash = :hash")
-                    .bind("hash", sha256(token)).execute());
+                    .bind("hash", Secrets.sha256(token)).execute());
         }
     }
 
@@ -113,13 +117,4 @@ public final class Sessions implements Managed {
         }
     }
 
-    static String random(int bytes) {
-        byte[] b = new byte[bytes];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    static String sha256(String value) {
-        return TokenService.sha256(value);
-    }
 }

@@ -1,7 +1,6 @@
 package dev.bloop.service.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import dev.bloop.service.access.Secrets;
 import java.security.SecureRandom;
 import java.util.Locale;
 
@@ -34,8 +33,7 @@ public final class SetupCode {
             return false;
         }
         String normalized = presented.replaceAll("[\\s-]", "").toUpperCase(Locale.ROOT);
-        return MessageDigest.isEqual(current.getBytes(StandardCharsets.UTF_8),
-                normalized.getBytes(StandardCharsets.UTF_8));
+        return Secrets.same(normalized, current);
     }
 
     /** Once the first admin exists the code is spent. */

@@ -1,5 +1,6 @@
 package dev.bloop.service.auth;
 
+import dev.bloop.service.access.User;
 import dev.bloop.service.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,8 +13,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 /** SQL for users, their passkeys and invites. */
 final class UserStore {
     private static final String USER_COLUMNS = "id, username, user_handle, is_admin, created_at";
-    private static final RowMapper<User> USER = (rs, ctx) -> new User(rs.getString(1), rs.getString(2),
-            rs.getString(3), rs.getInt(4) == 1, rs.getLong(5));
+    private static final RowMapper<User> USER = (rs, ctx) -> user(rs);
     private static final String PASSKEY_COLUMNS = "id, user_id, attested_data, sign_count, uv_initialized, "
             + "backup_eligible, backup_state, transports";
 
@@ -129,12 +129,19 @@ final class UserStore {
                 .bind("transports", p.transports()).bind("now", now).execute();
     }
 
-    private static StoredPasskey passkey(ResultSet rs) throws SQLException {
-        return new StoredPasskey(rs.getString(1), rs.getString(2), rs.getBytes(3), rs.getLong(4), rs.getInt(5) == 1,
-                nullableBool(rs, 6), nullableBool(rs, 7), rs.getString(8));
+    /** A user from the {@code users} columns of {@link #USER_COLUMNS} (Sessions reads them joined). */
+    static User user(ResultSet rs) throws SQLException {
+        return new User(rs.getString("id"), rs.getString("username"), rs.getString("user_handle"),
+                rs.getInt("is_admin") == 1, rs.getLong("created_at"));
     }
 
-    private static Boolean nullableBool(ResultSet rs, int col) throws SQLException {
+    private static StoredPasskey passkey(ResultSet rs) throws SQLException {
+        return new StoredPasskey(rs.getString("id"), rs.getString("user_id"), rs.getBytes("attested_data"),
+                rs.getLong("sign_count"), rs.getInt("uv_initialized") == 1, nullableBool(rs, "backup_eligible"),
+                nullableBool(rs, "backup_state"), rs.getString("transports"));
+    }
+
+    private static Boolean nullableBool(ResultSet rs, String col) throws SQLException {
         int v = rs.getInt(col);
         return rs.wasNull() ? null : v == 1;
     }

@@ -2,10 +2,10 @@ package dev.bloop.service.cli;
 
 import com.codahale.metrics.MetricRegistry;
 import dev.bloop.service.BloopConfiguration;
+import dev.bloop.service.access.Scope;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.store.Database;
-import dev.bloop.service.token.Scope;
 import dev.bloop.service.token.TokenService;
 import io.dropwizard.core.setup.Bootstrap;
 import java.io.PrintStream;

@@ -1,10 +1,10 @@
 package dev.bloop.service.cli;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.bloop.api.PurgeReport;
 import dev.bloop.service.BloopConfiguration;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
-import dev.bloop.service.retention.PurgeReport;
 import dev.bloop.service.retention.PurgeService;
 import dev.bloop.service.store.Database;
 import io.dropwizard.core.setup.Bootstrap;

@@ -10,6 +10,8 @@ import dev.bloop.api.ErrorGroupDetail;
 import dev.bloop.api.ErrorStats;
 import dev.bloop.api.HourlyCount;
 import dev.bloop.api.Occurrence;
+import dev.bloop.api.Page;
+import dev.bloop.api.ReleaseSummary;
 import dev.bloop.api.StatusChange;
 import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;
@@ -37,10 +39,14 @@ final class ErrorQueries {
             + "FROM group_counts c INDEXED BY group_counts_by_group "
             + "WHERE c.project_id = g.project_id AND c.fingerprint = g.fingerprint)";
 
+    /** A count row's sums, named as the records name them. */
+    private static final String COUNT_COLUMNS = "sum(count) AS count, min(first_seen) AS first_seen, "
+            + "max(last_seen) AS last_seen";
+
     private static String groupColumns(String cnt, String fs, String ls) {
         return "g.project_id, g.fingerprint, g.error_type, g.message, g.source, g.route_or_procedure, g.screen, "
-                + "g.status, " + cnt + ", " + fs + ", " + ls + ", g.last_release, " + ENVIRONMENTS + " AS envs, "
-                + "g.grouping_frame";
+                + "g.status, " + cnt + " AS total_count, " + fs + " AS first_seen, " + ls + " AS last_seen, "
+                + "g.last_release, " + ENVIRONMENTS + " AS envs, g.grouping_frame";
     }
 
     private final Jdbi reader;
@@ -190,12 +196,13 @@ final class ErrorQueries {
     }
 
     private static ErrorGroup group(ResultSet rs) throws SQLException {
-        String envs = rs.getString(13);
+        String envs = rs.getString("envs");
         List<String> environments = envs == null ? List.of()
                 : Arrays.stream(envs.split(String.valueOf(ENV_SEPARATOR))).distinct().sorted().toList();
-        return new ErrorGroup(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getLong(9), rs.getLong(10), rs.getLong(11),
-                rs.getString(12), environments, rs.getString(14));
+        return new ErrorGroup(rs.getString("project_id"), rs.getString("fingerprint"), rs.getString("error_type"),
+                rs.getString("message"), rs.getString("source"), rs.getString("route_or_procedure"),
+                rs.getString("screen"), rs.getString("status"), rs.getLong("total_count"), rs.getLong("first_seen"),
+                rs.getLong("last_seen"), rs.getString("last_release"), environments, rs.getString("grouping_frame"));
     }
 
     Optional<ErrorGroupDetail> detail(String projectId, String fingerprint) {
@@ -206,26 +213,27 @@ final class ErrorQueries {
                             + "g.grouping_route, g.grouping_frame_reason, g.grouping_rules_version "
                             + "FROM error_groups g WHERE g.project_id = :p AND g.fingerprint = :fp")
                     .bind("p", projectId).bind("fp", fingerprint)
-                    .map((rs, ctx) -> Map.entry(group(rs), new ErrorGroupDetail.Grouping(rs.getInt(15),
-                            rs.getString(16), rs.getString(17), rs.getString(18), rs.getString(19),
-                            rs.getString(20), rs.getInt(21))))
+                    .map((rs, ctx) -> Map.entry(group(rs), new ErrorGroupDetail.Grouping(rs.getInt("grouping_version"),
+                            rs.getString("grouping_kind"), rs.getString("grouping_message"),
+                            rs.getString("grouping_frame"), rs.getString("grouping_route"),
+                            rs.getString("grouping_frame_reason"), rs.getInt("grouping_rules_version"))))
                     .findOne();
             if (head.isEmpty()) {
                 return Optional.<ErrorGroupDetail>empty();
             }
-            List<ErrorGroupDetail.ReleaseCount> releases = h.createQuery("SELECT release, sum(count), "
-                            + "min(first_seen), max(last_seen) FROM group_counts INDEXED BY group_counts_by_group "
-                            + "WHERE project_id = :p AND fingerprint = :fp GROUP BY release ORDER BY max(last_seen) DESC, release")
+            List<ErrorGroupDetail.ReleaseCount> releases = h.createQuery("SELECT release, " + COUNT_COLUMNS
+                            + " FROM group_counts INDEXED BY group_counts_by_group "
+                            + "WHERE project_id = :p AND fingerprint = :fp GROUP BY release ORDER BY last_seen DESC, release")
                     .bind("p", projectId).bind("fp", fingerprint)
-                    .map((rs, ctx) -> new ErrorGroupDetail.ReleaseCount(rs.getString(1), rs.getLong(2),
-                            rs.getLong(3), rs.getLong(4)))
+                    .map((rs, ctx) -> new ErrorGroupDetail.ReleaseCount(rs.getString("release"), rs.getLong("count"),
+                            rs.getLong("first_seen"), rs.getLong("last_seen")))
                     .list();
-            List<ErrorGroupDetail.EnvironmentCount> environments = h.createQuery("SELECT environment, sum(count), "
-                            + "min(first_seen), max(last_seen) FROM group_counts INDEXED BY group_counts_by_group "
-                            + "WHERE project_id = :p AND fingerprint = :fp GROUP BY environment ORDER BY sum(count) DESC, environment")
+            List<ErrorGroupDetail.EnvironmentCount> environments = h.createQuery("SELECT environment, "
+                            + COUNT_COLUMNS + " FROM group_counts INDEXED BY group_counts_by_group "
+                            + "WHERE project_id = :p AND fingerprint = :fp GROUP BY environment ORDER BY count DESC, environment")
                     .bind("p", projectId).bind("fp", fingerprint)
-                    .map((rs, ctx) -> new ErrorGroupDetail.EnvironmentCount(rs.getString(1), rs.getLong(2),
-                            rs.getLong(3), rs.getLong(4)))
+                    .map((rs, ctx) -> new ErrorGroupDetail.EnvironmentCount(rs.getString("environment"),
+                            rs.getLong("count"), rs.getLong("first_seen"), rs.getLong("last_seen")))
                     .list();
             List<JsonNode> samples = h.createQuery("SELECT event FROM group_samples WHERE project_id = :p "
                             + "AND fingerprint = :fp ORDER BY id DESC LIMIT " + SAMPLE_LIMIT)
@@ -261,14 +269,19 @@ final class ErrorQueries {
                             + "ORDER BY received_at DESC, id DESC LIMIT :limit OFFSET :offset")
                     .bind("p", projectId).bind("fp", fingerprint).bind("limit", limit).bind("offset", offset)
                     .map((rs, ctx) -> {
-                        int status = rs.getInt(16);
+                        int status = rs.getInt("http_status");
                         Integer httpStatus = rs.wasNull() ? null : status;
-                        return new Occurrence(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                                rs.getLong(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                                rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13),
-                                rs.getString(14), rs.getString(15), httpStatus, rs.getString(17), rs.getString(18),
-                                rs.getString(19), rs.getString(20) == null ? null : parse(rs.getString(20)),
-                                symbolicator.deobfuscate(rs.getString(2), rs.getString(8), rs.getString(15)));
+                        String project = rs.getString("project_id");
+                        String release = rs.getString("release");
+                        String stack = rs.getString("stack");
+                        String metadata = rs.getString("metadata");
+                        return new Occurrence(rs.getLong("id"), project, rs.getString("fingerprint"),
+                                rs.getLong("received_at"), rs.getLong("timestamp"), rs.getString("source"),
+                                rs.getString("environment"), release, rs.getString("error_type"),
+                                rs.getString("message"), rs.getString("app_version"), rs.getString("build_number"),
+                                rs.getString("route_or_procedure"), rs.getString("screen"), stack, httpStatus,
+                                rs.getString("request_id"), rs.getString("user_id_hash"), rs.getString("device_id_hash"),
+                                metadata == null ? null : parse(metadata), symbolicator.deobfuscate(project, release, stack));
                     })
                     .list();
             return new Page<>(items, total);
@@ -284,8 +297,9 @@ final class ErrorQueries {
             return h.createQuery("SELECT id, fingerprint, old_status, new_status, actor, changed_at FROM status_history "
                             + "WHERE project_id = :p AND fingerprint = :fp ORDER BY changed_at DESC, id DESC")
                     .bind("p", projectId).bind("fp", fingerprint)
-                    .map((rs, ctx) -> new StatusChange(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getLong(6)))
+                    .map((rs, ctx) -> new StatusChange(rs.getLong("id"), rs.getString("fingerprint"),
+                            rs.getString("old_status"), rs.getString("new_status"), rs.getString("actor"),
+                            rs.getLong("changed_at")))
                     .list();
         });
     }
@@ -298,11 +312,11 @@ final class ErrorQueries {
             Query q = fingerprint == null
                     ? h.createQuery("SELECT hour_bucket, count FROM project_hourly_counts WHERE project_id = :p "
                             + "AND hour_bucket >= :first")
-                    : h.createQuery("SELECT hour_bucket, sum(count) FROM hourly_counts WHERE project_id = :p "
+                    : h.createQuery("SELECT hour_bucket, sum(count) AS count FROM hourly_counts WHERE project_id = :p "
                             + "AND fingerprint = :fp AND hour_bucket >= :first GROUP BY hour_bucket").bind("fp", fingerprint);
             Map<Long, Long> m = new HashMap<>();
             q.bind("p", projectId).bind("first", first)
-                    .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getLong(2)))
+                    .map((rs, ctx) -> Map.entry(rs.getLong("hour_bucket"), rs.getLong("count")))
                     .forEach(e -> m.put(e.getKey(), e.getValue()));
             return m;
         });
@@ -330,14 +344,15 @@ final class ErrorQueries {
             List<ErrorStats.RouteCount> routes = h.createQuery("SELECT route, count FROM route_counts "
                             + "WHERE project_id = :p ORDER BY count DESC, route LIMIT 10")
                     .bind("p", projectId)
-                    .map((rs, ctx) -> new ErrorStats.RouteCount(rs.getString(1), rs.getLong(2))).list();
+                    .map((rs, ctx) -> new ErrorStats.RouteCount(rs.getString("route"), rs.getLong("count"))).list();
             List<ErrorStats.TopGroup> top = h.createQuery("SELECT g.fingerprint, g.error_type, g.message, g.status, "
                             + "(SELECT coalesce(sum(count), 0) FROM hourly_counts hc WHERE hc.project_id = g.project_id "
-                            + "AND hc.fingerprint = g.fingerprint AND hc.hour_bucket >= :first), g.total_count "
+                            + "AND hc.fingerprint = g.fingerprint AND hc.hour_bucket >= :first) AS count_24h, g.total_count "
                             + "FROM error_groups g WHERE g.project_id = :p ORDER BY g.total_count DESC, g.id DESC LIMIT 10")
                     .bind("p", projectId).bind("first", firstBucket)
-                    .map((rs, ctx) -> new ErrorStats.TopGroup(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getLong(5), rs.getLong(6)))
+                    .map((rs, ctx) -> new ErrorStats.TopGroup(rs.getString("fingerprint"), rs.getString("error_type"),
+                            rs.getString("message"), rs.getString("status"), rs.getLong("count_24h"),
+                            rs.getLong("total_count")))
                     .list();
             return new ErrorStats(groups, unresolved, events, events24h, new24h, routes, top);
         });
@@ -371,23 +386,22 @@ final class ErrorQueries {
      * Releases of a project, newest activity first: events, distinct groups, groups first seen in
      * that release (their first event is the first of the release's counts), first and last seen.
      */
-    List<java.util.Map<String, Object>> releases(String projectId, int limit) {
-        return reader.withHandle(h -> h.createQuery("SELECT c.release, sum(c.count), count(DISTINCT c.fingerprint), "
-                        + "min(c.first_seen), max(c.last_seen), "
-                        + "count(DISTINCT CASE WHEN c.first_seen = g.first_seen THEN c.fingerprint END) "
+    List<ReleaseSummary> releases(String projectId, int limit) {
+        // Releases with sessions (release health) but no error yet are listed too: those are the good ones.
+        return reader.withHandle(h -> h.createQuery("SELECT release, sum(events) AS events, sum(groups_) AS groups_, "
+                        + "min(first_seen) AS first_seen, max(last_seen) AS last_seen, sum(new_groups) AS new_groups FROM ("
+                        + "SELECT c.release AS release, sum(c.count) AS events, count(DISTINCT c.fingerprint) AS groups_, "
+                        + "min(c.first_seen) AS first_seen, max(c.last_seen) AS last_seen, "
+                        + "count(DISTINCT CASE WHEN c.first_seen = g.first_seen THEN c.fingerprint END) AS new_groups "
                         + "FROM group_counts c JOIN error_groups g ON g.project_id = c.project_id "
                         + "AND g.fingerprint = c.fingerprint WHERE c.project_id = :p GROUP BY c.release "
-                        + "ORDER BY max(c.last_seen) DESC LIMIT :n")
+                        + "UNION ALL SELECT release, 0, 0, min(first_seen), max(last_seen), 0 FROM release_health "
+                        + "WHERE project_id = :p GROUP BY release) "
+                        + "GROUP BY release ORDER BY max(last_seen) DESC LIMIT :n")
                 .bind("p", projectId).bind("n", limit)
-                .map((rs, ctx) -> {
-                    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-                    m.put("release", rs.getString(1));
-                    m.put("events", rs.getLong(2));
-                    m.put("groups", rs.getLong(3));
-                    m.put("new_groups", rs.getLong(6));
-                    m.put("first_seen", rs.getLong(4));
-                    m.put("last_seen", rs.getLong(5));
-                    return m;
-                }).list());
+                .map((rs, ctx) -> new ReleaseSummary(rs.getString("release"), rs.getLong("events"),
+                        rs.getLong("groups_"), rs.getLong("new_groups"), rs.getLong("first_seen"),
+                        rs.getLong("last_seen")))
+                .list());
     }
 }

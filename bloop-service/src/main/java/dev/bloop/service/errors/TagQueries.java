@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bloop.api.TagBreakdown;
 import dev.bloop.service.store.Database;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,18 +36,6 @@ final class TagQueries {
             "os", List.of("os_version"));
     static final List<String> KEYS = List.of("environment", "release", "app_version", "browser", "os", "device", "locale");
 
-    record Count(@JsonProperty("value") String value, @JsonProperty("count") long count) {
-    }
-
-    /** One tag: its most common values, how many events had another value, and how many had one at all. */
-    record Tag(@JsonProperty("key") String key, @JsonProperty("values") List<Count> values,
-               @JsonProperty("other") long other, @JsonProperty("with_value") long withValue) {
-    }
-
-    /** {@code events}: how many events were read; tags without any value are left out. */
-    record Tags(@JsonProperty("events") long events, @JsonProperty("tags") List<Tag> tags) {
-    }
-
     private final Jdbi reader;
     private final ObjectMapper json;
 
@@ -56,12 +45,12 @@ final class TagQueries {
     }
 
     /** Empty when the group does not exist in the project. */
-    Optional<Tags> tags(String projectId, String fingerprint) {
+    Optional<TagBreakdown> tags(String projectId, String fingerprint) {
         return reader.withHandle(h -> {
             boolean exists = h.createQuery("SELECT 1 FROM error_groups WHERE project_id = :p AND fingerprint = :fp")
                     .bind("p", projectId).bind("fp", fingerprint).mapTo(Integer.class).findOne().isPresent();
             if (!exists) {
-                return Optional.<Tags>empty();
+                return Optional.<TagBreakdown>empty();
             }
             Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
             KEYS.forEach(k -> counts.put(k, new HashMap<>()));
@@ -71,10 +60,10 @@ final class TagQueries {
                     .bind("p", projectId).bind("fp", fingerprint)
                     .map((rs, ctx) -> {
                         events[0]++;
-                        add(counts, "environment", rs.getString(1));
-                        add(counts, "release", rs.getString(2));
-                        add(counts, "app_version", rs.getString(3));
-                        JsonNode metadata = parse(rs.getString(4));
+                        add(counts, "environment", rs.getString("environment"));
+                        add(counts, "release", rs.getString("release"));
+                        add(counts, "app_version", rs.getString("app_version"));
+                        JsonNode metadata = parse(rs.getString("metadata"));
                         String agent = metadata == null ? null : text(metadata.get("user_agent"));
                         for (String key : List.of("browser", "os", "device", "locale")) {
                             String value = metadata == null ? null : fromMetadata(metadata, key);
@@ -90,21 +79,21 @@ final class TagQueries {
                         }
                         return 0;
                     }).forEach(x -> { });
-            List<Tag> tags = new ArrayList<>();
+            List<TagBreakdown.Tag> tags = new ArrayList<>();
             counts.forEach((key, values) -> {
                 if (values.isEmpty()) {
                     return;
                 }
-                List<Count> sorted = values.entrySet().stream()
-                        .map(e -> new Count(e.getKey(), e.getValue()))
-                        .sorted(Comparator.comparingLong(Count::count).reversed().thenComparing(Count::value))
+                List<TagBreakdown.Count> sorted = values.entrySet().stream()
+                        .map(e -> new TagBreakdown.Count(e.getKey(), e.getValue()))
+                        .sorted(Comparator.comparingLong(TagBreakdown.Count::count).reversed().thenComparing(TagBreakdown.Count::value))
                         .toList();
-                long withValue = sorted.stream().mapToLong(Count::count).sum();
-                List<Count> top = sorted.subList(0, Math.min(TOP_VALUES, sorted.size()));
-                long shown = top.stream().mapToLong(Count::count).sum();
-                tags.add(new Tag(key, top, withValue - shown, withValue));
+                long withValue = sorted.stream().mapToLong(TagBreakdown.Count::count).sum();
+                List<TagBreakdown.Count> top = sorted.subList(0, Math.min(TOP_VALUES, sorted.size()));
+                long shown = top.stream().mapToLong(TagBreakdown.Count::count).sum();
+                tags.add(new TagBreakdown.Tag(key, top, withValue - shown, withValue));
             });
-            return Optional.of(new Tags(events[0], tags));
+            return Optional.of(new TagBreakdown(events[0], tags));
         });
     }
 

@@ -69,8 +69,9 @@ final class GroupingRulesStore {
     }
 
     private Stored stored(ResultSet rs) throws SQLException {
-        return new Stored(rs.getString(1), new InAppRules(read(rs.getString(2)), read(rs.getString(3)), rs.getInt(4)),
-                rs.getLong(5), rs.getString(6));
+        return new Stored(rs.getString("project_id"), new InAppRules(read(rs.getString("in_app_include")),
+                read(rs.getString("in_app_exclude")), rs.getInt("version")), rs.getLong("updated_at"),
+                rs.getString("updated_by"));
     }
 
     private List<String> read(String text) {

@@ -18,7 +18,7 @@ final class EventValidator {
     /** Client timestamps below this are taken as seconds (1e11 ms is March 1973). */
     static final long SECONDS_CUTOFF = 100_000_000_000L;
     static final int MAX_SOURCE_LENGTH = 32;
-    static final int MAX_FINGERPRINT_CHARS = 256;
+    static final int MAX_FINGERPRINT_CHARS = IngestEvent.MAX_FINGERPRINT_CHARS;
 
     private final ObjectMapper json;
     private final IngestConfig limits;
@@ -70,6 +70,16 @@ final class EventValidator {
      */
     AcceptedEvent validate(IngestEvent e, String projectId, long receivedAt, boolean mayLoad)
             throws InvalidEvent, SourceMapsNotLoaded {
+        return validate(e, e.stack(), projectId, receivedAt, mayLoad);
+    }
+
+    /**
+     * @param groupingStack the frames to group by when they are not the event's whole stack: events
+     *                      from Sentry SDKs, whose frames say themselves which are the app's ({@code
+     *                      in_app}), group by those only
+     */
+    AcceptedEvent validate(IngestEvent e, String groupingStack, String projectId, long receivedAt, boolean mayLoad)
+            throws InvalidEvent, SourceMapsNotLoaded {
         if (e.timestamp() == null) {
             throw missing("timestamp");
         }
@@ -100,12 +110,12 @@ final class EventValidator {
         }
         // With a source map for this release, group by the original location of the top frame, so a
         // re-deploy that renames bundles and moves minified columns keeps its groups.
-        String groupingStack = e.stack();
-        if (symbolicator != null && clientFingerprint == null && e.stack() != null) {
-            groupingStack = mayLoad ? symbolicator.groupingStack(projectId, e.release(), e.stack())
-                    : symbolicator.groupingStackIfLoaded(projectId, e.release(), e.stack());
+        String frames = groupingStack;
+        if (symbolicator != null && clientFingerprint == null && frames != null) {
+            groupingStack = mayLoad ? symbolicator.groupingStack(projectId, e.release(), frames)
+                    : symbolicator.groupingStackIfLoaded(projectId, e.release(), frames);
             if (groupingStack == null) {
-                throw new SourceMapsNotLoaded(projectId, e.release(), e.stack());
+                throw new SourceMapsNotLoaded(projectId, e.release(), frames);
             }
         }
         GroupingKey grouping = Fingerprinter.group(e.source(), e.errorType(), e.message(), groupingStack,

@@ -1,6 +1,8 @@
 package dev.bloop.service.ingest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.bloop.api.EventBatch;
+import dev.bloop.api.IngestEvent;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
@@ -11,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code ingest:} request and field caps, in UTF-8 bytes. */
 public class IngestConfig {
-    @Min(1024) @Max(1_048_576) private int maxPayloadBytes = 32_768;
-    @Min(1) private int maxMessageBytes = 2_048;
-    @Min(1) private int maxStackBytes = 8_192;
-    @Min(1) private int maxMetadataBytes = 4_096;
-    @Min(1) @Max(1000) private int maxBatchSize = 50;
+    @Min(1024) @Max(1_048_576) private int maxPayloadBytes = IngestEvent.MAX_BODY_BYTES;
+    @Min(1) private int maxMessageBytes = IngestEvent.MAX_MESSAGE_BYTES;
+    @Min(1) private int maxStackBytes = IngestEvent.MAX_STACK_BYTES;
+    @Min(1) private int maxMetadataBytes = IngestEvent.MAX_METADATA_BYTES;
+    @Min(1) @Max(1000) private int maxBatchSize = EventBatch.MAX_EVENTS;
     @NotNull private Ack ack = Ack.QUEUED;
     @Min(1) @Max(64) private int workers = Runtime.getRuntime().availableProcessors();
     @Min(1) @Max(100_000) private int workQueue = 1_024;

@@ -1,6 +1,7 @@
 package dev.bloop.service.ingest;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.bloop.service.apidoc.ServletRoutes;
 import dev.bloop.service.fingerprint.GroupingRules;
 import dev.bloop.service.pipeline.EventQueue;
 import dev.bloop.service.project.ProjectKeys;
@@ -12,7 +13,7 @@ import io.dropwizard.core.setup.Environment;
 public record IngestHandler(SignatureCheck signatures, EventDecoder decoder, EventValidator validator,
                             EventQueue queue, WriteHealth health, IngestPolicies policies, IngestLedger ledger,
                             IngestMetrics metrics, IngestWorkers workers,
-                            int maxBatchSize, long bodyTimeoutMs, boolean ackCommitted) {
+                            int maxBatchSize, long bodyTimeoutMs, boolean ackCommitted, IngestConfig limits) {
 
     public static IngestHandler create(IngestConfig config, ProjectKeys keys, byte[] defaultSecret,
                                        EventQueue queue, WriteHealth health, IngestPolicies policies,
@@ -23,7 +24,12 @@ public record IngestHandler(SignatureCheck signatures, EventDecoder decoder, Eve
                 new EventValidator(decoder.mapper(), config, symbolicator, groupingRules), queue, health, policies,
                 ledger, new IngestMetrics(registry), new IngestWorkers(config.getWorkers(), config.getWorkQueue()),
                 config.getMaxBatchSize(), config.getBodyTimeout().toMilliseconds(),
-                config.getAck() == IngestConfig.Ack.COMMITTED);
+                config.getAck() == IngestConfig.Ack.COMMITTED, config);
+    }
+
+    /** The same path for events that arrive through other endpoints (Sentry-compatible ingest). */
+    public IngestGate gate() {
+        return new IngestGate(this);
     }
 
     public void register(Environment environment, IngestConfig config) {
@@ -38,5 +44,6 @@ public record IngestHandler(SignatureCheck signatures, EventDecoder decoder, Eve
                 .addServlet("ingest-batch", new IngestServlet(this, decoder.mapper(), config.getMaxPayloadBytes(), true));
         many.setAsyncSupported(true);
         many.addMapping("/v1/ingest/batch");
+        ServletRoutes.describe(environment, IngestRoutes.class);
     }
 }

@@ -1,13 +1,15 @@
 package dev.bloop.service.ingest;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.bloop.api.IngestPolicy;
-import dev.bloop.service.auth.Caller;
+import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.Roles;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.web.ApiProblem;
-import dev.bloop.service.web.JsonBodies;
 import io.dropwizard.auth.Auth;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -15,10 +17,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Set;
 
 /**
  * A project's ingest quota and inbound filters ({@code /v1/projects/{slug}/ingest}), for its members
@@ -28,13 +26,8 @@ import java.util.Set;
 @Path("/v1/projects/{slug}/ingest")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.PEOPLE)
 public final class IngestPolicyResource {
-    private static final Set<String> FIELDS = Set.of("events_per_minute", "burst", "releases", "environments",
-            "max_age_days");
-    private static final int MAX_RATE = 10_000_000;
-    private static final int MAX_VALUES = 100;
-    private static final int MAX_VALUE_CHARS = 200;
-
     private final ProjectStore projects;
     private final IngestPolicies policies;
     private final IngestLedger ledger;
@@ -52,68 +45,19 @@ public final class IngestPolicyResource {
     }
 
     @PUT
-    public IngestPolicy.View put(@Auth Caller caller, @PathParam("slug") String slug, JsonNode body) {
+    public IngestPolicy.View put(@Auth Caller caller, @PathParam("slug") String slug,
+                                 @NotNull(message = "request body must be a JSON object") @Valid IngestPolicy policy) {
         Project p = visible(caller, slug);
-        IngestPolicy policy = parse(body);
+        if (policy.burst() != null && policy.eventsPerMinute() == null) {
+            throw ApiProblem.badRequest("burst needs events_per_minute", "burst");
+        }
         policies.put(p.id(), policy, System.currentTimeMillis());
         return new IngestPolicy.View(policy, ledger.last24h(p.id()));
     }
 
     private Project visible(Caller caller, String slug) {
-        caller.requireSession();
         return projects.findBySlug(slug).or(() -> projects.findById(slug))
                 .filter(p -> caller.canAccess(p.id()))
                 .orElseThrow(() -> ApiProblem.notFound("no project " + slug, "slug"));
-    }
-
-    static IngestPolicy parse(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw ApiProblem.badRequest("request body must be a JSON object", null);
-        }
-        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!FIELDS.contains(f)) {
-                throw ApiProblem.badRequest("unknown field " + f + " (expected events_per_minute, burst, releases, "
-                        + "environments, max_age_days)", f);
-            }
-        }
-        Integer rate = whole(body, "events_per_minute", 1, MAX_RATE);
-        Integer burst = whole(body, "burst", 1, MAX_RATE);
-        if (burst != null && rate == null) {
-            throw ApiProblem.badRequest("burst needs events_per_minute", "burst");
-        }
-        return new IngestPolicy(rate, burst, values(body, "releases"), values(body, "environments"),
-                whole(body, "max_age_days", 1, 3650));
-    }
-
-    private static Integer whole(JsonNode body, String field, int min, int max) {
-        JsonNode v = JsonBodies.field(body, field);
-        if (v == null) {
-            return null;
-        }
-        if (!v.canConvertToInt() || !v.isIntegralNumber() || v.intValue() < min || v.intValue() > max) {
-            throw ApiProblem.badRequest(field + " must be a whole number from " + min + " to " + max + ", or null", field);
-        }
-        return v.intValue();
-    }
-
-    private static List<String> values(JsonNode body, String field) {
-        JsonNode v = JsonBodies.field(body, field);
-        if (v == null) {
-            return null;
-        }
-        if (!v.isArray() || v.isEmpty() || v.size() > MAX_VALUES) {
-            throw ApiProblem.badRequest(field + " must be a list of 1 to " + MAX_VALUES + " names, or null (no filter)",
-                    field);
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode item : v) {
-            if (!item.isTextual() || item.asText().isBlank() || item.asText().length() > MAX_VALUE_CHARS) {
-                throw ApiProblem.badRequest(field + " entries must be non-empty strings of at most " + MAX_VALUE_CHARS
-                        + " characters", field);
-            }
-            out.add(item.asText());
-        }
-        return out;
     }
 }

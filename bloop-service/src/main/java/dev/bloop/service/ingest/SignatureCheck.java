@@ -8,7 +8,9 @@ import java.util.Optional;
 /**
  * The key half of ingest authentication: which project a request is for and whether its
  * signature matches. With {@code X-Project-Key} the HMAC key is that project's secret (never the
- * public key itself); without it, the default project and {@code auth.hmac_secret}.
+ * public key itself); without it, the default project and {@code auth.hmac_secret}. For the projects an
+ * operator lists in {@code auth.legacy_key_signing}, an HMAC keyed with the public key is accepted
+ * too: the original bloop SDKs sign that way, and apps shipping them cannot all be updated at once.
  */
 final class SignatureCheck {
     enum Failure { UNKNOWN_PROJECT_KEY, BAD_SIGNATURE }
@@ -28,6 +30,7 @@ final class SignatureCheck {
     Result verify(String projectKeyHeader, byte[] body, int length, byte[] presented) {
         String projectId;
         byte[] key;
+        byte[] legacyKey = null;
         if (projectKeyHeader == null) {
             projectId = Project.DEFAULT_ID;
             key = defaultSecret;
@@ -38,8 +41,10 @@ final class SignatureCheck {
             }
             projectId = resolved.get().projectId();
             key = resolved.get().secret();
+            legacyKey = resolved.get().legacyKey();
         }
         return Signatures.matches(key, body, length, presented)
+                || (legacyKey != null && Signatures.matches(legacyKey, body, length, presented))
                 ? new Result(projectId, null)
                 : new Result(null, Failure.BAD_SIGNATURE);
     }

@@ -3,11 +3,14 @@ package dev.bloop.service.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bloop.api.DeadLetter;
-import dev.bloop.service.auth.Caller;
+import dev.bloop.api.Page;
+import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.Roles;
 import dev.bloop.service.pipeline.DeadLetters;
 import dev.bloop.service.pipeline.EventQueue;
 import dev.bloop.service.web.ApiProblem;
 import io.dropwizard.auth.Auth;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -17,7 +20,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.List;
 
@@ -28,6 +30,7 @@ import java.util.List;
 @Path("/v1/admin/dead-letters")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
 public final class DeadLettersResource {
     private static final int MAX_LIMIT = 200;
     private static final int MAX_REPLAY = 1_000;
@@ -43,22 +46,20 @@ public final class DeadLettersResource {
 
     /** Newest first; the total in {@code X-Total-Count}. */
     @GET
-    public Response list(@Auth Caller caller, @QueryParam("project_id") String projectId,
-                         @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
-        caller.requireAdmin();
+    public Page<DeadLetter> list(@Auth Caller caller, @QueryParam("project_id") String projectId,
+                                 @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         int l = bounded("limit", limit, 50, 1, MAX_LIMIT);
         int o = bounded("offset", offset, 0, 0, Integer.MAX_VALUE);
         String project = projectId == null || projectId.isBlank() ? null : projectId;
         List<DeadLetter> page = letters.list(project, l, o).stream()
                 .map(x -> new DeadLetter(x.id(), x.projectId(), x.receivedAt(), x.failedAt(), x.error(), parse(x.event())))
                 .toList();
-        return Response.ok(page).header("X-Total-Count", letters.total(project)).build();
+        return new Page<>(page, letters.total(project));
     }
 
     @POST
     @Path("/replay")
     public DeadLetter.Replayed replay(@Auth Caller caller, DeadLetter.Replay body) {
-        caller.requireAdmin();
         if (body == null || (body.ids() == null) == !Boolean.TRUE.equals(body.all())) {
             throw ApiProblem.badRequest("give either ids (a list of dead-letter ids) or \"all\": true", "ids");
         }
@@ -75,8 +76,7 @@ public final class DeadLettersResource {
 
     @DELETE
     @Path("/{id}")
-    public Response delete(@Auth Caller caller, @PathParam("id") String id) {
-        caller.requireAdmin();
+    public void delete(@Auth Caller caller, @PathParam("id") String id) {
         long key;
         try {
             key = Long.parseLong(id);
@@ -86,7 +86,6 @@ public final class DeadLettersResource {
         if (!letters.delete(key)) {
             throw ApiProblem.notFound("no dead letter " + key, "id");
         }
-        return Response.noContent().build();
     }
 
     private static JsonNode parse(String event) {

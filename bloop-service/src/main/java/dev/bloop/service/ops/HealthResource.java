@@ -1,7 +1,6 @@
 package dev.bloop.service.ops;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.bloop.api.Health;
 import dev.bloop.service.pipeline.DeadLetters;
 import dev.bloop.service.pipeline.EventQueue;
 import dev.bloop.service.pipeline.EventWriter;
@@ -29,20 +28,6 @@ public final class HealthResource {
         this.writer = writer;
         this.deadLetters = deadLetters;
         this.warnings = List.copyOf(warnings);
-    }
-
-    @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record Health(@JsonProperty("status") String status,
-                         @JsonProperty("db_ok") boolean dbOk,
-                         @JsonProperty("queue_usage") double queueUsage,
-                         @JsonProperty("queue_depth") int queueDepth,
-                         @JsonProperty("queue_capacity") int queueCapacity,
-                         @JsonProperty("writer_running") boolean writerRunning,
-                         @JsonProperty("writes_ok") boolean writesOk,
-                         @JsonProperty("storage_error") String storageError,
-                         @JsonProperty("storage_error_since") Long storageErrorSince,
-                         @JsonProperty("dead_letters") long deadLetters,
-                         @JsonProperty("warnings") List<String> warnings) {
     }
 
     /** Always 200 so a degraded server still answers; {@code status} says whether it is healthy. */

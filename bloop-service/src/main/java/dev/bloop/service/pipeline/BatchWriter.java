@@ -131,7 +131,7 @@ final class BatchWriter {
         upsertProjectHours(c, hours);
         upsertMinutes(c, minutes);
         writeSamples(c, groups, changes, now);
-        return new FlushOutcome(batch.size(), now, changes);
+        return new FlushOutcome(batch.size(), now, changes, batch);
     }
 
     private static void insertRawEvents(Connection c, List<AcceptedEvent> batch) throws SQLException {

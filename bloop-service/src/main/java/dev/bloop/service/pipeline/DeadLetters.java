@@ -1,6 +1,8 @@
 package dev.bloop.service.pipeline;
 
 import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -48,8 +50,7 @@ public final class DeadLetters {
         return reader.withHandle(h -> h.createQuery("SELECT id, project_id, received_at, failed_at, error, event "
                         + "FROM dead_letters WHERE (:p IS NULL OR project_id = :p) ORDER BY id DESC LIMIT :l OFFSET :o")
                 .bind("p", projectId).bind("l", limit).bind("o", offset)
-                .map((rs, ctx) -> new Letter(rs.getLong("id"), rs.getString("project_id"), rs.getLong("received_at"),
-                        rs.getLong("failed_at"), rs.getString("error"), rs.getString("event")))
+                .map((rs, ctx) -> letter(rs))
                 .list());
     }
 
@@ -69,12 +70,10 @@ public final class DeadLetters {
         List<Letter> letters = reader.withHandle(h -> ids == null
                 ? h.createQuery("SELECT id, project_id, received_at, failed_at, error, event FROM dead_letters "
                         + "ORDER BY id LIMIT :m").bind("m", max)
-                        .map((rs, ctx) -> new Letter(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                                rs.getString(5), rs.getString(6))).list()
+                        .map((rs, ctx) -> letter(rs)).list()
                 : h.createQuery("SELECT id, project_id, received_at, failed_at, error, event FROM dead_letters "
                         + "WHERE id IN (<ids>) ORDER BY id").bindList("ids", ids)
-                        .map((rs, ctx) -> new Letter(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                                rs.getString(5), rs.getString(6))).list());
+                        .map((rs, ctx) -> letter(rs)).list());
         List<AcceptedEvent> events = new ArrayList<>(letters.size());
         List<Long> found = new ArrayList<>(letters.size());
         for (Letter l : letters) {
@@ -117,5 +116,10 @@ public final class DeadLetters {
         }
         String text = root.getClass().getSimpleName() + ": " + root.getMessage();
         return text.length() > MAX_ERROR_CHARS ? text.substring(0, MAX_ERROR_CHARS) : text;
+    }
+
+    private static Letter letter(ResultSet rs) throws SQLException {
+        return new Letter(rs.getLong("id"), rs.getString("project_id"), rs.getLong("received_at"),
+                rs.getLong("failed_at"), rs.getString("error"), rs.getString("event"));
     }
 }

@@ -17,7 +17,7 @@ public class PipelineConfig {
     @Min(1) @Max(1_000_000) private int queueCapacity = 8_192;
     @Min(1) @Max(10_000) private int flushBatchSize = 2_000;
     @NotNull @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS) @MaxDuration(value = 60, unit = TimeUnit.SECONDS)
-    private Duration flushInterval = Duration.seconds(1);
+    private Duration flushInterval = Duration.milliseconds(250);
     @Min(1) @Max(100) private int sampleReservoirSize = 10;
     @NotNull @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS)
     private Duration sampleInterval = Duration.seconds(10);

@@ -1,8 +1,9 @@
 package dev.bloop.service.project;
 
+import dev.bloop.api.ProjectMember;
+import dev.bloop.service.access.Secrets;
 import dev.bloop.service.store.Database;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -13,9 +14,11 @@ import org.jdbi.v3.core.mapper.RowMapper;
 /** SQL for projects. */
 public final class ProjectStore {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String COLUMNS = "id, slug, name, ingest_key, ingest_secret, created_at, created_by";
-    private static final RowMapper<Project> ROW = (rs, ctx) -> new Project(rs.getString(1), rs.getString(2),
-            rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getString(7));
+    private static final String COLUMNS = "id, slug, name, ingest_key, ingest_secret, created_at, created_by, "
+            + "numeric_id, sentry_key";
+    private static final RowMapper<Project> ROW = (rs, ctx) -> new Project(rs.getString("id"), rs.getString("slug"),
+            rs.getString("name"), rs.getString("ingest_key"), rs.getString("ingest_secret"), rs.getLong("created_at"),
+            rs.getString("created_by"), rs.getLong("numeric_id"), rs.getString("sentry_key"));
 
     private final Jdbi writer;
     private final Jdbi reader;
@@ -28,7 +31,8 @@ public final class ProjectStore {
     /** Creates the {@code default} project on a fresh database; a no-op afterwards. */
     public void ensureDefaultProject() {
         writer.useHandle(h -> h.createUpdate("INSERT OR IGNORE INTO projects (id, slug, name, ingest_key, "
-                        + "ingest_secret, created_at) VALUES (:id, :slug, :name, :key, :secret, :now)")
+                        + "ingest_secret, created_at, sentry_key) VALUES (:id, :slug, :name, :key, :secret, :now, :sentry)")
+                .bind("sentry", newSentryKey())
                 .bind("id", Project.DEFAULT_ID)
                 .bind("slug", Project.DEFAULT_ID)
                 .bind("name", "Default")
@@ -41,6 +45,14 @@ public final class ProjectStore {
     public Optional<Project> findByIngestKey(String ingestKey) {
         return reader.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM projects WHERE ingest_key = :key")
                 .bind("key", ingestKey)
+                .map(ROW)
+                .findOne());
+    }
+
+    /** By the public key of the project's Sentry DSN. */
+    public Optional<Project> findBySentryKey(String sentryKey) {
+        return reader.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM projects WHERE sentry_key = :key")
+                .bind("key", sentryKey)
                 .map(ROW)
                 .findOne());
     }
@@ -62,14 +74,18 @@ public final class ProjectStore {
             if (taken) {
                 return Optional.<Project>empty();
             }
-            h.createUpdate("INSERT INTO projects (" + COLUMNS + ") VALUES (:id, :slug, :name, :key, :secret, :at, :by)")
+            // The number comes from the database (a trigger on insert), the DSN key from SecureRandom.
+            h.createUpdate("INSERT INTO projects (id, slug, name, ingest_key, ingest_secret, created_at, created_by, "
+                            + "sentry_key) VALUES (:id, :slug, :name, :key, :secret, :at, :by, :sentry)")
                     .bind("id", p.id()).bind("slug", slug).bind("name", name).bind("key", p.ingestKey())
-                    .bind("secret", p.ingestSecret()).bind("at", p.createdAt()).bind("by", createdBy).execute();
+                    .bind("secret", p.ingestSecret()).bind("at", p.createdAt()).bind("by", createdBy)
+                    .bind("sentry", newSentryKey()).execute();
             if (createdBy != null) {
                 h.createUpdate("INSERT INTO project_members (project_id, user_id, created_at) VALUES (:p, :u, :at)")
                         .bind("p", p.id()).bind("u", createdBy).bind("at", p.createdAt()).execute();
             }
-            return Optional.of(p);
+            return h.createQuery("SELECT " + COLUMNS + " FROM projects WHERE id = :id").bind("id", p.id())
+                    .map(ROW).findOne();
         });
     }
 
@@ -97,7 +113,8 @@ public final class ProjectStore {
     /** The projects a user belongs to, oldest first. */
     public List<Project> listForMember(String userId) {
         return reader.withHandle(h -> h.createQuery("SELECT p.id, p.slug, p.name, p.ingest_key, p.ingest_secret, "
-                        + "p.created_at, p.created_by FROM projects p JOIN project_members m ON m.project_id = p.id "
+                        + "p.created_at, p.created_by, p.numeric_id, p.sentry_key FROM projects p "
+                        + "JOIN project_members m ON m.project_id = p.id "
                         + "WHERE m.user_id = :u ORDER BY p.created_at, p.id")
                 .bind("u", userId).map(ROW).list());
     }
@@ -120,16 +137,20 @@ public final class ProjectStore {
         return findById(id);
     }
 
-    /** A project member: the user and since when. */
-    public record Member(String userId, String username, boolean admin, long addedAt) {
+    /** A new public key for the project's Sentry DSN; the caller must also drop cached keys. */
+    public Optional<Project> rotateSentryKey(String id) {
+        writer.useHandle(h -> h.createUpdate("UPDATE projects SET sentry_key = :key WHERE id = :id")
+                .bind("key", newSentryKey()).bind("id", id).execute());
+        return findById(id);
     }
 
-    public List<Member> members(String projectId) {
-        return reader.withHandle(h -> h.createQuery("SELECT u.id, u.username, u.is_admin, m.created_at "
-                        + "FROM project_members m JOIN users u ON u.id = m.user_id WHERE m.project_id = :p "
-                        + "ORDER BY m.created_at, u.username")
+    public List<ProjectMember> members(String projectId) {
+        return reader.withHandle(h -> h.createQuery("SELECT u.id AS user_id, u.username, u.is_admin, "
+                        + "m.created_at AS added_at FROM project_members m JOIN users u ON u.id = m.user_id "
+                        + "WHERE m.project_id = :p ORDER BY m.created_at, u.username")
                 .bind("p", projectId)
-                .map((rs, ctx) -> new Member(rs.getString(1), rs.getString(2), rs.getInt(3) == 1, rs.getLong(4)))
+                .map((rs, ctx) -> new ProjectMember(rs.getString("user_id"), rs.getString("username"),
+                        rs.getInt("is_admin") == 1, rs.getLong("added_at")))
                 .list());
     }
 
@@ -149,17 +170,18 @@ public final class ProjectStore {
 
     /** Public ingest key: {@code bloop_pk_} + 16 random bytes, base64url. */
     static String newIngestKey() {
-        return "bloop_pk_" + random(16);
+        return "bloop_pk_" + Secrets.random(16);
     }
 
     /** Ingest secret (the HMAC key): {@code bloop_sk_} + 32 random bytes, base64url. */
     static String newIngestSecret() {
-        return "bloop_sk_" + random(32);
+        return "bloop_sk_" + Secrets.random(32);
     }
 
-    private static String random(int bytes) {
-        byte[] b = new byte[bytes];
+    /** DSN public key as Sentry makes them: 16 random bytes, 32 lower-case hex characters. */
+    static String newSentryKey() {
+        byte[] b = new byte[16];
         RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return java.util.HexFormat.of().formatHex(b);
     }
 }

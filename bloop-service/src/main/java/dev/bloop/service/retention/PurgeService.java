@@ -1,5 +1,6 @@
 package dev.bloop.service.retention;
 
+import dev.bloop.api.PurgeReport;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.store.Database;

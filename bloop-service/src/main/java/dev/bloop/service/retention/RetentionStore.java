@@ -1,5 +1,7 @@
 package dev.bloop.service.retention;
 
+import dev.bloop.api.PurgeReport;
+import dev.bloop.api.Retention;
 import dev.bloop.service.store.Database;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 
 /** SQL for retention settings, purge history and storage figures. */
 final class RetentionStore {
@@ -69,45 +72,30 @@ final class RetentionStore {
         writer.useHandle(h -> h.execute("DELETE FROM purge_runs WHERE id <= (SELECT max(id) - 100 FROM purge_runs)"));
     }
 
-    Optional<Map<String, Object>> lastRun() {
+    Optional<Retention.PurgeRun> lastRun() {
         return reader.withHandle(h -> h.createQuery("SELECT trigger, started_at, finished_at, raw_events_deleted, "
                         + "samples_deleted, hourly_counts_deleted, freed_bytes FROM purge_runs ORDER BY id DESC LIMIT 1")
-                .map((rs, ctx) -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("trigger", rs.getString(1));
-                    m.put("started_at", rs.getLong(2));
-                    m.put("finished_at", rs.getLong(3));
-                    m.put("raw_events_deleted", rs.getLong(4));
-                    m.put("samples_deleted", rs.getLong(5));
-                    m.put("hourly_counts_deleted", rs.getLong(6));
-                    m.put("freed_bytes", rs.getLong(7));
-                    return m;
-                }).findOne());
+                .registerRowMapper(ConstructorMapper.factory(Retention.PurgeRun.class))
+                .mapTo(Retention.PurgeRun.class).findOne());
     }
 
     /** Size of the database and what it holds. */
-    Map<String, Object> storage() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        reader.useHandle(h -> {
+    Retention.Storage storage() {
+        return reader.withHandle(h -> {
             long pageSize = h.createQuery("PRAGMA page_size").mapTo(Long.class).one();
             long pages = h.createQuery("PRAGMA page_count").mapTo(Long.class).one();
             long free = h.createQuery("PRAGMA freelist_count").mapTo(Long.class).one();
-            out.put("db_size_bytes", pages * pageSize);
-            out.put("free_bytes", free * pageSize);
-            out.put("wal_size_bytes", fileSize(Path.of(file + "-wal")));
-            out.put("raw_events_count", count(h, "raw_events"));
-            out.put("error_groups_count", count(h, "error_groups"));
-            out.put("samples_count", count(h, "group_samples"));
-            out.put("hourly_counts_count", count(h, "hourly_counts"));
+            return new Retention.Storage(pages * pageSize, free * pageSize, fileSize(Path.of(file + "-wal")),
+                    count(h, "raw_events"), count(h, "error_groups"), count(h, "group_samples"),
+                    count(h, "hourly_counts"));
         });
-        return out;
     }
 
     /** Raw events per project. */
     Map<String, Long> rawEventsByProject() {
         Map<String, Long> out = new LinkedHashMap<>();
-        reader.useHandle(h -> h.createQuery("SELECT project_id, count(*) FROM raw_events GROUP BY project_id")
-                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+        reader.useHandle(h -> h.createQuery("SELECT project_id, count(*) AS n FROM raw_events GROUP BY project_id")
+                .map((rs, ctx) -> Map.entry(rs.getString("project_id"), rs.getLong("n")))
                 .forEach(e -> out.put(e.getKey(), e.getValue())));
         return out;
     }

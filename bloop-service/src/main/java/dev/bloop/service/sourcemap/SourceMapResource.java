@@ -1,12 +1,17 @@
 package dev.bloop.service.sourcemap;
 
-import dev.bloop.service.web.JsonResponses;
+import dev.bloop.api.ApiError;
 import dev.bloop.api.SourceMapInfo;
-import dev.bloop.service.auth.Caller;
+import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.RequiresScope;
+import dev.bloop.service.access.Scope;
 import dev.bloop.service.project.Project;
 import dev.bloop.service.project.ProjectStore;
-import dev.bloop.service.token.Scope;
+import dev.bloop.service.web.ApiProblem;
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -20,7 +25,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.glassfish.jersey.media.multipart.FormDataContentDisposition;
@@ -46,77 +51,75 @@ public final class SourceMapResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @RequiresScope(Scope.SOURCEMAPS_WRITE)
+    @ApiResponse(responseCode = "201", description = "the stored map (the same release and file name again replaces it)",
+            content = @Content(schema = @Schema(implementation = SourceMapInfo.class)))
+    @ApiResponse(responseCode = "413", description = "over sourcemaps.max_upload_size",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response upload(@Auth Caller caller, @PathParam("slug") String slug,
                            @FormDataParam("release") String release,
                            @FormDataParam("file") InputStream file,
                            @FormDataParam("file") FormDataContentDisposition disposition) throws IOException {
-        caller.require(Scope.SOURCEMAPS_WRITE);
-        Optional<Project> project = project(caller, slug);
-        if (project.isEmpty()) {
-            return notFound("project not found");
-        }
+        Project project = project(caller, slug);
         if (release == null || release.isBlank()) {
-            return bad("release is required (a multipart field)", "release");
+            throw ApiProblem.badRequest("release is required (a multipart field)", "release");
         }
         if (file == null || disposition == null) {
-            return bad("file is required (a multipart file field)", "file");
+            throw ApiProblem.badRequest("file is required (a multipart file field)", "file");
         }
         String fileName = disposition.getFileName();
         if (fileName == null || fileName.isBlank() || fileName.length() > MAX_NAME_LENGTH) {
-            return bad("file needs a file name, e.g. app.min.js.map", "file");
+            throw ApiProblem.badRequest("file needs a file name, e.g. app.min.js.map", "file");
         }
         byte[] bytes = file.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxUploadBytes + 1));
         if (bytes.length > maxUploadBytes) {
-            return JsonResponses.error(413, "source map exceeds " + maxUploadBytes
+            throw new ApiProblem(413, "source map exceeds " + maxUploadBytes
                     + " bytes (sourcemaps.max_upload_size)", "file");
         }
         try {
             symbolicator.parser().parse(bytes);
         } catch (InvalidSourceMapException e) {
-            return bad("invalid source map: " + e.getMessage(), "file");
+            throw ApiProblem.badRequest("invalid source map: " + e.getMessage(), "file");
         }
         String name = baseName(fileName);
-        SourceMapStore.Stored stored = symbolicator.store().put(project.get().id(), release.trim(), name, gzip(bytes),
+        SourceMapStore.Stored stored = symbolicator.store().put(project.id(), release.trim(), name, gzip(bytes),
                 bytes.length, System.currentTimeMillis());
         symbolicator.changed(stored.projectId(), stored.release(), stored.id());
         return Response.status(Response.Status.CREATED).entity(info(stored)).build();
     }
 
     @GET
-    public Response list(@Auth Caller caller, @PathParam("slug") String slug, @QueryParam("release") String release) {
-        caller.require(Scope.SOURCEMAPS_READ);
-        Optional<Project> project = project(caller, slug);
-        if (project.isEmpty()) {
-            return notFound("project not found");
-        }
-        return Response.ok(symbolicator.store().list(project.get().id(), release == null || release.isBlank() ? null : release)
-                .stream().map(SourceMapResource::info).toList()).build();
+    @RequiresScope(Scope.SOURCEMAPS_READ)
+    public List<SourceMapInfo> list(@Auth Caller caller, @PathParam("slug") String slug,
+                                    @QueryParam("release") String release) {
+        Project project = project(caller, slug);
+        return symbolicator.store().list(project.id(), release == null || release.isBlank() ? null : release)
+                .stream().map(SourceMapResource::info).toList();
     }
 
     @DELETE
     @Path("/{id}")
-    public Response delete(@Auth Caller caller, @PathParam("slug") String slug, @PathParam("id") String id) {
-        caller.require(Scope.SOURCEMAPS_WRITE);
-        Optional<Project> project = project(caller, slug);
-        if (project.isEmpty()) {
-            return notFound("project not found");
-        }
+    @RequiresScope(Scope.SOURCEMAPS_WRITE)
+    public SourceMapInfo.Deleted delete(@Auth Caller caller, @PathParam("slug") String slug,
+                                        @PathParam("id") String id) {
+        Project project = project(caller, slug);
         long mapId;
         try {
             mapId = Long.parseLong(id);
         } catch (NumberFormatException e) {
-            return notFound("source map " + id + " not found");
+            throw new ApiProblem(404, "source map " + id + " not found", null);
         }
-        Optional<String> release = symbolicator.store().delete(mapId, project.get().id());
+        Optional<String> release = symbolicator.store().delete(mapId, project.id());
         if (release.isEmpty()) {
-            return notFound("source map " + mapId + " not found");
+            throw new ApiProblem(404, "source map " + mapId + " not found", null);
         }
-        symbolicator.changed(project.get().id(), release.get(), mapId);
-        return Response.ok(Map.of("deleted", mapId)).build();
+        symbolicator.changed(project.id(), release.get(), mapId);
+        return new SourceMapInfo.Deleted(mapId);
     }
 
-    private Optional<Project> project(Caller caller, String slug) {
-        return projects.findBySlug(slug).filter(p -> caller.canAccess(p.id()));
+    private Project project(Caller caller, String slug) {
+        return projects.findBySlug(slug).filter(p -> caller.canAccess(p.id()))
+                .orElseThrow(() -> new ApiProblem(404, "project not found", null));
     }
 
     /** The name as given, without a leading slash: a frame matches it when its path ends with it. */
@@ -136,13 +139,5 @@ public final class SourceMapResource {
     private static SourceMapInfo info(SourceMapStore.Stored s) {
         return new SourceMapInfo(s.id(), s.projectId(), s.release(), s.fileName(), s.sizeBytes(), s.compressedBytes(),
                 s.uploadedAt());
-    }
-
-    private static Response bad(String message, String field) {
-        return JsonResponses.badRequest(message, field);
-    }
-
-    private static Response notFound(String message) {
-        return JsonResponses.notFound(message);
     }
 }

@@ -1,6 +1,8 @@
 package dev.bloop.service.sourcemap;
 
 import dev.bloop.service.store.Database;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -12,7 +14,8 @@ final class SourceMapStore {
                   long compressedBytes, long uploadedAt) {
     }
 
-    private static final String COLUMNS = "id, project_id, release, file_name, size_bytes, length(map_gz), uploaded_at";
+    private static final String COLUMNS = "id, project_id, release, file_name, size_bytes, length(map_gz) AS compressed_bytes, "
+            + "uploaded_at";
     private final Jdbi writer;
     private final Jdbi reader;
 
@@ -34,8 +37,7 @@ final class SourceMapStore {
             return h.createQuery("SELECT " + COLUMNS + " FROM source_maps WHERE project_id = :p AND release = :r "
                             + "AND file_name = :f")
                     .bind("p", projectId).bind("r", release).bind("f", fileName)
-                    .map((rs, ctx) -> new Stored(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getLong(5), rs.getLong(6), rs.getLong(7)))
+                    .map((rs, ctx) -> stored(rs))
                     .one();
         });
     }
@@ -44,8 +46,7 @@ final class SourceMapStore {
         return reader.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM source_maps WHERE project_id = :p"
                         + (release == null ? "" : " AND release = :r") + " ORDER BY uploaded_at DESC, id DESC")
                 .bind("p", projectId).bindByType("r", release, String.class)
-                .map((rs, ctx) -> new Stored(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getLong(5), rs.getLong(6), rs.getLong(7)))
+                .map((rs, ctx) -> stored(rs))
                 .list());
     }
 
@@ -63,5 +64,11 @@ final class SourceMapStore {
                     .bind("id", id).bind("p", projectId).execute());
             return release;
         });
+    }
+
+    private static Stored stored(ResultSet rs) throws SQLException {
+        return new Stored(rs.getLong("id"), rs.getString("project_id"), rs.getString("release"),
+                rs.getString("file_name"), rs.getLong("size_bytes"), rs.getLong("compressed_bytes"),
+                rs.getLong("uploaded_at"));
     }
 }

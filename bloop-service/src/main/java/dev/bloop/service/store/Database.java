@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /**
  * The SQLite file and its two pools. Writes go through a small pool whose transactions start
@@ -37,8 +36,8 @@ public final class Database implements Managed {
         this.file = file;
         this.writeSource = writeSource;
         this.readSource = readSource;
-        this.writer = Jdbi.create(writeSource).installPlugin(new SqlObjectPlugin());
-        this.reader = Jdbi.create(readSource).installPlugin(new SqlObjectPlugin());
+        this.writer = Jdbi.create(writeSource);
+        this.reader = Jdbi.create(readSource);
     }
 
     public static Database open(DatabaseConfig config, MetricRegistry metrics) {

@@ -1,5 +1,6 @@
 package dev.bloop.service.token;
 
+import dev.bloop.service.access.Scope;
 import java.util.Set;
 
 /** A stored API token (never its plaintext). Times are epoch ms; null expiry means never. */

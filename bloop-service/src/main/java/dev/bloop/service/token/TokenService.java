@@ -2,15 +2,11 @@ package dev.bloop.service.token;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.bloop.service.access.Scope;
+import dev.bloop.service.access.Secrets;
 import dev.bloop.service.store.Database;
 import io.dropwizard.lifecycle.Managed;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,7 +28,6 @@ public final class TokenService implements Managed {
     public static final String PREFIX = "bloop_tk_";
     static final int DISPLAY_PREFIX_LENGTH = 16;
     private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final long TOUCH_EVERY_MS = 60_000;
 
     /** A new token: the plaintext, shown once, and what is stored. */
@@ -56,14 +51,12 @@ public final class TokenService implements Managed {
     }
 
     public Created create(String name, String projectId, Set<Scope> scopes, Integer expiresInDays, String createdBy) {
-        byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        String token = PREFIX + Secrets.random(32);
         long now = System.currentTimeMillis();
         Long expiresAt = expiresInDays == null ? null : now + Duration.ofDays(expiresInDays).toMillis();
         ApiToken stored = new ApiToken(UUID.randomUUID().toString(), name, token.substring(0, DISPLAY_PREFIX_LENGTH),
                 projectId, Set.copyOf(scopes), createdBy, now, expiresAt, null, null);
-        String hash = sha256(token);
+        String hash = Secrets.sha256(token);
         store.insert(stored, hash);
         byHash.invalidate(hash);
         return new Created(token, stored);
@@ -74,7 +67,7 @@ public final class TokenService implements Managed {
         if (presented == null || !presented.startsWith(PREFIX) || presented.length() > 128) {
             return Optional.empty();
         }
-        String hash = sha256(presented);
+        String hash = Secrets.sha256(presented);
         Optional<ApiToken> token = byHash.get(hash, store::findByHash);
         long now = System.currentTimeMillis();
         if (token.isEmpty() || !token.get().usableAt(now)) {
@@ -127,15 +120,5 @@ public final class TokenService implements Managed {
                 LOG.warn("Could not record last use of token {}", id, e);
             }
         });
-    }
-
-    /** Hex SHA-256 of a secret: how tokens, sessions and invites are stored. */
-    public static String sha256(String token) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.bloop.service.token;
 
+import dev.bloop.service.access.Scope;
 import dev.bloop.service.store.Database;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -69,11 +70,13 @@ final class TokenStore {
     }
 
     private static ApiToken map(ResultSet rs) throws SQLException {
-        return new ApiToken(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), split(rs.getString(5)),
-                rs.getString(6), rs.getLong(7), nullableLong(rs, 8), nullableLong(rs, 9), nullableLong(rs, 10));
+        return new ApiToken(rs.getString("id"), rs.getString("name"), rs.getString("token_prefix"),
+                rs.getString("project_id"), split(rs.getString("scopes")), rs.getString("created_by"),
+                rs.getLong("created_at"), nullableLong(rs, "expires_at"), nullableLong(rs, "last_used_at"),
+                nullableLong(rs, "revoked_at"));
     }
 
-    private static Long nullableLong(ResultSet rs, int column) throws SQLException {
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
     }

@@ -1,5 +1,6 @@
 package dev.bloop.service.web;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -23,6 +24,7 @@ import java.util.regex.Pattern;
  * {@code /webjars/} and {@code /vendor/} (Dropwizard's assets servlet).
  */
 @Path("/")
+@Hidden // HTML pages of the dashboard, not part of the API
 public final class DashboardPage {
     private static final Pattern IMPORT_MAP = Pattern.compile("<script type=\"importmap\">(.*?)</script>", Pattern.DOTALL);
     private final byte[] shell;
@@ -70,7 +72,6 @@ public final class DashboardPage {
     public Response shell() {
         return Response.ok(shell, MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
                 .header("Content-Security-Policy", csp)
-                .header("X-Content-Type-Options", "nosniff")
                 .header("X-Frame-Options", "DENY")
                 .header("Referrer-Policy", "same-origin")
                 .header("Cache-Control", "no-store")

@@ -25,12 +25,14 @@ public final class JsonJettyErrors extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(NoSniff.HEADER);
         response.write(true, ByteBuffer.wrap(body(code, message)), callback);
     }
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(new HttpField(HttpHeader.CONTENT_TYPE, "application/json"));
+        fields.put(NoSniff.HEADER);
         return ByteBuffer.wrap(body(status, reason));
     }
 

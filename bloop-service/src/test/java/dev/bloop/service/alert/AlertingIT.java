@@ -9,7 +9,7 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.bloop.api.Signatures;
 import dev.bloop.service.BloopConfiguration;
 import dev.bloop.service.BloopTestApp;
-import dev.bloop.service.token.Scope;
+import dev.bloop.service.access.Scope;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import jakarta.mail.internet.MimeMessage;
@@ -126,12 +126,14 @@ class AlertingIT {
         assertThat(body.get("environment").asText()).isEqualTo("t-new");
         assertThat(body.get("release").asText()).isEqualTo("9.9.9");
         assertThat(body.get("count").asLong()).isEqualTo(1);
-        assertThat(body.get("url").asText()).startsWith("https://bloop.example.com/").contains(fp);
+        String link = "https://bloop.example.com/issues/" + fp + "?project=default";
+        assertThat(body.get("url").asText()).isEqualTo(link);
         assertThat(hook.headers().get("x-bloop-signature")).isEqualTo(Signatures.sign("s3cret-value", hook.body()));
 
         Receiver.Received slack = receiver.nextFor("/slack-new", 5000);
         assertThat(slack).isNotNull();
-        assertThat(JSON.readTree(slack.body()).get("text").asText()).contains("CheckoutError").contains(fp).contains("New issue");
+        assertThat(JSON.readTree(slack.body()).get("text").asText()).contains("CheckoutError").contains("New issue")
+                .contains("<" + link + "|Open in bloop>");
 
         long deadline = System.currentTimeMillis() + 5000;
         while (MAIL.getReceivedMessages().length < 2 && System.currentTimeMillis() < deadline) {
@@ -141,6 +143,7 @@ class AlertingIT {
         assertThat(mails).hasSize(2); // one message, two recipients
         assertThat(mails[0].getSubject()).contains("CheckoutError").contains("payment 42 failed");
         assertThat(mails[0].getFrom()[0].toString()).isEqualTo("alerts@bloop.example.com");
+        assertThat(mails[0].getContent().toString()).contains(link);
 
         // The same group again is not new: nothing more.
         ingest("t-new", "api", "CheckoutError", "payment 43 failed");
@@ -161,6 +164,68 @@ class AlertingIT {
             n += d.get("status").asText().equals(status) ? 1 : 0;
         }
         return n;
+    }
+
+    @Test
+    void alertLinksOpenTheIssuePageOfTheRulesProjectBySlug() throws Exception {
+        BLOOP.addProject("p-link", "mobile-shop", "bloop_pk_link", "bloop_sk_link_secret_value");
+        String token = BLOOP.token("link-admin", "p-link", Scope.ALERTS_READ, Scope.ALERTS_WRITE);
+        long id = json(call(token, "POST", "/v1/alerts", "{\"name\":\"links\",\"config\":{\"type\":\"new_issue\"}}"), 201)
+                .get("id").asLong();
+        json(call(token, "POST", "/v1/alerts/" + id + "/channels", "{\"type\":\"webhook\",\"url\":\""
+                + receiver.url("/hook-link") + "\"}"), 201);
+        String body = "{\"timestamp\":" + System.currentTimeMillis() + ",\"source\":\"ios\",\"environment\":\"prod\","
+                + "\"release\":\"1.0\",\"error_type\":\"LinkError\",\"message\":\"where does this go\"}";
+        HttpResponse<String> r = BLOOP.post("/v1/ingest", body, Map.of("Content-Type", "application/json",
+                "X-Project-Key", "bloop_pk_link", "X-Signature", Signatures.sign("bloop_sk_link_secret_value", body)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String fp = JSON.readTree(r.body()).get("fingerprint").asText();
+        Receiver.Received hook = receiver.nextFor("/hook-link", 5000);
+        assertThat(hook).isNotNull();
+        assertThat(JSON.readTree(hook.body()).get("url").asText())
+                .isEqualTo("https://bloop.example.com/issues/" + fp + "?project=mobile-shop");
+    }
+
+    @Test
+    void slackTextEscapesEventDataSoAMessageCannotPingTheChannelOrDisguiseALink() throws Exception {
+        long id = rule("{\"name\":\"slack <b>\",\"environment_filter\":\"t-slack\",\"config\":{\"type\":\"new_issue\"}}");
+        channel(id, "{\"type\":\"slack\",\"webhook_url\":\"" + receiver.url("/slack-escape") + "\"}");
+        ingest("t-slack", "api", "Phish<Error>", "<!channel> urgent: <https://evil.example/login|Open in bloop> & reset");
+        Receiver.Received slack = receiver.nextFor("/slack-escape", 5000);
+        assertThat(slack).isNotNull();
+        String text = JSON.readTree(slack.body()).get("text").asText();
+        assertThat(text).contains("&lt;!channel&gt; urgent: &lt;https://evil.example/login|Open in bloop&gt; &amp; reset")
+                .contains("Phish&lt;Error&gt;").contains("slack &lt;b&gt;")
+                .doesNotContain("<!channel>").doesNotContain("<https://evil");
+        assertThat(text.chars().filter(c -> c == '<').count()).as("only bloop's own link: " + text).isEqualTo(1);
+        assertThat(text).contains("<https://bloop.example.com/issues/");
+    }
+
+    @Test
+    void aSlackWebhookUrlIsShownWholeOnlyInTheAnswerThatCreatedIt() throws Exception {
+        long id = rule("{\"name\":\"slack secret\",\"environment_filter\":\"t-mask\",\"config\":{\"type\":\"new_issue\"}}");
+        String url = receiver.url("/services/T0SECRET/B0SECRET/xoxoSECRETxyzW");
+        JsonNode created = json(call(admin, "POST", "/v1/alerts/" + id + "/channels",
+                "{\"type\":\"slack\",\"webhook_url\":\"" + url + "\"}"), 201);
+        assertThat(created.get("config").get("webhook_url").asText()).isEqualTo(url);
+        String masked = "http://127.0.0.1/…xyzW";
+        for (String token : List.of(admin, readOnly)) {
+            JsonNode listed = json(call(token, "GET", "/v1/alerts/" + id + "/channels", null), 200);
+            assertThat(listed.get(0).get("config").get("webhook_url").asText()).isEqualTo(masked);
+        }
+        JsonNode results = json(call(admin, "POST", "/v1/alerts/" + id + "/test", null), 200).get("results");
+        assertThat(results.get(0).get("target").asText()).isEqualTo(masked);
+        ingest("t-mask", "api", "MaskError", "who sees the url");
+        assertThat(receiver.nextFor("/services/T0SECRET/B0SECRET/xoxoSECRETxyzW", 5000)).as("still delivered").isNotNull();
+        long deadline = System.currentTimeMillis() + 5000;
+        JsonNode deliveries;
+        do {
+            deliveries = json(call(readOnly, "GET", "/v1/alerts/" + id + "/deliveries", null), 200);
+            Thread.sleep(20);
+        } while (deliveries.size() < 2 && System.currentTimeMillis() < deadline);
+        assertThat(deliveries).hasSize(2);
+        assertThat(deliveries.toString()).doesNotContain("SECRET");
+        assertThat(BLOOP.count("SELECT count(*) FROM alert_deliveries WHERE target LIKE '%SECRET%'")).isZero();
     }
 
     @Test
@@ -209,10 +274,8 @@ class AlertingIT {
 
     @Test
     void aSpikeAgainstAQuietBaselineFiresAndASteadyRateDoesNot() throws Exception {
-        long id = rule("{\"name\":\"spikes\",\"environment_filter\":\"t-spike\",\"config\":{\"type\":\"spike\","
-                + "\"multiplier\":3,\"compare_window_secs\":120,\"baseline_window_secs\":3600,\"min_events\":3}}");
-        channel(id, "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/hook-spike") + "\"}");
-        // A group that has been this busy all along: a steady rate is no spike.
+        // A group that has been this busy all along (its last hour of minute counts, there before the rule):
+        // a steady rate is no spike.
         String steady = ingest("t-spike", "api", "SteadyError", "steady 0");
         long minute = System.currentTimeMillis() / 60_000 * 60_000;
         BLOOP.withDatabase(db -> db.writer().useHandle(h -> {
@@ -221,6 +284,9 @@ class AlertingIT {
                         + "VALUES ('default', ?, ?, 't-spike', 5)", minute - m * 60_000L, steady);
             }
         }));
+        long id = rule("{\"name\":\"spikes\",\"environment_filter\":\"t-spike\",\"config\":{\"type\":\"spike\","
+                + "\"multiplier\":3,\"compare_window_secs\":120,\"baseline_window_secs\":3600,\"min_events\":3}}");
+        channel(id, "{\"type\":\"webhook\",\"url\":\"" + receiver.url("/hook-spike") + "\"}");
         for (int i = 1; i < 4; i++) {
             ingest("t-spike", "api", "SteadyError", "steady " + i);
         }
@@ -350,6 +416,14 @@ class AlertingIT {
         assertThat(json(call(admin, "POST", "/v1/alerts/" + id + "/channels", "{\"type\":\"pager\"}"), 400).get("field").asText()).isEqualTo("type");
         assertThat(json(call(admin, "POST", "/v1/alerts/" + id + "/channels", "{\"type\":\"webhook\",\"url\":\"ftp://x\"}"), 400).get("field").asText()).isEqualTo("url");
         assertThat(json(call(admin, "POST", "/v1/alerts/" + id + "/channels", "{\"type\":\"email\",\"to\":\"not an address\"}"), 400).get("field").asText()).isEqualTo("to");
+        // Refused at creation over the API, not only at delivery, even where private targets are allowed.
+        for (String disguised : List.of("{\"type\":\"webhook\",\"url\":\"http://0x7f000001/hook\"}",
+                "{\"type\":\"webhook\",\"url\":\"http://0177.0.0.1/hook\"}",
+                "{\"type\":\"slack\",\"webhook_url\":\"http://2130706433/services/x\"}")) {
+            JsonNode refused = json(call(admin, "POST", "/v1/alerts/" + id + "/channels", disguised), 400);
+            assertThat(refused.get("field").asText()).as(disguised).isIn("url", "webhook_url");
+            assertThat(refused.get("error").asText()).as(disguised).contains("ambiguous");
+        }
         assertThat(json(call(readOnly, "POST", "/v1/alerts", "{\"name\":\"x\",\"config\":{\"type\":\"new_issue\"}}"), 403).get("scope").asText()).isEqualTo("alerts:write");
         assertThat(call(admin, "PUT", "/v1/alerts/999999", "{\"name\":\"nope\"}").statusCode()).isEqualTo(404);
         assertThat(json(call(admin, "DELETE", "/v1/alerts/" + id, null), 200).get("deleted").asLong()).isEqualTo(id);

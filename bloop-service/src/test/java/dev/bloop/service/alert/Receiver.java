@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /** A real HTTP server on loopback standing in for Slack or a webhook endpoint: it records what it gets. */
 final class Receiver implements AutoCloseable {
@@ -14,7 +12,8 @@ final class Receiver implements AutoCloseable {
     }
 
     private final HttpServer server;
-    private final LinkedBlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    /** What arrived and no one has taken yet, oldest first; taking by path leaves the others in place. */
+    private final java.util.List<Received> received = new java.util.ArrayList<>();
     private volatile int status = 200;
     private final Map<String, java.util.Deque<Integer>> scripted = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -25,7 +24,10 @@ final class Receiver implements AutoCloseable {
             Map<String, String> headers = new java.util.HashMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
             String path = exchange.getRequestURI().getPath();
-            received.add(new Received(path, body, headers, System.currentTimeMillis()));
+            synchronized (received) {
+                received.add(new Received(path, body, headers, System.currentTimeMillis()));
+                received.notifyAll();
+            }
             java.util.Deque<Integer> script = scripted.get(path);
             Integer next = script == null ? null : script.pollFirst();
             int answer = next == null ? status : next;
@@ -52,19 +54,36 @@ final class Receiver implements AutoCloseable {
     }
 
     Received next(long seconds) throws InterruptedException {
-        return received.poll(seconds, TimeUnit.SECONDS);
+        return take(null, seconds * 1000);
     }
 
-    /** Waits briefly and returns what arrived for the path, or null: for "stays silent" checks. */
+    /**
+     * Waits for what arrives for the path and returns it, or null after {@code millis} (for "stays
+     * silent" checks). Deliveries to other paths stay for their own takers: channels of one rule are
+     * sent in parallel, in no fixed order.
+     */
     Received nextFor(String path, long millis) throws InterruptedException {
+        return take(path, millis);
+    }
+
+    private Received take(String path, long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;
-        while (System.currentTimeMillis() < deadline) {
-            Received r = received.poll(50, TimeUnit.MILLISECONDS);
-            if (r != null && r.path().equals(path)) {
-                return r;
+        synchronized (received) {
+            while (true) {
+                for (java.util.Iterator<Received> it = received.iterator(); it.hasNext(); ) {
+                    Received r = it.next();
+                    if (path == null || r.path().equals(path)) {
+                        it.remove();
+                        return r;
+                    }
+                }
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    return null;
+                }
+                received.wait(left);
             }
         }
-        return null;
     }
 
     @Override

@@ -41,6 +41,8 @@ class IsolationMatrixIT {
             "/v1/analytics/correlations", "/v1/analytics/releases", "/v1/analytics/environments");
     static final DropwizardAppExtension<BloopConfiguration> APP = BLOOP.extension();
     private static final String B_MESSAGE = "beta secret failure";
+    private static final String B_RELEASE = "9.9.9-beta-only";
+    private static final String SHARED = "shared failure in both projects";
 
     private static WebSession admin;
     private static WebSession memberOfA;
@@ -50,6 +52,9 @@ class IsolationMatrixIT {
     private static String fpB;
     private static long ruleB;
     private static long mapB;
+    private static JsonNode projectA;
+    private static JsonNode projectB;
+    private static String fpShared;
 
     /** One way of calling the API: a token or a session. */
     interface Client {
@@ -71,10 +76,25 @@ class IsolationMatrixIT {
         tokenOfB = tb.get("token").asText();
         tokenOfBId = tb.get("id").asText();
 
+        projectA = a;
+        projectB = b;
         ingest(a, "alpha failure");
         ingest(b, B_MESSAGE);
-        BLOOP.awaitCount("SELECT count(*) FROM error_groups", 2);
-        fpB = json(bearer(tokenOfB).call("GET", "/v1/errors", null, null, null)).get(0).get("fingerprint").asText();
+        ingestBody(b, BloopTestApp.event("beta release failure").replace("\"1.0.0\"", "\"" + B_RELEASE + "\""));
+        // The same event in both projects: the same fingerprint, two groups.
+        for (int i = 0; i < 2; i++) {
+            ingest(a, SHARED);
+        }
+        for (int i = 0; i < 3; i++) {
+            ingest(b, SHARED);
+        }
+        BLOOP.awaitCount("SELECT count(*) FROM error_groups", 5);
+        BLOOP.awaitCount("SELECT count(*) FROM raw_events", 8);
+        fpB = json(bearer(tokenOfB).call("GET", "/v1/errors?q=secret", null, null, null)).get(0).get("fingerprint").asText();
+        fpShared = json(bearer(tokenOfA).call("GET", "/v1/errors?q=shared", null, null, null)).get(0).get("fingerprint")
+                .asText();
+        assertThat(json(bearer(tokenOfB).call("GET", "/v1/errors?q=shared", null, null, null)).get(0).get("fingerprint")
+                .asText()).as("one fingerprint, two projects").isEqualTo(fpShared);
         awaitAnalyticsOf(bearer(tokenOfB), fpB);
         ruleB = json(bearer(tokenOfB).call("POST", "/v1/alerts",
                 "{\"name\":\"beta rule\",\"config\":{\"type\":\"new_issue\"}}", null, null)).get("id").asLong();
@@ -103,7 +123,7 @@ class IsolationMatrixIT {
         for (String selector : List.of("beta", betaId)) {
             List<String> paths = new ArrayList<>(List.of("/v1/errors", "/v1/errors/facets", "/v1/errors/" + fpB,
                     "/v1/trends", "/v1/stats", "/v1/alerts", "/v1/alerts/" + ruleB, "/v1/releases/1.0.0/errors",
-                    "/v1/tokens"));
+                    "/v1/releases", "/v1/tokens"));
             paths.addAll(ANALYTICS);
             for (String path : paths) {
                 HttpResponse<String> r = memberOfA.get(path + "?project_id=" + selector);
@@ -130,7 +150,7 @@ class IsolationMatrixIT {
 
     @Test
     void theAdminSeesBothProjects() {
-        assertThat(json(admin.get("/v1/errors?project_id=beta")).get(0).get("message").asText()).isEqualTo(B_MESSAGE);
+        assertThat(admin.get("/v1/errors?project_id=beta").body()).contains(B_MESSAGE);
         assertThat(json(admin.get("/v1/projects"))).hasSize(3);
     }
 
@@ -150,6 +170,8 @@ class IsolationMatrixIT {
             {"POST", fp + "/mute", null, 404},
             {"POST", fp + "/unresolve", null, 404},
             {"GET", "/v1/releases/1.0.0/errors", null, 200},
+            {"GET", "/v1/releases", null, 200},
+            {"GET", "/v1/releases/" + B_RELEASE + "/errors", null, 200},
             {"GET", "/v1/trends", null, 200},
             {"GET", "/v1/stats", null, 200},
             {"GET", "/v1/alerts", null, 200},
@@ -193,8 +215,8 @@ class IsolationMatrixIT {
                 case -2 -> r.statusCode() == 404 || r.statusCode() == 403;
                 default -> r.statusCode() == expected;
             };
-            if (!ok || r.body().contains(B_MESSAGE) || r.body().contains("beta rule") || r.body().contains(fpB)
-                    && expected == 200) {
+            if (!ok || r.body().contains(B_MESSAGE) || r.body().contains("beta rule") || r.body().contains(B_RELEASE)
+                    || r.body().contains(fpB) && expected == 200) {
                 failures.add(method + " " + path + " -> " + r.statusCode() + " " + r.body());
             }
         }
@@ -204,6 +226,51 @@ class IsolationMatrixIT {
             failures.add("POST /v1/projects/beta/sourcemaps -> " + upload.statusCode());
         }
         assertThat(failures).isEmpty();
+        assertBUntouched();
+    }
+
+    @Test
+    void theSameFingerprintInTwoProjectsIsTwoGroupsThatNeverTouchEachOther() {
+        String fp = "/v1/errors/" + fpShared;
+        for (Client a : List.of(bearer(tokenOfA), session(memberOfA))) {
+            JsonNode detail = json(a.call("GET", fp, null, null, null));
+            assertThat(detail.get("total_count").asLong()).as("A's events only").isEqualTo(2);
+            HttpResponse<String> occurrences = a.call("GET", fp + "/occurrences", null, null, null);
+            assertThat(occurrences.headers().firstValue("X-Total-Count")).hasValue("2");
+            long trend = 0;
+            for (JsonNode bucket : json(a.call("GET", fp + "/trend", null, null, null))) {
+                trend += bucket.get("count").asLong();
+            }
+            assertThat(trend).isEqualTo(2);
+            long inRelease = 0;
+            for (JsonNode g : json(a.call("GET", "/v1/releases/1.0.0/errors", null, null, null))) {
+                inRelease += g.get("fingerprint").asText().equals(fpShared) ? g.get("total_count").asLong() : 0;
+            }
+            assertThat(inRelease).isEqualTo(2);
+            for (String action : List.of("mute", "ignore", "resolve", "unresolve", "resolve")) {
+                HttpResponse<String> r = a.call("POST", fp + "/" + action, null, null, null);
+                assertThat(r.statusCode()).as(action + " " + r.body()).isEqualTo(200);
+            }
+        }
+        Client b = bearer(tokenOfB);
+        JsonNode inB = json(b.call("GET", fp, null, null, null));
+        assertThat(inB.get("status").asText()).as("A's triage never reaches B's group").isEqualTo("unresolved");
+        assertThat(inB.get("total_count").asLong()).isEqualTo(3);
+        assertThat(json(b.call("GET", fp + "/history", null, null, null))).isEmpty();
+        assertThat(BLOOP.count("SELECT count(*) FROM status_history WHERE fingerprint = '" + fpShared
+                + "' AND project_id = '" + projectB.get("id").asText() + "'")).isZero();
+
+        // The writer too: B resolves its group, A's group gets an event; only A's counts move.
+        assertThat(b.call("POST", fp + "/resolve", null, null, null).statusCode()).isEqualTo(200);
+        ingest(projectA, SHARED);
+        BLOOP.awaitCount("SELECT total_count FROM error_groups WHERE fingerprint = '" + fpShared + "' AND project_id = '"
+                + projectA.get("id").asText() + "'", 3);
+        JsonNode bAfter = json(b.call("GET", fp, null, null, null));
+        assertThat(bAfter.get("status").asText()).as("an event in A is no regression in B").isEqualTo("resolved");
+        assertThat(bAfter.get("total_count").asLong()).isEqualTo(3);
+        assertThat(json(bearer(tokenOfA).call("GET", fp, null, null, null)).get("status").asText())
+                .as("A's resolved group re-opened by its own event").isEqualTo("unresolved");
+        assertThat(b.call("POST", fp + "/unresolve", null, null, null).statusCode()).isEqualTo(200);
         assertBUntouched();
     }
 
@@ -244,8 +311,11 @@ class IsolationMatrixIT {
 
     /** B's event carries its message in its environment and route too, so a leak of B's filter values shows. */
     private static void ingest(JsonNode project, String message) {
-        String body = BloopTestApp.event(message);
-        if (message.equals(B_MESSAGE)) {
+        ingestBody(project, BloopTestApp.event(message));
+    }
+
+    private static void ingestBody(JsonNode project, String body) {
+        if (body.contains(B_MESSAGE)) {
             body = body.replace("\"prod\"", "\"" + B_MESSAGE + "\"").replace("\"/api/users\"", "\"" + B_MESSAGE + "\"");
         }
         HttpResponse<String> r = BLOOP.post("/v1/ingest", body, Map.of("Content-Type", "application/json",

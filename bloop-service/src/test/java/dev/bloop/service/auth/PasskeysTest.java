@@ -3,6 +3,7 @@ package dev.bloop.service.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
@@ -52,9 +53,8 @@ class PasskeysTest {
     @Test
     void registrationAnsweringAnotherChallengeIsRefused() {
         SoftPasskey key = new SoftPasskey(ORIGIN);
-        Map<String, Object> options = passkeys.creationOptions(Passkeys.newChallenge(), Passkeys.newUserHandle(), "ann",
-                List.of());
-        String credential = json(key.create(options));
+        var options = passkeys.creationOptions(Passkeys.newChallenge(), Passkeys.newUserHandle(), "ann", List.of());
+        String credential = json(key.create(map(options)));
         assertThatThrownBy(() -> passkeys.verifyRegistration(credential, Passkeys.newChallenge(), "user-1"))
                 .isInstanceOf(Passkeys.CeremonyFailed.class).hasMessageContaining("challenge");
     }
@@ -84,7 +84,7 @@ class PasskeysTest {
         StoredPasskey stored = register(real);
         SoftPasskey impostor = new SoftPasskey(ORIGIN);
         byte[] challenge = Passkeys.newChallenge();
-        Map<String, Object> answer = impostor.get(passkeys.requestOptions(challenge, List.of()));
+        Map<String, Object> answer = impostor.get(map(passkeys.requestOptions(challenge, List.of())));
         answer.put("id", real.credentialId());
         answer.put("rawId", real.credentialId());
         assertThatThrownBy(() -> passkeys.verifyLogin(json(answer), challenge, id -> Optional.of(stored),
@@ -96,7 +96,7 @@ class PasskeysTest {
         SoftPasskey key = new SoftPasskey(ORIGIN);
         StoredPasskey stored = register(key);
         byte[] challenge = Passkeys.newChallenge();
-        String answer = json(key.get(passkeys.requestOptions(challenge, List.of())));
+        String answer = json(key.get(map(passkeys.requestOptions(challenge, List.of()))));
         assertThatThrownBy(() -> passkeys.verifyLogin(answer, challenge, id -> Optional.of(stored),
                 id -> Optional.of(Passkeys.newUserHandle())))
                 .isInstanceOf(Passkeys.CeremonyFailed.class).hasMessageContaining("does not belong");
@@ -106,29 +106,38 @@ class PasskeysTest {
     void loginWithAnUnknownPasskeyIsRefused() {
         SoftPasskey key = new SoftPasskey(ORIGIN);
         byte[] challenge = Passkeys.newChallenge();
-        String answer = json(key.get(passkeys.requestOptions(challenge, List.of())));
+        String answer = json(key.get(map(passkeys.requestOptions(challenge, List.of()))));
         assertThatThrownBy(() -> passkeys.verifyLogin(answer, challenge, id -> Optional.empty(), id -> Optional.empty()))
                 .isInstanceOf(Passkeys.CeremonyFailed.class).hasMessageContaining("unknown passkey");
     }
 
     @Test
     void creationOptionsAskForADiscoverablePasskeyOfThisRelyingParty() {
-        Map<String, Object> o = passkeys.creationOptions(Passkeys.newChallenge(), "aGFuZGxl", "ann", List.of());
+        Map<String, Object> o = map(passkeys.creationOptions(Passkeys.newChallenge(), "aGFuZGxl", "ann", List.of()));
         assertThat(o.get("rp")).isEqualTo(Map.of("id", "localhost", "name", "bloop"));
+        assertThat(o.get("user")).isEqualTo(Map.of("id", "aGFuZGxl", "name", "ann", "displayName", "ann"));
         assertThat(o.get("attestation")).isEqualTo("none");
-        assertThat(o.get("authenticatorSelection").toString()).contains("residentKey=required");
+        assertThat(o.get("authenticatorSelection")).isEqualTo(Map.of("residentKey", "required",
+                "requireResidentKey", true, "userVerification", "preferred"));
+        assertThat(o.get("pubKeyCredParams").toString()).contains("alg=-7", "alg=-257", "alg=-8");
     }
 
     private StoredPasskey register(SoftPasskey key) throws Passkeys.CeremonyFailed {
         byte[] challenge = Passkeys.newChallenge();
-        Map<String, Object> options = passkeys.creationOptions(challenge, HANDLE, "ann", List.of());
-        return passkeys.verifyRegistration(json(key.create(options)), challenge, "user-1");
+        var options = passkeys.creationOptions(challenge, HANDLE, "ann", List.of());
+        return passkeys.verifyRegistration(json(key.create(map(options))), challenge, "user-1");
     }
 
     private Passkeys.Login login(SoftPasskey key, StoredPasskey stored) throws Passkeys.CeremonyFailed {
         byte[] challenge = Passkeys.newChallenge();
-        String answer = json(key.get(passkeys.requestOptions(challenge, List.of())));
+        String answer = json(key.get(map(passkeys.requestOptions(challenge, List.of()))));
         return passkeys.verifyLogin(answer, challenge, id -> Optional.of(stored), id -> Optional.of(HANDLE));
+    }
+
+    /** The options as the browser reads them (their JSON). */
+    private static Map<String, Object> map(Object options) {
+        return JSON.convertValue(options, new TypeReference<>() {
+        });
     }
 
     private static String json(Object o) {

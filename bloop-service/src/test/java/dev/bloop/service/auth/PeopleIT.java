@@ -109,6 +109,20 @@ class PeopleIT {
     @Test
     @Order(4)
     void logoutEndsTheSessionAndThePasskeySignsInAgain() {
+        HttpResponse<String> noOrigin = admin.postWithoutOrigin("/auth/logout", null);
+        assertThat(noOrigin.statusCode()).as("another site cannot sign people out").isEqualTo(403);
+        assertThat(json(noOrigin).get("field").asText()).isEqualTo("Origin");
+        HttpResponse<String> foreign = BLOOP.post("/auth/logout", "",
+                Map.of("Cookie", "bloop_session=" + admin.cookie(), "Origin", "https://evil.example"));
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(foreign.headers().firstValue("Set-Cookie")).as("the cookie is kept").isEmpty();
+        assertThat(admin.get("/v1/errors").statusCode()).as("the session lives on").isEqualTo(200);
+        HttpResponse<String> wrongCsrf = BLOOP.post("/auth/logout", "", Map.of("Cookie",
+                "bloop_session=" + admin.cookie(), "X-CSRF-Token", "wrong"));
+        assertThat(wrongCsrf.statusCode()).isEqualTo(403);
+        assertThat(BLOOP.post("/auth/logout", "", Map.of()).statusCode()).as("no session, nothing to refuse")
+                .isEqualTo(200);
+
         HttpResponse<String> out = admin.post("/auth/logout", null);
         assertThat(out.statusCode()).isEqualTo(200);
         assertThat(out.headers().firstValue("Set-Cookie").orElseThrow()).contains("Max-Age=0");

@@ -2,6 +2,8 @@ package dev.bloop.service.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bloop.service.access.Secrets;
+import dev.bloop.service.access.User;
 import dev.bloop.service.store.TestDatabase;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +23,7 @@ class PeopleStoreTest {
         Sessions.Created live = sessions.create(ann.id());
         Sessions.Created old = sessions.create(ann.id());
         test.db().writer().useHandle(h -> h.execute("UPDATE sessions SET expires_at = 1 WHERE token_hash = ?",
-                Sessions.sha256(old.token())));
+                Secrets.sha256(old.token())));
 
         assertThat(sessions.find(live.token())).get().extracting(a -> a.user().username()).isEqualTo("ann");
         assertThat(sessions.find(old.token())).isEmpty();

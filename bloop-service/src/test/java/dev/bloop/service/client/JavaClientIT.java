@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bloop.api.ErrorGroup;
 import dev.bloop.api.ErrorGroupDetail;
+import dev.bloop.api.Page;
 import dev.bloop.client.BloopApi;
 import dev.bloop.client.BloopApiException;
 import dev.bloop.client.BloopClient;
 import dev.bloop.client.ErrorQuery;
 import dev.bloop.client.EventDetails;
-import dev.bloop.client.Page;
 import dev.bloop.service.BloopConfiguration;
 import dev.bloop.service.BloopTestApp;
-import dev.bloop.service.token.Scope;
+import dev.bloop.service.access.Scope;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.time.Duration;
@@ -155,6 +155,14 @@ class JavaClientIT {
         assertThat(api.stats().totalGroups()).isGreaterThanOrEqualTo(3);
         assertThat(api.occurrences(fp, 10, 0).total()).isEqualTo(1);
         assertThat(api.error("0123456789abcdef")).isEmpty();
+        assertThat(api.facets(50).release()).anySatisfy(r -> assertThat(r.value()).isEqualTo("query-api"));
+        assertThat(api.releases(50)).anySatisfy(r -> {
+            assertThat(r.release()).isEqualTo("query-api");
+            assertThat(r.groups()).isEqualTo(3);
+        });
+        assertThat(api.tags(fp)).hasValueSatisfying(t -> assertThat(t.tags())
+                .anySatisfy(tag -> assertThat(tag.key()).isEqualTo("release")));
+        assertThat(api.tags("0123456789abcdef")).isEmpty();
         assertThatThrownBy(() -> BloopApi.create(BLOOP.url(""), readOnly).mute(fp))
                 .isInstanceOfSatisfying(BloopApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(403);

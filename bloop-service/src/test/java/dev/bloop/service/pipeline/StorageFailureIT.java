@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bloop.service.BloopTestApp;
-import dev.bloop.service.token.Scope;
+import dev.bloop.service.access.Scope;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -3,6 +3,7 @@ package dev.bloop.service.retention;
 import static dev.bloop.service.retention.OldEvents.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bloop.api.PurgeReport;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.store.TestDatabase;
 import java.util.ArrayList;

@@ -43,11 +43,15 @@ class MigratorTest {
         test.write(h -> h.execute("INSERT INTO projects (id, slug, name, ingest_key, ingest_secret, created_at) "
                 + "VALUES ('p1', 'kept', 'Kept', 'k1', 's1', 0)"));
         // Roll the file back to the previous version, as a database of the previous release is.
+        // The latest migration is 011_regression_release: undo it.
         test.write(h -> {
             h.execute("ALTER TABLE status_history DROP COLUMN release");   // what the latest migration adds
             h.execute("PRAGMA user_version = " + (latest - 1));
         });
         assertThat(test.db().migrate()).isEqualTo(latest);
+        // Projects that existed before the upgrade get a DSN number and key.
+        assertThat(test.<Integer>read(h -> h.createQuery("SELECT count(*) FROM projects WHERE numeric_id IS NULL "
+                + "OR sentry_key IS NULL OR length(sentry_key) <> 32").mapTo(Integer.class).one())).isZero();
 
         java.nio.file.Path backup;
         try (var files = java.nio.file.Files.list(test.file().getParent())) {

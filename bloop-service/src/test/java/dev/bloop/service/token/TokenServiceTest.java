@@ -2,6 +2,8 @@ package dev.bloop.service.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bloop.service.access.Scope;
+import dev.bloop.service.access.Secrets;
 import dev.bloop.service.store.TestDatabase;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,7 @@ class TokenServiceTest {
         TokenService.Created created = tokens.create("ci", "default", Set.of(Scope.ERRORS_READ), null, "test");
         assertThat(created.token()).startsWith("bloop_tk_").hasSize(52).matches("bloop_tk_[A-Za-z0-9_-]{43}");
         assertThat(created.stored().prefix()).isEqualTo(created.token().substring(0, 16));
-        assertThat(test.count("SELECT count(*) FROM api_tokens WHERE token_hash = ?", TokenService.sha256(created.token())))
+        assertThat(test.count("SELECT count(*) FROM api_tokens WHERE token_hash = ?", Secrets.sha256(created.token())))
                 .isEqualTo(1);
         assertThat(test.count("SELECT count(*) FROM api_tokens WHERE token_hash = ? OR token_prefix = ?",
                 created.token(), created.token())).isZero();

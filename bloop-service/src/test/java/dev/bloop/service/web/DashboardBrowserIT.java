@@ -418,7 +418,7 @@ class DashboardBrowserIT {
     @Test
     @Order(8)
     void aJavaScriptStackIsShownSourceMapped() throws Exception {
-        String token = BLOOP.token("ci", "default", dev.bloop.service.token.Scope.SOURCEMAPS_WRITE);
+        String token = BLOOP.token("ci", "default", dev.bloop.service.access.Scope.SOURCEMAPS_WRITE);
         byte[] map;
         String stack;
         try (var in = DashboardBrowserIT.class.getResourceAsStream("/sourcemaps/app.min.js.map");

@@ -1,4 +1,4 @@
-package dev.bloop.service.token;
+package dev.bloop.service.access;
 
 import java.util.Arrays;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.bloop.service.auth;
+package dev.bloop.service.access;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;

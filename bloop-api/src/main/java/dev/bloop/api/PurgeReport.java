@@ -1,4 +1,4 @@
-package dev.bloop.service.retention;
+package dev.bloop.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;

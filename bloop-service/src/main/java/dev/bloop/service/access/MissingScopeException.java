@@ -1,7 +1,7 @@
-package dev.bloop.service.auth;
+package dev.bloop.service.access;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.bloop.service.token.Scope;
+import dev.bloop.service.access.Scope;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;

@@ -1,7 +1,6 @@
-package dev.bloop.service.auth;
+package dev.bloop.service.access;
 
-import dev.bloop.service.token.ApiToken;
-import dev.bloop.service.token.Scope;
+import dev.bloop.service.access.Scope;
 import dev.bloop.service.web.ApiProblem;
 import java.security.Principal;
 import java.util.EnumSet;
@@ -29,11 +28,8 @@ public record Caller(String name, String projectId, Set<Scope> scopes, Member me
         this(name, projectId, scopes, null);
     }
 
-    public static Caller of(ApiToken token) {
-        return new Caller(token.name(), token.projectId(), token.scopes());
-    }
-
-    static Caller session(User user, Set<String> memberProjects, String projectId) {
+    /** A dashboard session: every scope, acting on {@code projectId} (already checked for membership). */
+    public static Caller session(User user, Set<String> memberProjects, String projectId) {
         return new Caller(user.username(), projectId, EnumSet.allOf(Scope.class), new Member(user, memberProjects));
     }
 
@@ -68,6 +64,16 @@ public record Caller(String name, String projectId, Set<Scope> scopes, Member me
 
     public boolean isSession() {
         return member != null;
+    }
+
+    /** The signed-in person on a {@code @RolesAllowed(Roles.PEOPLE)} route (403 for a token elsewhere). */
+    public User user() {
+        return requireSession();
+    }
+
+    /** Whether this caller holds a role of {@link Roles}: a session is {@code people}; an admin's also {@code admin}. */
+    public boolean hasRole(String role) {
+        return member != null && (Roles.PEOPLE.equals(role) || Roles.ADMIN.equals(role) && member.user().admin());
     }
 
     /** The session's user; 403 for a token, on routes that only people may use. */
