@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bloop.service.BloopConfiguration;
 import dev.bloop.service.BloopTestApp;
 import dev.bloop.service.ConsoleCapture;
-import dev.bloop.service.token.Scope;
+import dev.bloop.service.access.Scope;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.net.URI;
