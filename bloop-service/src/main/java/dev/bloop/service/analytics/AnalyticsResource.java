@@ -7,6 +7,7 @@ import dev.bloop.api.analytics.MoversReport;
 import dev.bloop.api.analytics.ReleasesReport;
 import dev.bloop.api.analytics.SpikesReport;
 import dev.bloop.service.access.Caller;
+import dev.bloop.service.access.RequiresScope;
 import dev.bloop.service.access.Scope;
 import dev.bloop.service.web.ApiProblem;
 import io.dropwizard.auth.Auth;
@@ -49,6 +50,7 @@ public final class AnalyticsResource {
     }
 
     @GET
+    @RequiresScope(Scope.ERRORS_READ)
     @Path("/spikes")
     public SpikesReport spikes(@Auth Caller caller, @QueryParam("hours") String hours, @QueryParam("limit") String limit,
                                @QueryParam("environment") String environment, @QueryParam("release") String release) {
@@ -67,6 +69,7 @@ public final class AnalyticsResource {
     }
 
     @GET
+    @RequiresScope(Scope.ERRORS_READ)
     @Path("/movers")
     public MoversReport movers(@Auth Caller caller, @QueryParam("hours") String hours, @QueryParam("limit") String limit,
                                @QueryParam("environment") String environment, @QueryParam("release") String release) {
@@ -78,6 +81,7 @@ public final class AnalyticsResource {
     }
 
     @GET
+    @RequiresScope(Scope.ERRORS_READ)
     @Path("/correlations")
     public CorrelationsReport correlations(@Auth Caller caller, @QueryParam("hours") String hours,
                                            @QueryParam("limit") String limit,
@@ -91,6 +95,7 @@ public final class AnalyticsResource {
     }
 
     @GET
+    @RequiresScope(Scope.ERRORS_READ)
     @Path("/environments")
     public EnvironmentsReport environments(@Auth Caller caller, @QueryParam("hours") String hours,
                                            @QueryParam("limit") String limit,
@@ -105,6 +110,7 @@ public final class AnalyticsResource {
 
     /** Releases are compared over their whole life, so {@code hours} does not apply. */
     @GET
+    @RequiresScope(Scope.ERRORS_READ)
     @Path("/releases")
     public ReleasesReport releases(@Auth Caller caller, @QueryParam("hours") String hours,
                                    @QueryParam("limit") String limit, @QueryParam("environment") String environment,
