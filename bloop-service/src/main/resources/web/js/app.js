@@ -13,11 +13,12 @@ import { Alerts } from './pages/alerts.js';
 import { Projects } from './pages/projects.js';
 import { Admin, Settings, Tokens } from './pages/settings.js';
 import { Llm } from './pages/llm.js';
+import { Insights } from './pages/insights.js';
 
-const NAV = [['/issues', 'Issues'], ['/overview', 'Overview'], ['/releases', 'Releases'], ['/llm', 'LLM'], ['/alerts', 'Alerts'],
-  ['/projects', 'Projects'], ['/tokens', 'API tokens']];
+const NAV = [['/issues', 'Issues'], ['/overview', 'Overview'], ['/releases', 'Releases'], ['/insights', 'Insights'],
+  ['/llm', 'LLM'], ['/alerts', 'Alerts'], ['/projects', 'Projects'], ['/tokens', 'API tokens']];
 // Pages that show one project's data: their URLs carry ?project=<slug>.
-const SCOPED = ['', 'issues', 'overview', 'releases', 'llm', 'alerts', 'tokens'];
+const SCOPED = ['', 'issues', 'overview', 'releases', 'insights', 'llm', 'alerts', 'tokens'];
 
 function usePath() {
   const current = () => window.location.pathname + window.location.search;
@@ -88,6 +89,7 @@ function Page({ route, path, navigate, user, project, projects, reloadProjects, 
     case 'overview': return html`<${Overview} ...${props} />`;
     case 'releases': return html`<${Releases} release=${segment(1)} ...${props} />`;
     case 'llm': return html`<${Llm} sub=${route[1]} id=${segment(2)} ...${props} />`;
+    case 'insights': return html`<${Insights} ...${props} />`;
     case 'alerts': return html`<${Alerts} rule=${segment(1)} ...${props} />`;
     case 'tokens': return html`<${Tokens} ...${props} />`;
     default: return html`<${NotFound} navigate=${navigate} />`;

@@ -1,6 +1,7 @@
 package dev.bloop.service;
 
 import dev.bloop.service.alert.Alerting;
+import dev.bloop.service.analytics.AnalyticsBundle;
 import dev.bloop.service.apidoc.OpenApiResource;
 import dev.bloop.service.auth.Authentication;
 import dev.bloop.service.cli.BackupCommand;
@@ -94,6 +95,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
         // Optional modules: each reads its own config section and answers 404 on its routes when off.
         module(bootstrap, new SentryBundle());
         module(bootstrap, new LlmTracingBundle());
+        module(bootstrap, new AnalyticsBundle());
     }
 
     private <M extends ConfiguredBundle<BloopConfiguration> & Core.Module> void module(Bootstrap<BloopConfiguration> b,

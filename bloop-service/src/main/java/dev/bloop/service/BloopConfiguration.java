@@ -3,6 +3,7 @@ package dev.bloop.service;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.bloop.service.alert.AlertConfig;
 import dev.bloop.service.alert.SmtpConfig;
+import dev.bloop.service.analytics.AnalyticsConfig;
 import dev.bloop.service.auth.AuthConfig;
 import dev.bloop.service.ingest.IngestConfig;
 import dev.bloop.service.llm.LlmTracingConfig;
@@ -27,6 +28,18 @@ public class BloopConfiguration extends Configuration {
     @Valid @NotNull private SmtpConfig smtp = new SmtpConfig();
     @Valid @NotNull private RetentionConfig retention = new RetentionConfig();
     @Valid @NotNull private ConnectionsConfig connections = new ConnectionsConfig();
+    @Valid @NotNull private AnalyticsConfig analytics = new AnalyticsConfig();
+
+    @JsonProperty("analytics")
+    public AnalyticsConfig getAnalytics() {
+        return analytics;
+    }
+
+    @JsonProperty("analytics")
+    public void setAnalytics(AnalyticsConfig analytics) {
+        this.analytics = analytics;
+    }
+
     @Valid @NotNull private SentryConfig sentry = new SentryConfig();
 
     /** The optional Sentry-compatible ingest (its own section; read by {@code SentryBundle}). */

@@ -63,8 +63,9 @@ class ReadmeExamplesIT {
         Files.createDirectories(dir.resolve("dist"));
         Files.copy(Path.of("src/test/resources/sourcemaps/app.min.js.map"), dir.resolve("dist/app.3f2a.js.map"));
         try (ChildServer server = ChildServer.start(Files.createDirectories(dir.resolve("server")), QUICK_START_SECRET,
-                // The shipped config.yml turns LLM tracing on; the child server's minimal config does not.
-                Map.of("BLOOP__ALERTING__ALLOW_PRIVATE_TARGETS", "true", "BLOOP__LLM_TRACING__ENABLED", "true"))) {
+                // The shipped config.yml turns LLM tracing and analytics on; the child server's minimal config does not.
+                Map.of("BLOOP__ALERTING__ALLOW_PRIVATE_TARGETS", "true", "BLOOP__LLM_TRACING__ENABLED", "true",
+                        "BLOOP__ANALYTICS__ENABLED", "true"))) {
             String hook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
             StringBuilder script = new StringBuilder();
             script.append("set -euo pipefail\n")

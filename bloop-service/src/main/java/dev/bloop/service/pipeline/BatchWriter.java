@@ -183,7 +183,7 @@ final class BatchWriter {
                      + "status = CASE WHEN status = 'resolved' THEN 'unresolved' ELSE status END "
                      + "WHERE project_id = ? AND fingerprint = ?");
              PreparedStatement history = c.prepareStatement("INSERT INTO status_history (project_id, fingerprint, "
-                     + "old_status, new_status, actor, changed_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                     + "old_status, new_status, actor, changed_at, release) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             boolean inserts = false;
             boolean updates = false;
             boolean regressions = false;
@@ -239,6 +239,8 @@ final class BatchWriter {
                     history.setString(4, UNRESOLVED);
                     history.setString(5, SYSTEM_ACTOR);
                     history.setLong(6, now);
+                    // The group's first event of this flush is the one that brought it back.
+                    history.setString(7, g.first.event().release());
                     history.addBatch();
                     regressions = true;
                 }

@@ -80,7 +80,7 @@ public final class DashboardPage {
 
     /** Dashboard routes: the same shell; the script reads the path. */
     @GET
-    @Path("{page: (issues|overview|releases|llm|alerts|projects|tokens|settings|admin|login|setup)(/.*)?}")
+    @Path("{page: (issues|overview|releases|insights|llm|alerts|projects|tokens|settings|admin|login|setup)(/.*)?}")
     @Produces(MediaType.TEXT_HTML)
     public Response page() {
         return shell();

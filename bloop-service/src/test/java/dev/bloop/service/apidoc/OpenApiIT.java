@@ -44,7 +44,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class OpenApiIT {
     // The optional modules on, as in the shipped config.yml: the document shows what a new install serves.
     private static final BloopTestApp BLOOP = new BloopTestApp(java.util.Map.of("BLOOP__SENTRY__ENABLED", "true",
-            "BLOOP__LLM_TRACING__ENABLED", "true"));
+            "BLOOP__LLM_TRACING__ENABLED", "true", "BLOOP__ANALYTICS__ENABLED", "true"));
     static final DropwizardAppExtension<BloopConfiguration> APP = BLOOP.extension();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path COMMITTED = Path.of("../docs/openapi.yaml");

@@ -36,7 +36,10 @@ class IsolationMatrixIT {
     }
 
     private static final BloopTestApp BLOOP = new BloopTestApp(Map.of("BLOOP__LLM_TRACING__ENABLED", "true",
-            "BLOOP__LLM_TRACING__FLUSH_BATCH_SIZE", "1"));
+            "BLOOP__LLM_TRACING__FLUSH_BATCH_SIZE", "1", "BLOOP__ANALYTICS__ENABLED", "true",
+            "BLOOP__ANALYTICS__REFRESH_INTERVAL", "200ms"));
+    private static final List<String> ANALYTICS = List.of("/v1/analytics/spikes", "/v1/analytics/movers",
+            "/v1/analytics/correlations", "/v1/analytics/releases", "/v1/analytics/environments");
     static final DropwizardAppExtension<BloopConfiguration> APP = BLOOP.extension();
     private static final String B_MESSAGE = "beta secret failure";
     private static final String B_RELEASE = "9.9.9-beta-only";
@@ -93,6 +96,7 @@ class IsolationMatrixIT {
                 .asText();
         assertThat(json(bearer(tokenOfB).call("GET", "/v1/errors?q=shared", null, null, null)).get(0).get("fingerprint")
                 .asText()).as("one fingerprint, two projects").isEqualTo(fpShared);
+        awaitAnalyticsOf(bearer(tokenOfB), fpB);
         ruleB = json(bearer(tokenOfB).call("POST", "/v1/alerts",
                 "{\"name\":\"beta rule\",\"config\":{\"type\":\"new_issue\"}}", null, null)).get("id").asLong();
         bearer(tokenOfB).call("POST", "/v1/alerts/" + ruleB + "/channels",
@@ -133,11 +137,12 @@ class IsolationMatrixIT {
     void projectAsMemberAskingForProjectBByIdOrSlugGets404Everywhere() {
         String betaId = json(admin.get("/v1/projects/beta")).get("id").asText();
         for (String selector : List.of("beta", betaId)) {
-            for (String path : List.of("/v1/errors", "/v1/errors/facets", "/v1/errors/" + fpB, "/v1/trends",
-                    "/v1/stats", "/v1/alerts",
-                    "/v1/alerts/" + ruleB, "/v1/releases/1.0.0/errors", "/v1/releases", "/v1/tokens", "/v1/llm/overview",
-                    "/v1/llm/traces", "/v1/llm/traces/beta-trace", "/v1/llm/sessions", "/v1/llm/settings",
-                    "/v1/llm/prices")) {
+            List<String> paths = new ArrayList<>(List.of("/v1/errors", "/v1/errors/facets", "/v1/errors/" + fpB,
+                    "/v1/trends", "/v1/stats", "/v1/alerts", "/v1/alerts/" + ruleB, "/v1/releases/1.0.0/errors",
+                    "/v1/releases", "/v1/tokens", "/v1/llm/overview", "/v1/llm/traces", "/v1/llm/traces/beta-trace",
+                    "/v1/llm/sessions", "/v1/llm/settings", "/v1/llm/prices"));
+            paths.addAll(ANALYTICS);
+            for (String path : paths) {
                 HttpResponse<String> r = memberOfA.get(path + "?project_id=" + selector);
                 assertThat(r.statusCode()).as(path + "?project_id=" + selector).isEqualTo(404);
                 assertThat(r.body()).doesNotContain(B_MESSAGE);
@@ -219,6 +224,11 @@ class IsolationMatrixIT {
             {"DELETE", "/v1/projects/beta", null, -2},
             {"GET", "/v1/tokens?project_id=beta", null, -2},
             {"DELETE", "/v1/tokens/" + tokenOfBId, null, -2},
+            {"GET", ANALYTICS.get(0), null, 200},
+            {"GET", ANALYTICS.get(1), null, 200},
+            {"GET", ANALYTICS.get(2), null, 200},
+            {"GET", ANALYTICS.get(3), null, 200},
+            {"GET", ANALYTICS.get(4), null, 200},
         };
         for (Object[] route : routes) {
             String method = (String) route[0];
@@ -312,6 +322,22 @@ class IsolationMatrixIT {
         assertThat(json(b.call("GET", "/v1/llm/settings", null, null, null)).get("content_storage").asText())
                 .isEqualTo("full");
         assertThat(json(b.call("GET", "/v1/llm/prices", null, null, null)).get("overrides")).hasSize(1);
+    }
+
+    /**
+     * Waits until analytics has copied B's new issue (B sees it among its new issues), so that an
+     * answer to A that leaked B's data would show it.
+     */
+    private static void awaitAnalyticsOf(Client b, String fingerprint) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            HttpResponse<String> r = b.call("GET", "/v1/analytics/spikes", null, null, null);
+            if (r.statusCode() == 200 && r.body().contains(fingerprint)) {
+                return;
+            }
+            assertThat(System.nanoTime()).as("analytics copied B's data: " + r.body()).isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 
     /** B's event carries its message in its environment and route too, so a leak of B's filter values shows. */

@@ -128,6 +128,28 @@ class BloopConfigSourceTest {
     }
 
     @Test
+    void analyticsIsOnInTheShippedConfigAndSwitchedAndTunedByTheEnvironment() throws Exception {
+        BloopConfiguration c = shipped(Map.of());
+        assertThat(c.getAnalytics().isEnabled()).isTrue();
+        assertThat(c.getAnalytics().getMemoryLimit().toMebibytes()).isEqualTo(64);
+        assertThat(c.getAnalytics().getThreads()).isEqualTo(1);
+        assertThat(c.getAnalytics().getZscoreThreshold()).isEqualTo(2.5);
+        assertThat(c.getAnalytics().getCacheTtlSecs()).isEqualTo(60);
+        assertThat(shipped(Map.of("BLOOP__ANALYTICS__ENABLED", "false")).getAnalytics().isEnabled()).isFalse();
+        BloopConfiguration tuned = shipped(Map.of("BLOOP__ANALYTICS__THREADS", "2",
+                "BLOOP__ANALYTICS__MEMORY_LIMIT", "128MiB", "BLOOP__ANALYTICS__QUERY_TIMEOUT", "3s"));
+        assertThat(tuned.getAnalytics().getThreads()).isEqualTo(2);
+        assertThat(tuned.getAnalytics().getMemoryLimit().toMebibytes()).isEqualTo(128);
+        assertThat(tuned.getAnalytics().getQueryTimeout().toSeconds()).isEqualTo(3);
+        assertThatThrownBy(() -> shipped(Map.of("BLOOP__ANALYTICS__THREADS", "0")))
+                .hasMessageContaining("analytics.threads");
+        assertThatThrownBy(() -> shipped(Map.of("BLOOP__ANALYTICS__MIN_CORRELATION", "1.5")))
+                .hasMessageContaining("analytics.minCorrelation");
+        assertThatThrownBy(() -> shipped(Map.of("BLOOP__ANALYTICS__ENABLED", "maybe")))
+                .hasMessageContaining("BLOOP__ANALYTICS__ENABLED");
+    }
+
+    @Test
     void anEmptyFileGivesTheDefaults() throws Exception {
         Path empty = Files.createTempFile("bloop", ".yml");
         BloopConfiguration c = factory()
@@ -135,5 +157,6 @@ class BloopConfigSourceTest {
                         empty.toString());
         assertThat(app(c).getPort()).isEqualTo(5332);
         assertThat(admin(c).getBindHost()).isEqualTo("127.0.0.1");
+        assertThat(c.getAnalytics().isEnabled()).as("optional modules are off unless configured").isFalse();
     }
 }

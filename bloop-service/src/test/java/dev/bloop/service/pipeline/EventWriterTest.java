@@ -148,18 +148,18 @@ class EventWriterTest {
     }
 
     @Test
-    void resolvedGroupReopensWhenItRecursWithASystemHistoryRow() throws Exception {
+    void resolvedGroupReopensWhenItRecursWithASystemHistoryRowNamingTheRelease() throws Exception {
         writeAndWait(List.of(event("default", "1.0", "prod", "boom", 1)));
         test.write(h -> h.execute("UPDATE error_groups SET status = 'resolved'"));
         outcomes.clear();
-        writeAndWait(List.of(event("default", "1.1", "prod", "boom", 2)));
+        writeAndWait(List.of(event("default", "1.1", "prod", "boom", 2), event("default", "1.2", "prod", "boom", 3)));
 
         assertThat(test.<String>read(h -> h.createQuery("SELECT status FROM error_groups").mapTo(String.class).one()))
                 .isEqualTo("unresolved");
         Map<String, Object> history = test.read(h -> h.createQuery(
-                "SELECT old_status, new_status, actor FROM status_history").mapToMap().one());
+                "SELECT old_status, new_status, actor, release FROM status_history").mapToMap().one());
         assertThat(history).containsEntry("old_status", "resolved").containsEntry("new_status", "unresolved")
-                .containsEntry("actor", "system");
+                .containsEntry("actor", "system").containsEntry("release", "1.1");
         assertThat(outcomes.get(0).changes().get(0).regressed()).isTrue();
         assertThat(outcomes.get(0).changes().get(0).created()).isFalse();
     }

@@ -1,0 +1,424 @@
+package dev.bloop.service.analytics;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The statistics, in DuckDB SQL over the copy kept by {@link Mirror} (SQL only; the service turns the
+ * rows into answers). Hours are whole hours since the epoch; a window is {@code [lo, hi]} inclusive.
+ *
+ * <p>Every series is zero-filled: an hour without events counts as 0. The hourly table holds only
+ * hours with events, so sums over it are exact and the zero hours enter through the number of hours
+ * ({@code n}): mean = Σc / n, sample variance = (Σc² − (Σc)² / n) / (n − 1). No statistic joins the
+ * per-release table to the hourly one (that join would repeat each hour once per release).
+ */
+final class AnalyticsQueries {
+    private AnalyticsQueries() {
+    }
+
+    /** The filter on the environment, when one is asked for (its id; the SQL text is fixed). */
+    private static String env(Integer envId, String alias) {
+        return envId == null ? "" : " AND " + alias + "env = ?";
+    }
+
+    private static int bindEnv(PreparedStatement ps, int i, Integer envId) throws SQLException {
+        if (envId != null) {
+            ps.setInt(i++, envId);
+        }
+        return i;
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Spikes
+
+    /** A scored issue: its most surprising recent hour. */
+    record SpikeRow(long gid, String fingerprint, int hour, long count, int baselineHours, double mean, double sd,
+                    double z) {
+    }
+
+    /** An issue with events in the recent hours and too short a baseline. */
+    record NewRow(long gid, String fingerprint, long recentCount, long firstSeen) {
+    }
+
+    /** Both lists of the spikes answer, from one pass over the window. */
+    record SpikeRows(List<SpikeRow> spikes, List<NewRow> fresh) {
+    }
+
+    /**
+     * Per issue with events in the recent hours {@code [recentLo, hi]}: the baseline runs from the
+     * issue's first event (in the filtered environment), or the window's start {@code lo} when that
+     * is earlier, to {@code recentLo − 1}, zero hours included. Issues with at least
+     * {@code minBaseline} baseline hours get, for each recent hour, z = (count − mean) / max(sd, 1),
+     * and their best hour is kept when z reaches the threshold; the others are new.
+     */
+    static SpikeRows spikes(DuckDb.Session s, int pid, Integer envId, int lo, int hi, int recentLo,
+                            int minBaseline, double threshold, int limit) throws SQLException {
+        String sql = baselines(envId) + """
+                , scored AS (
+                    SELECT b.gid, p.hr, p.c, b.n, b.s1 / b.n AS mean,
+                           sqrt(greatest(0, (b.s2 - b.s1 * b.s1 / b.n) / (b.n - 1))) AS sd
+                    FROM base b JOIN per p ON p.gid = b.gid AND p.hr >= ?
+                    WHERE b.n >= ?
+                ), ranked AS (
+                    SELECT *, (c - mean) / greatest(sd, 1.0) AS z,
+                           row_number() OVER (PARTITION BY gid ORDER BY (c - mean) / greatest(sd, 1.0) DESC, hr DESC) AS rk
+                    FROM scored
+                ), spikes AS (
+                    SELECT 'spike' AS kind, r.gid, g.fingerprint, r.hr, r.c, r.n, r.mean, r.sd, r.z, 0 AS fs
+                    FROM ranked r JOIN groups g ON g.gid = r.gid AND g.pid = ?
+                    WHERE r.rk = 1 AND r.z >= ?
+                    ORDER BY r.z DESC, g.fingerprint
+                    LIMIT ?
+                ), fresh AS (
+                    SELECT 'new' AS kind, b.gid, g.fingerprint, 0 AS hr, b.recent AS c, b.n, 0.0 AS mean, 0.0 AS sd,
+                           0.0 AS z, b.fs
+                    FROM base b JOIN groups g ON g.gid = b.gid AND g.pid = ?
+                    WHERE b.n < ?
+                    ORDER BY b.recent DESC, g.fingerprint
+                    LIMIT ?
+                )
+                SELECT * FROM spikes UNION ALL SELECT * FROM fresh
+                """;
+        PreparedStatement ps = s.prepare(sql);
+        int i = bindBaselines(ps, pid, envId, lo, hi, recentLo);
+        ps.setInt(i++, recentLo);
+        ps.setInt(i++, minBaseline);
+        ps.setInt(i++, pid);
+        ps.setDouble(i++, threshold);
+        ps.setInt(i++, limit);
+        ps.setInt(i++, pid);
+        ps.setInt(i++, minBaseline);
+        ps.setInt(i, limit);
+        List<SpikeRow> spikes = new ArrayList<>();
+        List<NewRow> fresh = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (rs.getString(1).equals("spike")) {
+                    spikes.add(new SpikeRow(rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getLong(5), rs.getInt(6),
+                            rs.getDouble(7), rs.getDouble(8), rs.getDouble(9)));
+                } else {
+                    fresh.add(new NewRow(rs.getLong(2), rs.getString(3), rs.getLong(5), rs.getLong(10)));
+                }
+            }
+        }
+        // UNION ALL keeps no order: each list is put back in its own.
+        spikes.sort(java.util.Comparator.comparingDouble(SpikeRow::z).reversed().thenComparing(SpikeRow::fingerprint));
+        fresh.sort(java.util.Comparator.comparingLong(NewRow::recentCount).reversed().thenComparing(NewRow::fingerprint));
+        return new SpikeRows(spikes, fresh);
+    }
+
+    /**
+     * {@code per}: the window's hourly counts per issue; {@code base}: per issue with events in the
+     * recent hours, its baseline length {@code n} and the sums Σc, Σc² over it, its recent events and
+     * its first event (ms). Parameters: pid, lo, hi, [env], pid, [env], recentLo, lo, recentLo − 1 ...
+     * bound by {@link #bindBaselines}.
+     */
+    private static String baselines(Integer envId) {
+        return """
+                WITH per AS (
+                    SELECT gid, hr, sum(cnt) AS c FROM hourly
+                    WHERE pid = ? AND hr BETWEEN ? AND ?""" + env(envId, "") + """
+
+                    GROUP BY gid, hr
+                ), starts AS (
+                    SELECT gid, min(first_seen) AS fs FROM rc WHERE pid = ?""" + env(envId, "") + """
+
+                    GROUP BY gid
+                ), active AS (
+                    SELECT gid, sum(c) FILTER (WHERE hr >= ?) AS recent, min(hr) AS first_hr
+                    FROM per GROUP BY gid
+                    HAVING sum(c) FILTER (WHERE hr >= ?) > 0
+                ), bounded AS (
+                    SELECT a.gid, a.recent, coalesce(st.fs, a.first_hr * 3600000) AS fs,
+                           greatest(?, least(coalesce(CAST(floor(st.fs / 3600000) AS INTEGER), a.first_hr), a.first_hr))
+                               AS bstart
+                    FROM active a LEFT JOIN starts st ON st.gid = a.gid
+                ), base AS (
+                    SELECT b.gid, b.recent, b.fs, (? - b.bstart + 1) AS n,
+                           CAST(coalesce(sum(p.c), 0) AS DOUBLE) AS s1,
+                           CAST(coalesce(sum(p.c * p.c), 0) AS DOUBLE) AS s2
+                    FROM bounded b LEFT JOIN per p ON p.gid = b.gid AND p.hr >= b.bstart AND p.hr <= ?
+                    GROUP BY b.gid, b.recent, b.fs, b.bstart
+                )
+                """;
+    }
+
+    private static int bindBaselines(PreparedStatement ps, int pid, Integer envId, int lo, int hi, int recentLo)
+            throws SQLException {
+        int i = 1;
+        ps.setInt(i++, pid);
+        ps.setInt(i++, lo);
+        ps.setInt(i++, hi);
+        i = bindEnv(ps, i, envId);
+        ps.setInt(i++, pid);
+        i = bindEnv(ps, i, envId);
+        ps.setInt(i++, recentLo);
+        ps.setInt(i++, recentLo);
+        ps.setInt(i++, lo);
+        ps.setInt(i++, recentLo - 1);
+        ps.setInt(i++, recentLo - 1);
+        return i;
+    }
+
+    /** Zero-filled hourly series of the given issues over {@code [lo, hi]}, oldest first. */
+    static Map<Long, long[]> series(DuckDb.Session s, int pid, Integer envId, int lo, int hi, List<Long> gids)
+            throws SQLException {
+        Map<Long, long[]> out = new HashMap<>();
+        if (gids.isEmpty()) {
+            return out;
+        }
+        for (Long gid : gids) {
+            out.put(gid, new long[hi - lo + 1]);
+        }
+        String in = String.join(", ", java.util.Collections.nCopies(gids.size(), "?"));
+        PreparedStatement ps = s.prepare("SELECT gid, hr, sum(cnt) FROM hourly WHERE pid = ? AND hr BETWEEN ? AND ?"
+                + env(envId, "") + " AND gid IN (" + in + ") GROUP BY gid, hr");
+        int i = 1;
+        ps.setInt(i++, pid);
+        ps.setInt(i++, lo);
+        ps.setInt(i++, hi);
+        i = bindEnv(ps, i, envId);
+        for (Long gid : gids) {
+            ps.setLong(i++, gid);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.get(rs.getLong(1))[rs.getInt(2) - lo] = rs.getLong(3);
+            }
+        }
+        return out;
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Movers
+
+    record MoverRow(long gid, String fingerprint, long current, long previous) {
+    }
+
+    /**
+     * Events per issue in {@code [curLo, hi]} and in the window before it, {@code [prevLo, curLo − 1]};
+     * issues whose two counts differ, largest absolute change first.
+     */
+    static List<MoverRow> movers(DuckDb.Session s, int pid, Integer envId, int prevLo, int curLo, int hi, int limit)
+            throws SQLException {
+        PreparedStatement ps = s.prepare("""
+                WITH w AS (
+                    SELECT gid, coalesce(sum(cnt) FILTER (WHERE hr >= ?), 0) AS cur,
+                           coalesce(sum(cnt) FILTER (WHERE hr < ?), 0) AS prev
+                    FROM hourly WHERE pid = ? AND hr BETWEEN ? AND ?""" + env(envId, "") + """
+
+                    GROUP BY gid
+                )
+                SELECT w.gid, g.fingerprint, w.cur, w.prev
+                FROM w JOIN groups g ON g.gid = w.gid AND g.pid = ?
+                WHERE w.cur <> w.prev
+                ORDER BY abs(w.cur - w.prev) DESC, g.fingerprint
+                LIMIT ?
+                """);
+        int i = 1;
+        ps.setInt(i++, curLo);
+        ps.setInt(i++, curLo);
+        ps.setInt(i++, pid);
+        ps.setInt(i++, prevLo);
+        ps.setInt(i++, hi);
+        i = bindEnv(ps, i, envId);
+        ps.setInt(i++, pid);
+        ps.setInt(i, limit);
+        List<MoverRow> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new MoverRow(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+            }
+        }
+        return rows;
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Correlations
+
+    record PairRow(long gidA, String fingerprintA, long gidB, String fingerprintB, double r, int shared,
+                   int activeA, int activeB) {
+    }
+
+    /**
+     * Pearson's r of the zero-filled series (n = the window's hours) of every two issues with at least
+     * {@code minActive} hours with events, from sums: r = (nΣxy − ΣxΣy) / √((nΣx² − (Σx)²)(nΣy² − (Σy)²)).
+     *
+     * <p>Σxy is non-zero only for pairs that share an hour, found by joining the sparse rows on the
+     * hour. A pair that shares none has r = −u_a·u_b with u = Σx / √(nΣx² − (Σx)²), so among those only
+     * pairs with u_a·u_b ≥ min_correlation can reach it (negatively); they are found by comparing u
+     * values instead of multiplying every pair's series. Issues whose series is constant are left out
+     * (r is undefined). Sums are 64-bit integers until the final division, so r is exact to a double.
+     * Only the {@code maxIssues} issues with the most events in the window take part, which bounds the
+     * pairs (and the memory) of a window with thousands of active issues.
+     */
+    static List<PairRow> correlations(DuckDb.Session s, int pid, Integer envId, int lo, int hi, int minActive,
+                                      int maxIssues, double minR, int limit) throws SQLException {
+        long n = hi - lo + 1;
+        PreparedStatement ps = s.prepare("""
+                WITH per AS (
+                    SELECT gid, hr, CAST(sum(cnt) AS BIGINT) AS c FROM hourly
+                    WHERE pid = ? AND hr BETWEEN ? AND ?""" + env(envId, "") + """
+
+                    GROUP BY gid, hr
+                ), q AS (
+                    SELECT gid, count(*) AS active, CAST(sum(c) AS BIGINT) AS s1, CAST(sum(c * c) AS BIGINT) AS s2
+                    FROM per GROUP BY gid HAVING count(*) >= ?
+                    ORDER BY s1 DESC, gid LIMIT ?
+                ), st AS (
+                    SELECT gid, active, s1, sqrt(CAST(? * s2 - s1 * s1 AS DOUBLE)) AS d,
+                           s1 / sqrt(CAST(? * s2 - s1 * s1 AS DOUBLE)) AS u
+                    FROM q WHERE ? * s2 - s1 * s1 > 0
+                ), pq AS (
+                    SELECT per.gid, per.hr, per.c FROM per JOIN st ON st.gid = per.gid
+                ), shared AS (
+                    SELECT a.gid AS ga, b.gid AS gb, CAST(sum(a.c * b.c) AS BIGINT) AS sxy, count(*) AS both_hours
+                    FROM pq a JOIN pq b ON a.hr = b.hr AND a.gid < b.gid
+                    GROUP BY a.gid, b.gid
+                ), lone AS (
+                    SELECT a.gid AS ga, b.gid AS gb, CAST(0 AS BIGINT) AS sxy, CAST(0 AS BIGINT) AS both_hours
+                    FROM st a JOIN st b ON a.gid < b.gid AND a.u * b.u >= ?
+                    WHERE NOT EXISTS (SELECT 1 FROM shared x WHERE x.ga = a.gid AND x.gb = b.gid)
+                ), cand AS (
+                    SELECT * FROM shared UNION ALL SELECT * FROM lone
+                ), scored AS (
+                    SELECT c.ga, c.gb, c.both_hours, a.active AS active_a, b.active AS active_b,
+                           CAST(? * c.sxy - a.s1 * b.s1 AS DOUBLE) / (a.d * b.d) AS r
+                    FROM cand c JOIN st a ON a.gid = c.ga JOIN st b ON b.gid = c.gb
+                )
+                SELECT x.ga, ga.fingerprint, x.gb, gb.fingerprint, x.r, x.both_hours, x.active_a, x.active_b
+                FROM scored x
+                JOIN groups ga ON ga.gid = x.ga AND ga.pid = ?
+                JOIN groups gb ON gb.gid = x.gb AND gb.pid = ?
+                WHERE abs(x.r) >= ?
+                ORDER BY abs(x.r) DESC, least(ga.fingerprint, gb.fingerprint), greatest(ga.fingerprint, gb.fingerprint)
+                LIMIT ?
+                """);
+        int i = 1;
+        ps.setInt(i++, pid);
+        ps.setInt(i++, lo);
+        ps.setInt(i++, hi);
+        i = bindEnv(ps, i, envId);
+        ps.setInt(i++, minActive);
+        ps.setInt(i++, maxIssues);
+        ps.setLong(i++, n);
+        ps.setLong(i++, n);
+        ps.setLong(i++, n);
+        ps.setDouble(i++, minR);
+        ps.setLong(i++, n);
+        ps.setInt(i++, pid);
+        ps.setInt(i++, pid);
+        // A tiny tolerance so that a pair at exactly the threshold is not lost to rounding.
+        ps.setDouble(i++, minR - 1e-12);
+        ps.setInt(i, limit);
+        List<PairRow> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new PairRow(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getDouble(5),
+                        rs.getInt(6), rs.getInt(7), rs.getInt(8)));
+            }
+        }
+        return rows;
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Environments
+
+    record EnvRow(int env, long total, long uniqueIssues, double p50, double p90, double p99) {
+    }
+
+    /**
+     * Per environment over {@code [lo, hi]}: its events, the issues with events, and percentiles of
+     * its hourly totals over every hour of the window (a grid of all hours, zero where none),
+     * interpolated linearly between ranks (position p·(n−1)).
+     */
+    static List<EnvRow> environments(DuckDb.Session s, int pid, int lo, int hi) throws SQLException {
+        PreparedStatement ps = s.prepare("""
+                WITH w AS (
+                    SELECT env, gid, hr, cnt FROM hourly WHERE pid = ? AND hr BETWEEN ? AND ?
+                ), per AS (
+                    SELECT env, hr, sum(cnt) AS c FROM w GROUP BY env, hr
+                ), tot AS (
+                    SELECT env, sum(cnt) AS total, count(DISTINCT gid) AS issues FROM w GROUP BY env
+                ), grid AS (
+                    SELECT tot.env, CAST(g.hr AS INTEGER) AS hr FROM tot, range(?, ?) AS g(hr)
+                ), filled AS (
+                    SELECT grid.env, CAST(coalesce(per.c, 0) AS DOUBLE) AS c
+                    FROM grid LEFT JOIN per ON per.env = grid.env AND per.hr = grid.hr
+                )
+                SELECT tot.env, tot.total, tot.issues,
+                       quantile_cont(f.c, 0.5), quantile_cont(f.c, 0.9), quantile_cont(f.c, 0.99)
+                FROM tot JOIN filled f ON f.env = tot.env
+                GROUP BY tot.env, tot.total, tot.issues
+                """);
+        ps.setInt(1, pid);
+        ps.setInt(2, lo);
+        ps.setInt(3, hi);
+        ps.setLong(4, lo);
+        ps.setLong(5, (long) hi + 1);
+        List<EnvRow> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new EnvRow(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getDouble(4), rs.getDouble(5),
+                        rs.getDouble(6)));
+            }
+        }
+        return rows;
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Releases
+
+    record ReleaseRow(String release, long firstSeen, long lastSeen, long events, long issues, long newIssues,
+                      long regressions) {
+    }
+
+    /**
+     * Per release (in the environment, when asked): first and last event, events, issues, the issues
+     * whose first event came with it (each issue's earliest per-release row; ties go to the release
+     * that appeared first), and the regressed issues whose returning event was of that release (and
+     * that have events of it in the environment). In order of first appearance.
+     */
+    static List<ReleaseRow> releases(DuckDb.Session s, int pid, Integer envId) throws SQLException {
+        PreparedStatement ps = s.prepare("""
+                WITH f AS (
+                    SELECT release, gid, cnt, first_seen, last_seen FROM rc WHERE pid = ?""" + env(envId, "") + """
+
+                ), rel AS (
+                    SELECT release, min(first_seen) AS fs, max(last_seen) AS ls, sum(cnt) AS events,
+                           count(DISTINCT gid) AS issues
+                    FROM f GROUP BY release
+                ), firsts AS (
+                    SELECT f.gid, f.release,
+                           row_number() OVER (PARTITION BY f.gid ORDER BY f.first_seen, rel.fs, f.release) AS rk
+                    FROM f JOIN rel ON rel.release = f.release
+                ), fresh AS (
+                    SELECT release, count(*) AS n FROM firsts WHERE rk = 1 GROUP BY release
+                ), regs AS (
+                    SELECT r.release, count(DISTINCT r.gid) AS n FROM regressions r
+                    WHERE r.pid = ? AND EXISTS (SELECT 1 FROM f WHERE f.gid = r.gid AND f.release = r.release)
+                    GROUP BY r.release
+                )
+                SELECT rel.release, rel.fs, rel.ls, rel.events, rel.issues, coalesce(fresh.n, 0), coalesce(regs.n, 0)
+                FROM rel LEFT JOIN fresh ON fresh.release = rel.release LEFT JOIN regs ON regs.release = rel.release
+                ORDER BY rel.fs, rel.release
+                """);
+        int i = 1;
+        ps.setInt(i++, pid);
+        i = bindEnv(ps, i, envId);
+        ps.setInt(i, pid);
+        List<ReleaseRow> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new ReleaseRow(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        rs.getLong(6), rs.getLong(7)));
+            }
+        }
+        return rows;
+    }
+}
