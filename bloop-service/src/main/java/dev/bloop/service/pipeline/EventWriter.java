@@ -51,6 +51,11 @@ public final class EventWriter implements Managed {
             public String describe(AcceptedEvent event) {
                 return "An event of project " + event.projectId() + " (group " + event.fingerprint() + ")";
             }
+
+            @Override
+            public boolean awaited(AcceptedEvent event) {
+                return event.waiter() != null;
+            }
         };
         this.writer = new SingleWriter<>("bloop-writer", "events", "pipeline", queue, db, target, health, journal,
                 config.getFlushBatchSize(), config.getFlushInterval().toNanoseconds(),

@@ -68,6 +68,14 @@ public final class SingleWriter<T extends Queued> {
          */
         default void between(Jdbi db) {
         }
+
+        /**
+         * Whether a client is waiting for this item's commit ({@code ack: committed}): a batch holding one
+         * is committed as soon as the queue runs dry instead of at the flush interval.
+         */
+        default boolean awaited(T item) {
+            return false;
+        }
     }
 
     private final String name;
@@ -206,10 +214,17 @@ public final class SingleWriter<T extends Queued> {
         }
         List<T> batch = new ArrayList<>(batchSize);
         batch.add(first);
+        boolean awaited = target.awaited(first);
         long deadline = System.nanoTime() + intervalNanos;
         while (batch.size() < batchSize) {
+            int before = batch.size();
             queue.drainTo(batch, batchSize - batch.size());
-            if (batch.size() >= batchSize || stopping) {
+            for (int i = before; i < batch.size() && !awaited; i++) {
+                awaited = target.awaited(batch.get(i));
+            }
+            // Someone waits for this commit and nothing else has arrived: waiting out the interval would
+            // only add to every waiting client's answer time; under load the queue is never dry.
+            if (batch.size() >= batchSize || stopping || (awaited && queue.depth() == 0)) {
                 break;
             }
             long wait = deadline - System.nanoTime();
@@ -220,6 +235,7 @@ public final class SingleWriter<T extends Queued> {
             T next = queue.poll(Math.min(wait, IDLE_POLL_NANOS), TimeUnit.NANOSECONDS);
             if (next != null) {
                 batch.add(next);
+                awaited |= target.awaited(next);
             }
         }
         return batch;

@@ -41,8 +41,12 @@ class EventWriterTest {
     }
 
     private void startWriter(Duration sampleInterval) {
+        startWriter(sampleInterval, Duration.milliseconds(20));
+    }
+
+    private void startWriter(Duration sampleInterval, Duration flushInterval) {
         PipelineConfig config = new PipelineConfig();
-        config.setFlushInterval(Duration.milliseconds(20));
+        config.setFlushInterval(flushInterval);
         config.setSampleReservoirSize(3);
         config.setSampleInterval(sampleInterval);
         queue = new EventQueue(1000);
@@ -72,6 +76,26 @@ class EventWriterTest {
             Thread.sleep(10);
         }
         Thread.sleep(50); // listeners run right after the commit
+    }
+
+    @Test
+    void anEventSomeoneWaitsForIsCommittedAsSoonAsTheQueueRunsDryNotAtTheFlushInterval() throws Exception {
+        writer.stop();
+        startWriter(Duration.seconds(10), Duration.seconds(30));
+        long now = System.currentTimeMillis();
+        // Acknowledged when queued: it waits for the interval (or a full batch), so nothing is committed yet.
+        assertThat(queue.offerAll(List.of(event("default", "1.0", "prod", "queued only", now))))
+                .isEqualTo(EventQueue.Offer.ACCEPTED);
+        Thread.sleep(1000);
+        assertThat(test.count("SELECT count(*) FROM raw_events")).isZero();
+        // ack: committed — a client waits: the batch (with the queued event) is committed at once.
+        java.util.concurrent.CountDownLatch kept = new java.util.concurrent.CountDownLatch(1);
+        AcceptedEvent awaited = event("default", "1.0", "prod", "awaited", now).withWaiter(new CommitWaiter(1, kept::countDown));
+        long start = System.nanoTime();
+        assertThat(queue.offerAll(List.of(awaited))).isEqualTo(EventQueue.Offer.ACCEPTED);
+        assertThat(kept.await(5, TimeUnit.SECONDS)).as("answered long before the 30 s interval").isTrue();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5000);
+        assertThat(test.count("SELECT count(*) FROM raw_events")).isEqualTo(2);
     }
 
     @Test
