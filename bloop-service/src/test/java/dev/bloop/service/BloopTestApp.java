@@ -204,4 +204,21 @@ public final class BloopTestApp {
         return "{\"timestamp\":1700000000000,\"source\":\"api\",\"environment\":\"prod\",\"release\":\"1.0.0\","
                 + "\"error_type\":\"TypeError\",\"message\":\"" + message + "\",\"route_or_procedure\":\"/api/users\"}";
     }
+
+    /** Reads one response's head from a raw socket, and skips its Content-Length body. */
+    public static String readResponseHead(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder headText = new StringBuilder();
+        while (!headText.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            headText.append((char) c);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(headText);
+        if (length.find()) {
+            in.readNBytes(Integer.parseInt(length.group(1)));
+        }
+        return headText.toString();
+    }
 }

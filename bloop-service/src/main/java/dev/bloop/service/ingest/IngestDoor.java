@@ -384,9 +384,9 @@ public final class IngestDoor {
      * An answer given before the body was read: Jetty drops a body that has already arrived, but closes the
      * connection when more is still on the way, after the answer has gone out. Dropping what is buffered here and
      * saying {@code Connection: close} otherwise keeps a client from sending its next request on a connection
-     * that is about to close.
+     * that is about to close. Every ingest door refuses this way (the Sentry endpoints too).
      */
-    private static void discardOrClose(HttpServletRequest req, HttpServletResponse resp) {
+    public static void discardOrClose(HttpServletRequest req, HttpServletResponse resp) {
         long left = req.getContentLengthLong();
         if (left == 0 || (left < 0 && req.getHeader("Transfer-Encoding") == null)) {
             return;

@@ -2,6 +2,7 @@ package dev.bloop.service.sentry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bloop.api.ApiError;
+import dev.bloop.service.ingest.IngestDoor;
 import dev.bloop.service.ingest.IngestGate;
 import dev.bloop.service.project.ProjectKeys;
 import jakarta.servlet.AsyncContext;
@@ -83,13 +84,13 @@ final class SentryServlet extends HttpServlet {
         }
         IngestGate.Refusal refusal = gate.refusal();
         if (refusal != null) {
-            discardOrClose(req, resp);
+            IngestDoor.discardOrClose(req, resp);
             send(resp, SentryIngest.overloaded(refusal));
             return;
         }
         Bodies.Encoding encoding = Bodies.encoding(req.getHeader("Content-Encoding"));
         if (encoding == null) {
-            discardOrClose(req, resp);
+            IngestDoor.discardOrClose(req, resp);
             send(resp, new SentryIngest.Answer(415, new ApiError("Content-Encoding " + req.getHeader("Content-Encoding")
                     + " is not supported; send gzip, deflate or an uncompressed body", "Content-Encoding"), Map.of()));
             return;
@@ -105,12 +106,12 @@ final class SentryServlet extends HttpServlet {
         // Cheap refusals before the body: an unknown key (cached lookup), or a store request without one
         // (an envelope may still name its key in its dsn header).
         if (key != null && keys.resolveDsnKey(key).isEmpty()) {
-            discardOrClose(req, resp);
+            IngestDoor.discardOrClose(req, resp);
             send(resp, SentryIngest.Answer.error(401, "unknown Sentry key: use the DSN shown on the project's page"));
             return;
         }
         if (key == null && store) {
-            discardOrClose(req, resp);
+            IngestDoor.discardOrClose(req, resp);
             send(resp, SentryIngest.Answer.error(403, "no Sentry key: send the DSN's public key in the X-Sentry-Auth "
                     + "header or the sentry_key query parameter"));
             return;
@@ -122,7 +123,7 @@ final class SentryServlet extends HttpServlet {
         }
         int first = declared >= 0 ? (int) declared + 1 : CHUNK;
         if (!inFlight.tryAcquire(first)) {
-            discardOrClose(req, resp);
+            IngestDoor.discardOrClose(req, resp);
             send(resp, SentryIngest.overloaded(IngestGate.Refusal.QUEUE_FULL));
             return;
         }
@@ -320,39 +321,6 @@ final class SentryServlet extends HttpServlet {
     private void tooLarge(HttpServletResponse resp) throws IOException {
         resp.setHeader("Connection", "close");
         send(resp, SentryIngest.Answer.error(413, "request body exceeds " + maxBody + " bytes (sentry.max_envelope_size)"));
-    }
-
-    /**
-     * An answer given before the body was read: Jetty drops a body that has already arrived, but closes the
-     * connection when more is still on the way, after the answer has gone out. Dropping what is buffered here and
-     * saying {@code Connection: close} otherwise keeps an SDK's keep-alive agent from sending its next envelope on
-     * a connection that is about to close (as {@code /v1/ingest} does).
-     */
-    private static void discardOrClose(HttpServletRequest req, HttpServletResponse resp) {
-        long left = req.getContentLengthLong();
-        if (left == 0 || (left < 0 && req.getHeader("Transfer-Encoding") == null)) {
-            return;
-        }
-        try {
-            ServletInputStream in = req.getInputStream();
-            byte[] sink = new byte[8192];
-            while (left > 0) {
-                int available = in.available();
-                if (available <= 0) {
-                    break;
-                }
-                int n = in.read(sink, 0, (int) Math.min(sink.length, Math.min(available, left)));
-                if (n < 0) {
-                    break;
-                }
-                left -= n;
-            }
-        } catch (IOException e) {
-            left = -1;
-        }
-        if (left != 0) {
-            resp.setHeader("Connection", "close");
-        }
     }
 
     /** Header-safe: printable ASCII only, at most 200 characters. */

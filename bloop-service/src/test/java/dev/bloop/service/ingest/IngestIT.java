@@ -289,36 +289,19 @@ class IngestIT {
             socket.setSoTimeout(10_000);
             // A tenth of the body: the 401 must tell the client not to reuse this connection.
             socket.getOutputStream().write((head + "{\"x\":1234}").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            String answer = readResponseHead(socket.getInputStream());
+            String answer = BloopTestApp.readResponseHead(socket.getInputStream());
             assertThat(answer).startsWith("HTTP/1.1 401").containsIgnoringCase("Connection: close");
         }
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", APP.getLocalPort())) {
             socket.setSoTimeout(10_000);
             String whole = head + "{" + " ".repeat(98) + "}";
             socket.getOutputStream().write(whole.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            String first = readResponseHead(socket.getInputStream());
+            String first = BloopTestApp.readResponseHead(socket.getInputStream());
             assertThat(first).startsWith("HTTP/1.1 401").doesNotContainIgnoringCase("Connection: close");
             // The body that had arrived was dropped, so the next request on the same connection is understood.
             socket.getOutputStream().write(whole.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            assertThat(readResponseHead(socket.getInputStream())).startsWith("HTTP/1.1 401");
+            assertThat(BloopTestApp.readResponseHead(socket.getInputStream())).startsWith("HTTP/1.1 401");
         }
-    }
-
-    /** Reads one response's head and its Content-Length body from a raw socket. */
-    private static String readResponseHead(java.io.InputStream in) throws java.io.IOException {
-        StringBuilder headText = new StringBuilder();
-        while (!headText.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                break;
-            }
-            headText.append((char) c);
-        }
-        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(headText);
-        if (length.find()) {
-            in.readNBytes(Integer.parseInt(length.group(1)));
-        }
-        return headText.toString();
     }
 
     @Test
