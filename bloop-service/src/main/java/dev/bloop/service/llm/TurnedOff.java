@@ -28,15 +28,17 @@ public final class TurnedOff {
         return off();
     }
 
+    // The body is read (and dropped) before answering: a body left unread makes Jetty close the connection
+    // after the answer, which a keep-alive client may already be reusing.
     @POST
     @Path("{path: (llm|traces)(/.*)?}")
-    public Response post() {
+    public Response post(byte[] body) {
         return off();
     }
 
     @PUT
     @Path("{path: (llm|traces)(/.*)?}")
-    public Response put() {
+    public Response put(byte[] body) {
         return off();
     }
 

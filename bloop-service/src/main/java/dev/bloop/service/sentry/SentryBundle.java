@@ -80,6 +80,7 @@ public final class SentryBundle implements ConfiguredBundle<BloopConfiguration>,
 
         @Override
         protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            dev.bloop.service.ingest.IngestDoor.discardOrClose(req, resp);
             byte[] body = ("{\"error\":\"" + OFF + "\"}").getBytes(StandardCharsets.UTF_8);
             resp.setStatus(404);
             resp.setHeader("Access-Control-Allow-Origin", "*");
