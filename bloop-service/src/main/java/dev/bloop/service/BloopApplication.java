@@ -52,6 +52,7 @@ import dev.bloop.service.web.JsonJettyErrors;
 import dev.bloop.service.web.PagedResponses;
 import dev.bloop.service.web.SlowClientGuard;
 import dev.bloop.service.web.TypedBodies;
+import dev.bloop.service.web.UnreadBodies;
 import io.dropwizard.assets.AssetsBundle;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.ConfiguredBundle;
@@ -176,6 +177,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.jersey().register(new TypedBodies(env.getObjectMapper()));
         env.jersey().register(new TypedBodies.Kinds(env.getObjectMapper()));
         env.jersey().register(new PagedResponses());
+        env.jersey().register(new UnreadBodies());
         TokenService tokens = new TokenService(db);
         env.lifecycle().manage(tokens);
         Authentication authentication = new Authentication(db, config.getAuth());

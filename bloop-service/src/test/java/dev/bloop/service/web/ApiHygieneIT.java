@@ -55,6 +55,25 @@ class ApiHygieneIT {
     }
 
     @Test
+    void anErrorAnsweredBeforeTheBodyIsReadTellsTheClientTheConnectionCloses() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", APP.getLocalPort())) {
+            socket.setSoTimeout(10_000);
+            // No token, and only part of the body: the 401 comes before the body, and the connection will close.
+            socket.getOutputStream().write(("POST /v1/alerts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100\r\n\r\n{\"name\":").getBytes(StandardCharsets.US_ASCII));
+            String head = BloopTestApp.readResponseHead(socket.getInputStream());
+            assertThat(head).startsWith("HTTP/1.1 401").containsIgnoringCase("Connection: close");
+        }
+        try (Socket socket = new Socket("127.0.0.1", APP.getLocalPort())) {
+            socket.setSoTimeout(10_000);
+            // Without a body nothing is left unread: the connection stays open for the next request.
+            socket.getOutputStream().write("GET /v1/alerts HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(BloopTestApp.readResponseHead(socket.getInputStream())).startsWith("HTTP/1.1 401")
+                    .doesNotContainIgnoringCase("Connection: close");
+        }
+    }
+
+    @Test
     void aReleaseNamedWithASlashIsReachableWithTheSlashEncoded() throws Exception {
         HttpResponse<String> r = get("/v1/releases/ios%2F2.3.1/errors", true);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
