@@ -236,7 +236,8 @@ class ClientTest {
         assertFalse(client.flush(300))
         val took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
         assertTrue(took in 250..2_000, "bounded: $took ms")
-        assertEquals(1, client.pendingEvents)
+        // Not asserted: pendingEvents. The event is either still queued or in the sender's batch between
+        // retries (not counted as pending), depending on where the retry loop is when the flush gives up.
     }
 
     @Test
