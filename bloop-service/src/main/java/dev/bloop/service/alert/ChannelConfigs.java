@@ -92,7 +92,7 @@ final class ChannelConfigs {
         };
     }
 
-    /** {@code https://hooks.slack.com/…XXXX}: enough to tell two channels apart, not enough to post. */
+    /** The scheme, host and the last four characters ({@code https://hooks.slack.com/…a1b2}): enough to tell two channels apart, not enough to post. */
     static String masked(String url) {
         String tail = url.length() > 4 ? url.substring(url.length() - 4) : "";
         try {

@@ -1,6 +1,5 @@
 package dev.bloop.service.ingest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -10,9 +9,6 @@ import com.fasterxml.jackson.databind.node.NumericNode;
 import com.fasterxml.jackson.databind.node.ValueNode;
 import dev.bloop.api.IngestEvent;
 import dev.bloop.api.EventBatch;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -39,16 +35,7 @@ final class EventDecoder {
     }
 
     IngestEvent single(byte[] body, int length) throws InvalidEvent {
-        requireObject(body, length);
-        try {
-            return eventReader.readValue(body, 0, length);
-        } catch (JsonProcessingException e) {
-            throw JsonProblems.describe(e);
-        } catch (IOException e) {
-            throw new InvalidEvent("unreadable body", null);
-        } catch (FiniteNumbers.OutOfRange e) {
-            throw new InvalidEvent(FiniteNumbers.MESSAGE, null);
-        }
+        return StrictBodies.read(eventReader, body, length);
     }
 
     /**
@@ -57,83 +44,22 @@ final class EventDecoder {
      * common case, is decoded once instead of as a tree and then again per element.
      */
     List<IngestEvent> wholeBatch(byte[] body, int length) {
-        try {
-            EventBatch batch = batchReader.readValue(body, 0, length);
-            if (batch == null || batch.events() == null || batch.events().contains(null)) {
-                return null;
-            }
-            return batch.events();
-        } catch (IOException | FiniteNumbers.OutOfRange e) {
+        EventBatch batch = StrictBodies.readOrNull(batchReader, body, length);
+        if (batch == null || batch.events() == null || batch.events().contains(null)) {
             return null;
         }
+        return batch.events();
     }
 
     /** The raw elements of {@code {"events": [...]}}; each is decoded on its own so errors stay per index. */
     List<JsonNode> batch(byte[] body, int length, int maxEvents) throws InvalidEvent {
-        requireObject(body, length);
-        JsonNode root;
-        try {
-            root = mapper.readTree(mapper.getFactory().createParser(body, 0, length));
-        } catch (JsonProcessingException e) {
-            throw JsonProblems.describe(e);
-        } catch (IOException e) {
-            throw new InvalidEvent("unreadable body", null);
-        } catch (FiniteNumbers.OutOfRange e) {
-            throw new InvalidEvent(FiniteNumbers.MESSAGE, null);
-        }
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!name.equals("events")) {
-                throw new InvalidEvent("unknown field '" + name + "'", name);
-            }
-        }
-        JsonNode events = root.get("events");
-        if (events == null || events.isNull()) {
-            throw new InvalidEvent("events is required", "events");
-        }
-        if (!events.isArray()) {
-            throw new InvalidEvent("events must be an array", "events");
-        }
-        if (events.size() > maxEvents) {
-            throw new InvalidEvent("batch exceeds max size of " + maxEvents + " events", "events");
-        }
-        List<JsonNode> out = new ArrayList<>(events.size());
-        events.forEach(out::add);
-        return out;
+        return StrictBodies.items(mapper, body, length, "events", maxEvents);
     }
 
     IngestEvent element(JsonNode node) throws InvalidEvent {
-        if (!node.isObject()) {
-            throw new InvalidEvent("each event must be a JSON object", null);
-        }
-        try {
-            return eventReader.readValue(node);
-        } catch (JsonProcessingException e) {
-            throw JsonProblems.describe(e);
-        } catch (IOException e) {
-            throw new InvalidEvent("unreadable event", null);
-        }
+        return StrictBodies.element(eventReader, node, "event");
     }
 
-    /** Rejects bodies that are not UTF-8, empty, or not a JSON object before the binder sees them. */
-    private static void requireObject(byte[] body, int length) throws InvalidEvent {
-        int bad = Utf8.firstInvalid(body, length);
-        if (bad >= 0) {
-            throw new InvalidEvent("the body is not valid UTF-8: an invalid or overlong byte sequence at byte " + bad,
-                    null);
-        }
-        for (int i = 0; i < length; i++) {
-            byte b = body[i];
-            if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
-                continue;
-            }
-            if (b == '{') {
-                return;
-            }
-            throw new InvalidEvent("request body must be a JSON object", null);
-        }
-        throw new InvalidEvent("request body is empty", null);
-    }
 
     /** Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF. */
     static final class Utf8 {

@@ -1,13 +1,11 @@
 package dev.bloop.service.ingest;
 
 import dev.bloop.service.store.Database;
+import dev.bloop.service.store.PeriodicFlush;
 import io.dropwizard.lifecycle.Managed;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -29,7 +27,7 @@ public final class IngestLedger implements Managed {
     private final Jdbi writer;
     private final Jdbi reader;
     private final Map<Key, LongAdder> pending = new ConcurrentHashMap<>();
-    private ScheduledExecutorService flusher;
+    private final PeriodicFlush periodic = new PeriodicFlush("bloop-ingest-ledger", FLUSH_SECONDS, this::flush);
 
     public IngestLedger(Database db) {
         this.writer = db.writer();
@@ -59,19 +57,12 @@ public final class IngestLedger implements Managed {
 
     @Override
     public void start() {
-        flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bloop-ingest-ledger");
-            t.setDaemon(true);
-            return t;
-        });
-        flusher.scheduleWithFixedDelay(this::flush, FLUSH_SECONDS, FLUSH_SECONDS, TimeUnit.SECONDS);
+        periodic.start();
     }
 
     @Override
     public void stop() throws InterruptedException {
-        flusher.shutdown();
-        flusher.awaitTermination(5, TimeUnit.SECONDS);
-        flush();
+        periodic.stop();
     }
 
     void flush() {

@@ -1,6 +1,5 @@
 package dev.bloop.service.llm;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -10,9 +9,7 @@ import dev.bloop.api.llm.TraceIn;
 import dev.bloop.api.llm.TraceUpdate;
 import dev.bloop.service.ingest.InvalidEvent;
 import dev.bloop.service.ingest.JsonProblems;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Iterator;
+import dev.bloop.service.ingest.StrictBodies;
 import java.util.List;
 
 /**
@@ -37,25 +34,11 @@ final class TraceDecoder {
     }
 
     TraceIn single(byte[] body, int length) throws InvalidEvent {
-        requireObject(body, length);
-        try {
-            return traceReader.readValue(body, 0, length);
-        } catch (JsonProcessingException e) {
-            throw JsonProblems.describe(e);
-        } catch (IOException e) {
-            throw new InvalidEvent("unreadable body", null);
-        }
+        return StrictBodies.read(traceReader, body, length);
     }
 
     TraceUpdate update(byte[] body, int length) throws InvalidEvent {
-        requireObject(body, length);
-        try {
-            return updateReader.readValue(body, 0, length);
-        } catch (JsonProcessingException e) {
-            throw JsonProblems.describe(e);
-        } catch (IOException e) {
-            throw new InvalidEvent("unreadable body", null);
-        }
+        return StrictBodies.read(updateReader, body, length);
     }
 
     /**
@@ -63,73 +46,20 @@ final class TraceDecoder {
      * takes the per-element path, which reports each problem by index.
      */
     List<TraceIn> wholeBatch(byte[] body, int length) {
-        try {
-            TraceBatch batch = batchReader.readValue(body, 0, length);
-            if (batch == null || batch.traces() == null || batch.traces().contains(null)) {
-                return null;
-            }
-            return batch.traces();
-        } catch (IOException e) {
+        TraceBatch batch = StrictBodies.readOrNull(batchReader, body, length);
+        if (batch == null || batch.traces() == null || batch.traces().contains(null)) {
             return null;
         }
+        return batch.traces();
     }
 
     /** The elements of {@code {"traces": [...]}}, each decoded on its own later so that errors stay per index. */
     List<JsonNode> batch(byte[] body, int length, int maxTraces) throws InvalidEvent {
-        requireObject(body, length);
-        JsonNode root;
-        try {
-            root = mapper.readTree(mapper.getFactory().createParser(body, 0, length));
-        } catch (JsonProcessingException e) {
-            throw JsonProblems.describe(e);
-        } catch (IOException e) {
-            throw new InvalidEvent("unreadable body", null);
-        }
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (!name.equals("traces")) {
-                throw new InvalidEvent("unknown field '" + name + "'", name);
-            }
-        }
-        JsonNode traces = root.get("traces");
-        if (traces == null || traces.isNull()) {
-            throw new InvalidEvent("traces is required", "traces");
-        }
-        if (!traces.isArray()) {
-            throw new InvalidEvent("traces must be an array", "traces");
-        }
-        if (traces.size() > maxTraces) {
-            throw new InvalidEvent("batch exceeds max size of " + maxTraces + " traces", "traces");
-        }
-        List<JsonNode> out = new ArrayList<>(traces.size());
-        traces.forEach(out::add);
-        return out;
+        return StrictBodies.items(mapper, body, length, "traces", maxTraces);
     }
 
     TraceIn element(JsonNode node) throws InvalidEvent {
-        if (!node.isObject()) {
-            throw new InvalidEvent("each trace must be a JSON object", null);
-        }
-        try {
-            return traceReader.readValue(node);
-        } catch (JsonProcessingException e) {
-            throw JsonProblems.describe(e);
-        } catch (IOException e) {
-            throw new InvalidEvent("unreadable trace", null);
-        }
+        return StrictBodies.element(traceReader, node, "trace");
     }
 
-    private static void requireObject(byte[] body, int length) throws InvalidEvent {
-        for (int i = 0; i < length; i++) {
-            byte b = body[i];
-            if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
-                continue;
-            }
-            if (b == '{') {
-                return;
-            }
-            throw new InvalidEvent("request body must be a JSON object", null);
-        }
-        throw new InvalidEvent("request body is empty", null);
-    }
 }

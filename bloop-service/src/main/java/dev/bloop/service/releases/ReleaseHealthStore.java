@@ -6,6 +6,7 @@ import com.dynatrace.hash4j.hashing.Hashing;
 import dev.bloop.api.ReleaseHealth;
 import dev.bloop.api.ReleaseSummary;
 import dev.bloop.service.store.Database;
+import dev.bloop.service.store.PeriodicFlush;
 import io.dropwizard.lifecycle.Managed;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,9 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -79,7 +77,7 @@ public final class ReleaseHealthStore implements Managed {
     private final Jdbi reader;
     private final Map<Key, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
-    private ScheduledExecutorService flusher;
+    private final PeriodicFlush periodic = new PeriodicFlush("bloop-release-health", FLUSH_SECONDS, this::flush);
 
     public ReleaseHealthStore(Database db) {
         this.writer = db.writer();
@@ -275,19 +273,12 @@ public final class ReleaseHealthStore implements Managed {
 
     @Override
     public void start() {
-        flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bloop-release-health");
-            t.setDaemon(true);
-            return t;
-        });
-        flusher.scheduleWithFixedDelay(this::flush, FLUSH_SECONDS, FLUSH_SECONDS, TimeUnit.SECONDS);
+        periodic.start();
     }
 
     @Override
     public void stop() throws InterruptedException {
-        flusher.shutdown();
-        flusher.awaitTermination(5, TimeUnit.SECONDS);
-        flush();
+        periodic.stop();
     }
 
     /** Writes what arrived since the last write, merged into the stored rows. */
