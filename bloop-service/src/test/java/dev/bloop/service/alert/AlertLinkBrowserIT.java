@@ -68,11 +68,7 @@ class AlertLinkBrowserIT {
     static void signIn() throws Exception {
         chromium = Chromium.launch();
         tab = chromium.newTab();
-        tab.open("http://localhost:" + PORT + "/");
-        tab.fill("#setup-username", "ann");
-        tab.fill("#setup-code", Ceremonies.setupCode(BLOOP));
-        tab.click("#setup-submit");
-        tab.waitFor("document.getElementById('whoami') && document.getElementById('whoami').textContent.includes('ann')");
+        tab.setUpFirstAdmin("http://localhost:" + PORT + "/", "ann", Ceremonies.setupCode(BLOOP));
     }
 
     @AfterAll

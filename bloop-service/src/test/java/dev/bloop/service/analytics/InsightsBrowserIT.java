@@ -55,11 +55,7 @@ class InsightsBrowserIT {
     static void signIn() throws Exception {
         chromium = Chromium.launch();
         tab = chromium.newTab();
-        tab.open(home());
-        tab.fill("#setup-username", "ann");
-        tab.fill("#setup-code", Ceremonies.setupCode(BLOOP));
-        tab.click("#setup-submit");
-        tab.waitFor("document.getElementById('whoami') && document.getElementById('whoami').textContent.includes('ann')");
+        tab.setUpFirstAdmin(home(), "ann", Ceremonies.setupCode(BLOOP));
     }
 
     @AfterAll

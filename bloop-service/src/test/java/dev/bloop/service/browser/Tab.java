@@ -96,6 +96,16 @@ public final class Tab {
         eval("history.back(), true");
     }
 
+    /** The first-run page at {@code home}: creates the first admin with the setup code and waits until signed in. */
+    public void setUpFirstAdmin(String home, String username, String setupCode) {
+        open(home);
+        fill("#setup-username", username);
+        fill("#setup-code", setupCode);
+        click("#setup-submit");
+        waitFor("document.getElementById('whoami') && document.getElementById('whoami').textContent.includes('"
+                + username + "')");
+    }
+
     public void open(String url) {
         send("Page.navigate", Map.of("url", url));
         waitFor("document.readyState === 'complete'", Duration.ofSeconds(15));

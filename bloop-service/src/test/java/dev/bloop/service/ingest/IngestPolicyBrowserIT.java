@@ -35,11 +35,7 @@ class IngestPolicyBrowserIT {
     static void signIn() throws Exception {
         chromium = Chromium.launch();
         tab = chromium.newTab();
-        tab.open("http://localhost:" + APP.getLocalPort() + "/");
-        tab.fill("#setup-username", "ann");
-        tab.fill("#setup-code", Ceremonies.setupCode(BLOOP));
-        tab.click("#setup-submit");
-        tab.waitFor("document.getElementById('whoami') && document.getElementById('whoami').textContent.includes('ann')");
+        tab.setUpFirstAdmin("http://localhost:" + APP.getLocalPort() + "/", "ann", Ceremonies.setupCode(BLOOP));
     }
 
     @AfterAll

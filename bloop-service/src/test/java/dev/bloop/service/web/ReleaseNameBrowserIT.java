@@ -41,11 +41,7 @@ class ReleaseNameBrowserIT {
     static void signIn() throws Exception {
         chromium = Chromium.launch();
         tab = chromium.newTab();
-        tab.open(page("/"));
-        tab.fill("#setup-username", "ann");
-        tab.fill("#setup-code", Ceremonies.setupCode(BLOOP));
-        tab.click("#setup-submit");
-        tab.waitFor("document.getElementById('whoami') && document.getElementById('whoami').textContent.includes('ann')");
+        tab.setUpFirstAdmin(page("/"), "ann", Ceremonies.setupCode(BLOOP));
     }
 
     @AfterAll
