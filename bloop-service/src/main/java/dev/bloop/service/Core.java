@@ -31,6 +31,7 @@ public final class Core {
     private final ProjectKeys projectKeys;
     private final ReleaseHealthStore releaseHealth;
     private final List<ProjectDetail> projectDetails;
+    private volatile dev.bloop.service.token.TokenService tokens;
     private final List<String> warnings;
     private final List<ProjectDeletion.Pipeline> drops = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> deletes = new CopyOnWriteArrayList<>();
@@ -77,6 +78,15 @@ public final class Core {
     /** A project by its ingest or DSN key (cached; invalidated on rotation and deletion). */
     public ProjectKeys projectKeys() {
         return projectKeys;
+    }
+
+    /** API tokens, for module endpoints served beside Jersey that take {@code Authorization: Bearer} (OTLP import). */
+    public dev.bloop.service.token.TokenService tokens() {
+        return tokens;
+    }
+
+    void tokens(dev.bloop.service.token.TokenService tokens) {
+        this.tokens = tokens;
     }
 
     public ReleaseHealthStore releaseHealth() {

@@ -291,6 +291,17 @@ public final class IngestDoor {
             finish(() -> send(resp, status, body));
         }
 
+        /** Answers with bytes of this content type (a protocol whose answers are not JSON: OTLP/protobuf). */
+        public void answerBytes(int status, String contentType, byte[] body) {
+            finish(() -> {
+                resp.setStatus(status);
+                resp.setContentType(contentType);
+                resp.setContentLength(body.length);
+                resp.getOutputStream().write(body);
+                metrics.answeredIn(System.nanoTime() - startNanos);
+            });
+        }
+
         /** Answers 200 with the body: the request was accepted (its time is measured). */
         public void accepted(Object body) {
             finish(() -> {

@@ -102,15 +102,17 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
         TraceDecoder decoder = new TraceDecoder();
         IngestDoor door = core.ingest().door(queue, config.getMaxPayloadBytes(), "llm.ingest", "traces",
                 decoder.mapper(), core.metrics());
-        var servlet = env.servlets().addServlet("llm-traces", new TraceIngestServlet(door, decoder,
-                new TraceValidator(decoder.mapper(), config), queue, pending, policies, db.reader(),
-                config.getMaxBatchSize()));
+        TraceValidator validator = new TraceValidator(decoder.mapper(), config);
+        var servlet = env.servlets().addServlet("llm-traces", new TraceIngestServlet(door, decoder, validator, queue,
+                pending, policies, db.reader(), config.getMaxBatchSize()));
         servlet.setAsyncSupported(true);
         servlet.addMapping("/v1/traces", "/v1/traces/*");
         dev.bloop.service.apidoc.ServletRoutes.describe(env, TraceRoutes.class);
 
         env.jersey().register(new LlmResource(new LlmQueries(db.reader(), json, policies)));
         env.jersey().register(new LlmSettingsResource(policies, traces, decoder.mapper()));
+        dev.bloop.service.llm.exchange.Exchange.wire(core, env,
+                new TraceIntake(validator, queue, pending, policies, db.reader(), config));
 
         core.onProjectDeletion(writer::dropProject, id -> {
             deleteProject(db.writer(), id);

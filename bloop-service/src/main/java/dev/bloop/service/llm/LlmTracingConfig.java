@@ -20,6 +20,7 @@ public class LlmTracingConfig {
     @Min(1) @Max(1_000) private int maxSpansPerTrace = 100;
     @Min(1) @Max(1_000) private int maxBatchSize = 50;
     @Min(1_024) @Max(16_777_216) private int maxPayloadBytes = 262_144;
+    @Min(1_024) @Max(67_108_864) private int otlpMaxBodyBytes = 4_194_304;
     @Min(256) @Max(1_048_576) private int maxContentBytes = 32_768;
     @Min(256) @Max(1_048_576) private int maxMetadataBytes = 8_192;
     @NotNull private ContentStorage defaultContentStorage = ContentStorage.NONE;
@@ -180,5 +181,16 @@ public class LlmTracingConfig {
     @JsonProperty("alert_evaluation_secs")
     public void setAlertEvaluationSecs(int alertEvaluationSecs) {
         this.alertEvaluationSecs = alertEvaluationSecs;
+    }
+
+    /** OTLP import: the cap on a request body, applied before and after gzip (413 above it). */
+    @JsonProperty("otlp_max_body_bytes")
+    public int getOtlpMaxBodyBytes() {
+        return otlpMaxBodyBytes;
+    }
+
+    @JsonProperty("otlp_max_body_bytes")
+    public void setOtlpMaxBodyBytes(int otlpMaxBodyBytes) {
+        this.otlpMaxBodyBytes = otlpMaxBodyBytes;
     }
 }

@@ -153,7 +153,7 @@ final class TraceIngestServlet extends HttpServlet {
             x.reject(400, IngestMetrics.Reason.INVALID, new ApiError(e.getMessage(), e.field()));
             return;
         }
-        PendingTraces.Seen seen = existing(x.projectId(), id);
+        PendingTraces.Seen seen = existing(pending, reader, x.projectId(), id);
         if (seen == null) {
             x.reject(404, IngestMetrics.Reason.NOT_FOUND, new ApiError("no trace '" + id + "' in this project: "
                     + "send it with POST /v1/traces first", "id"));
@@ -173,7 +173,7 @@ final class TraceIngestServlet extends HttpServlet {
     }
 
     /** The trace's spans (id → parent) as stored and still queued, or null when it is neither. */
-    private PendingTraces.Seen existing(String projectId, String id) {
+    static PendingTraces.Seen existing(PendingTraces pending, Jdbi reader, String projectId, String id) {
         PendingTraces.Seen queued = pending.find(projectId, id);
         long[] stored = reader.withHandle(h -> h.createQuery("SELECT seq, started_at FROM llm_traces "
                         + "WHERE project_id = :p AND id = :id").bind("p", projectId).bind("id", id)

@@ -1,0 +1,118 @@
+package dev.bloop.service.llm;
+
+import dev.bloop.api.llm.TraceIn;
+import dev.bloop.api.llm.TraceUpdate;
+import dev.bloop.service.ingest.InvalidEvent;
+import dev.bloop.service.pipeline.BoundedQueue;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The LLM trace path after authentication, for traces that arrive in other shapes (OTLP import): the
+ * same validation, content storage, limits and writer queue as {@code POST /v1/traces}. A trace whose
+ * id is already stored or queued gets its new spans added (as {@code PUT /v1/traces/{id}} does), so
+ * spans of one trace may arrive in several requests, as exporters batch them.
+ */
+public final class TraceIntake {
+    /** What became of the traces: the accepted ones were queued; each refused one with its reason. */
+    public record Outcome(BoundedQueue.Offer offer, List<String> accepted, List<Refused> refused) {
+    }
+
+    /** A trace the validator refused, by its index in the request. */
+    public record Refused(int index, String message) {
+    }
+
+    private final TraceValidator validator;
+    private final BoundedQueue<QueuedTrace> queue;
+    private final PendingTraces pending;
+    private final Policies policies;
+    private final Jdbi reader;
+    private final LlmTracingConfig config;
+
+    TraceIntake(TraceValidator validator, BoundedQueue<QueuedTrace> queue, PendingTraces pending, Policies policies,
+                Jdbi reader, LlmTracingConfig config) {
+        this.validator = validator;
+        this.queue = queue;
+        this.pending = pending;
+        this.policies = policies;
+        this.reader = reader;
+        this.config = config;
+    }
+
+    public LlmTracingConfig config() {
+        return config;
+    }
+
+    /** The queue the writer drains (for an ingest door's refusals before the body). */
+    public BoundedQueue<?> queue() {
+        return queue;
+    }
+
+    /** Whether the project keeps prompts and completions (content storage {@code full}). */
+    public boolean keepsContent(String projectId) {
+        return policies.storage(projectId).keepsContent();
+    }
+
+    /** Whether the project keeps metadata ({@code metadata_only} or {@code full}). */
+    public boolean keepsMetadata(String projectId) {
+        return policies.storage(projectId).keepsMetadata();
+    }
+
+    /** Validates each trace and queues the valid ones, all of them or none (the offer says why not). */
+    public Outcome accept(String projectId, List<TraceIn> traces) {
+        long now = System.currentTimeMillis();
+        ContentStorage storage = policies.storage(projectId);
+        List<QueuedTrace> valid = new ArrayList<>(traces.size());
+        List<Refused> refused = new ArrayList<>();
+        for (int i = 0; i < traces.size(); i++) {
+            TraceIn t = traces.get(i);
+            try {
+                PendingTraces.Seen seen = t.id() == null ? null
+                        : TraceIngestServlet.existing(pending, reader, projectId, t.id());
+                t = adoptOrphans(t, seen == null ? java.util.Set.of() : seen.parents().keySet());
+                if (seen == null) {
+                    valid.add(validator.trace(t, projectId, now, storage));
+                } else {
+                    TraceUpdate more = new TraceUpdate(null, t.endedAt(), t.output(), null, t.spans());
+                    valid.add(validator.update(t.id(), more, projectId, now, storage, seen.parents(),
+                            seen.startedAt()));
+                }
+            } catch (InvalidEvent e) {
+                refused.add(new Refused(i, e.getMessage()));
+            }
+        }
+        for (QueuedTrace t : valid) {
+            pending.add(t, t.startedAt() != null ? t.startedAt() : t.receivedAt());
+        }
+        BoundedQueue.Offer offer = valid.isEmpty() ? BoundedQueue.Offer.ACCEPTED : queue.offerAll(valid);
+        if (offer != BoundedQueue.Offer.ACCEPTED) {
+            pending.release(valid);
+            return new Outcome(offer, List.of(), refused);
+        }
+        return new Outcome(offer, valid.stream().map(QueuedTrace::id).toList(), refused);
+    }
+
+    /**
+     * A span whose parent is neither in the request nor stored (its parent went in a request that was
+     * refused, or is still to come) hangs from the trace itself instead of failing the whole trace.
+     */
+    private static TraceIn adoptOrphans(TraceIn t, java.util.Set<String> stored) {
+        if (t.spans() == null) {
+            return t;
+        }
+        java.util.Set<String> known = new java.util.HashSet<>(stored);
+        t.spans().forEach(s -> known.add(s.id()));
+        List<dev.bloop.api.llm.SpanIn> spans = new ArrayList<>(t.spans().size());
+        for (dev.bloop.api.llm.SpanIn s : t.spans()) {
+            spans.add(s.parentSpanId() == null || known.contains(s.parentSpanId()) ? s
+                    : new dev.bloop.api.llm.SpanIn(s.id(), null, s.spanType(), s.name(), s.model(), s.provider(),
+                    s.inputTokens(), s.outputTokens(), s.inputUncachedTokens(), s.cacheReadTokens(),
+                    s.cacheWriteTokens(), s.cacheWrite1hTokens(), s.reasoningTokens(), s.cost(), s.latencyMs(),
+                    s.timeToFirstTokenMs(), s.status(), s.errorMessage(), s.input(), s.output(), s.metadata(),
+                    s.startedAt(), s.endedAt()));
+        }
+        return new TraceIn(t.id(), t.sessionId(), t.userId(), t.name(), t.status(), t.input(), t.output(),
+                t.metadata(), t.startedAt(), t.endedAt(), spans);
+    }
+}
