@@ -23,6 +23,9 @@ public final class TraceIntake {
     public record Refused(int index, String message) {
     }
 
+    /** The name of a span that stands for a parent not received yet. */
+    public static final String PLACEHOLDER = "(parent span not received yet)";
+
     private final TraceValidator validator;
     private final BoundedQueue<QueuedTrace> queue;
     private final PendingTraces pending;
@@ -74,7 +77,7 @@ public final class TraceIntake {
                 if (seen == null) {
                     valid.add(validator.trace(t, projectId, now, storage));
                 } else {
-                    TraceUpdate more = new TraceUpdate(null, t.endedAt(), t.output(), null, t.spans());
+                    TraceUpdate more = new TraceUpdate(t.status(), t.endedAt(), t.output(), null, t.spans());
                     valid.add(validator.update(t.id(), more, projectId, now, storage, seen.parents(),
                             seen.startedAt()));
                 }
@@ -94,8 +97,9 @@ public final class TraceIntake {
     }
 
     /**
-     * A span whose parent is neither in the request nor stored (its parent went in a request that was
-     * refused, or is still to come) hangs from the trace itself instead of failing the whole trace.
+     * A span whose parent is neither in the request nor stored yet (exporters send a child, which ends
+     * first, before its parent) gets a placeholder parent of that id, which the parent replaces when
+     * it comes: the tree holds whatever order the spans arrive in.
      */
     private static TraceIn adoptOrphans(TraceIn t, java.util.Set<String> stored) {
         if (t.spans() == null) {
@@ -103,16 +107,15 @@ public final class TraceIntake {
         }
         java.util.Set<String> known = new java.util.HashSet<>(stored);
         t.spans().forEach(s -> known.add(s.id()));
-        List<dev.bloop.api.llm.SpanIn> spans = new ArrayList<>(t.spans().size());
+        List<dev.bloop.api.llm.SpanIn> spans = new ArrayList<>(t.spans());
         for (dev.bloop.api.llm.SpanIn s : t.spans()) {
-            spans.add(s.parentSpanId() == null || known.contains(s.parentSpanId()) ? s
-                    : new dev.bloop.api.llm.SpanIn(s.id(), null, s.spanType(), s.name(), s.model(), s.provider(),
-                    s.inputTokens(), s.outputTokens(), s.inputUncachedTokens(), s.cacheReadTokens(),
-                    s.cacheWriteTokens(), s.cacheWrite1hTokens(), s.reasoningTokens(), s.cost(), s.latencyMs(),
-                    s.timeToFirstTokenMs(), s.status(), s.errorMessage(), s.input(), s.output(), s.metadata(),
-                    s.startedAt(), s.endedAt()));
+            if (s.parentSpanId() != null && known.add(s.parentSpanId())) {
+                spans.add(new dev.bloop.api.llm.SpanIn(s.parentSpanId(), null, "custom", PLACEHOLDER, null, null, null,
+                        null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                        s.startedAt(), null));
+            }
         }
-        return new TraceIn(t.id(), t.sessionId(), t.userId(), t.name(), t.status(), t.input(), t.output(),
-                t.metadata(), t.startedAt(), t.endedAt(), spans);
+        return spans.size() == t.spans().size() ? t : new TraceIn(t.id(), t.sessionId(), t.userId(), t.name(),
+                t.status(), t.input(), t.output(), t.metadata(), t.startedAt(), t.endedAt(), spans);
     }
 }

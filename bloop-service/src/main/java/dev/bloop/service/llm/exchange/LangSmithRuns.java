@@ -77,7 +77,7 @@ final class LangSmithRuns {
                 .bind("limit", limit).bind("offset", offset)
                 .map((rs, ctx) -> new TraceRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                        rs.getLong(10), (Long) rs.getObject(11, Long.class), rs.getLong(12))).list());
+                        rs.getLong(10), nullable(rs, 11), rs.getLong(12))).list());
         boolean content = intake.keepsContent(projectId);
         boolean metadata = intake.keepsMetadata(projectId);
         List<LangSmithRun> runs = new ArrayList<>();
@@ -97,9 +97,9 @@ final class LangSmithRuns {
                 .bind("p", projectId).bind("seq", seq)
                 .map((rs, ctx) -> new SpanRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getLong(9),
-                        (Long) rs.getObject(10, Long.class), (Long) rs.getObject(11, Long.class),
-                        (Long) rs.getObject(12, Long.class), rs.getLong(13), rs.getLong(14), rs.getLong(15),
-                        rs.getLong(16), rs.getLong(17), rs.getLong(18), (Long) rs.getObject(19, Long.class),
+                        nullable(rs, 10), nullable(rs, 11),
+                        nullable(rs, 12), rs.getLong(13), rs.getLong(14), rs.getLong(15),
+                        rs.getLong(16), rs.getLong(17), rs.getLong(18), nullable(rs, 19),
                         rs.getString(20), rs.getString(21), rs.getString(22))).list());
     }
 
@@ -218,6 +218,11 @@ final class LangSmithRuns {
         } catch (JsonProcessingException e) {
             return json.getNodeFactory().textNode(stored);
         }
+    }
+
+    private static Long nullable(java.sql.ResultSet rs, int column) throws java.sql.SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
     }
 
     private static BigDecimal usd(long nanos) {
