@@ -112,7 +112,7 @@ final class LangSmithRuns {
         boolean failed = "error".equals(t.status());
         out.add(new LangSmithRun(rootId, rootId, null, rootDotted, t.name() == null || t.name().isEmpty() ? "trace"
                 : t.name(), "chain", iso(t.startedAt()), t.endedAt() == null ? null : iso(t.endedAt()),
-                "running".equals(t.status()) ? null : failed ? "error" : "success", failed ? "trace failed" : null,
+                failed ? "trace failed" : null,
                 content ? inputs(t.input()) : json.createObjectNode(),
                 content && t.output() != null ? outputs(t.output(), null) : null,
                 new LangSmithRun.Extra(new LangSmithRun.Metadata(null, null, null, t.sessionId(), t.userId(), t.id(),
@@ -170,7 +170,7 @@ final class LangSmithRuns {
                 : List.of(new LangSmithRun.Event("new_token", iso(s.startedAt() + s.ttftMs())));
         return new LangSmithRun(id, rootId, parentRun, dotted, s.name() == null || s.name().isEmpty()
                 ? (s.model() != null ? s.model() : s.type()) : s.name(), runType, iso(s.startedAt()),
-                end == null ? null : iso(end), failed ? "error" : "success", error,
+                end == null ? null : iso(end), error,
                 content ? inputs(s.input()) : json.createObjectNode(), outputs,
                 new LangSmithRun.Extra(new LangSmithRun.Metadata(s.provider(), s.model(), llm ? "chat" : null,
                         t.sessionId(), t.userId(), t.id(), s.id(), cost, s.ttftMs(), s.latencyMs(),
