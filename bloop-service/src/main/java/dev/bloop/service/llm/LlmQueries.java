@@ -39,11 +39,13 @@ final class LlmQueries {
     private final Jdbi reader;
     private final ObjectMapper json;
     private final Policies policies;
+    private final LatencyHistograms histograms;
 
-    LlmQueries(Jdbi reader, ObjectMapper json, Policies policies) {
+    LlmQueries(Jdbi reader, ObjectMapper json, Policies policies, LatencyHistograms histograms) {
         this.reader = reader;
         this.json = json;
         this.policies = policies;
+        this.histograms = histograms;
     }
 
     /** The first hour bucket of a window of {@code hours} whole hours ending with the current one. */
@@ -87,27 +89,16 @@ final class LlmQueries {
                 cost += r[9];
                 unpriced += r[10];
             }
-            Percentiles latency = distribution(h, projectId, "l", since, null);
-            Percentiles ttft = distribution(h, projectId, "t", since, null);
+            Percentiles latency = distribution(h, projectId, "l", since);
+            Percentiles ttft = distribution(h, projectId, "t", since);
             return new LlmOverview(hours, since, traces[0], traces[1], spans, calls, callErrors,
                     calls == 0 ? 0 : (double) callErrors / calls, tokens, Money.dollars(cost), Money.micros(cost),
                     unpriced, latency.at(0.5), latency.at(0.99), ttft.at(0.5));
         });
     }
 
-    private static Percentiles distribution(Handle h, String projectId, String kind, long since, String model) {
-        List<long[]> rows = h.createQuery("SELECT value_ms, sum(count) FROM llm_latency_hourly WHERE project_id = :p "
-                        + "AND kind = :k AND hour_bucket >= :since" + (model == null ? "" : " AND model = :m")
-                        + " GROUP BY value_ms ORDER BY value_ms")
-                .bind("p", projectId).bind("k", kind).bind("since", since).bind("m", model)
-                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).list();
-        long[] values = new long[rows.size()];
-        long[] counts = new long[rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            values[i] = rows.get(i)[0];
-            counts[i] = rows.get(i)[1];
-        }
-        return Percentiles.of(values, counts, rows.size());
+    private Percentiles distribution(Handle h, String projectId, String kind, long since) {
+        return histograms.all(h, projectId, kind, since).percentiles();
     }
 
     // -------------------------------------------------------------------------------------- usage
@@ -169,24 +160,10 @@ final class LlmQueries {
         });
     }
 
-    private static Map<String, Percentiles> byModel(Handle h, String projectId, String kind, long since, String model) {
-        Map<String, List<long[]>> rows = new LinkedHashMap<>();
-        h.createQuery("SELECT model, value_ms, sum(count) FROM llm_latency_hourly WHERE project_id = :p AND kind = :k "
-                        + "AND hour_bucket >= :since" + (model == null ? "" : " AND model = :m")
-                        + " GROUP BY model, value_ms ORDER BY model, value_ms")
-                .bind("p", projectId).bind("k", kind).bind("since", since).bind("m", model)
-                .map((rs, ctx) -> rows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                        .add(new long[] {rs.getLong(2), rs.getLong(3)}))
-                .list();
+    private Map<String, Percentiles> byModel(Handle h, String projectId, String kind, long since, String model) {
         Map<String, Percentiles> out = new LinkedHashMap<>();
-        rows.forEach((m, list) -> {
-            long[] values = new long[list.size()];
-            long[] counts = new long[list.size()];
-            for (int i = 0; i < list.size(); i++) {
-                values[i] = list.get(i)[0];
-                counts[i] = list.get(i)[1];
-            }
-            Percentiles p = Percentiles.of(values, counts, list.size());
+        new TreeMap<>(histograms.byModel(h, projectId, kind, since, model)).forEach((m, hist) -> {
+            Percentiles p = hist.percentiles();
             if (p.count() > 0) {
                 out.put(m, p);
             }
@@ -230,7 +207,11 @@ final class LlmQueries {
 
     /** Filters of the trace list; null fields do not filter. */
     record TraceFilter(String projectId, int hours, String model, String provider, String sessionId, String userId,
-                       String status, String name, int limit, int offset) {
+                       String status, String name, Tags tags, int limit, int offset) {
+    }
+
+    /** Prompt and experiment filters of the trace list; null fields do not filter. */
+    record Tags(String promptName, String promptVersion, String experiment, String variant) {
     }
 
     record Page<T>(List<T> rows, long total) {
@@ -238,7 +219,8 @@ final class LlmQueries {
 
     private static final String TRACE_COLUMNS = "t.id, t.name, t.session_id, t.user_id, t.status, t.started_at, "
             + "t.ended_at, t.received_at, t.span_count, t.error_spans, t.models, t.input_uncached, t.cache_read, "
-            + "t.cache_write_5m, t.cache_write_1h, t.output_tokens, t.reasoning_tokens, t.cost_nanos, t.unpriced_spans";
+            + "t.cache_write_5m, t.cache_write_1h, t.output_tokens, t.reasoning_tokens, t.cost_nanos, t.unpriced_spans, "
+            + "t.prompt_name, t.prompt_version, t.experiment, t.variant";
 
     Page<TraceSummary> traces(TraceFilter f, long now) {
         long since = since(now, f.hours());
@@ -254,6 +236,19 @@ final class LlmQueries {
         }
         if (f.name() != null) {
             where.append(" AND t.name LIKE :name ESCAPE '\\'");
+        }
+        Tags tags = f.tags();
+        if (tags.promptName() != null) {
+            where.append(" AND t.prompt_name = :prompt_name");
+        }
+        if (tags.promptVersion() != null) {
+            where.append(" AND t.prompt_version = :prompt_version");
+        }
+        if (tags.experiment() != null) {
+            where.append(" AND t.experiment = :experiment");
+        }
+        if (tags.variant() != null) {
+            where.append(" AND t.variant = :variant");
         }
         if (f.model() != null || f.provider() != null) {
             // Through the spans' model index (a span is never received before its trace), not a lookup per trace.
@@ -277,7 +272,9 @@ final class LlmQueries {
 
     private static Query bind(Query q, TraceFilter f, long since, String name) {
         return q.bind("p", f.projectId()).bind("since", since).bind("session", f.sessionId()).bind("user", f.userId())
-                .bind("status", f.status()).bind("name", name).bind("model", f.model()).bind("provider", f.provider());
+                .bind("status", f.status()).bind("name", name).bind("model", f.model()).bind("provider", f.provider())
+                .bind("prompt_name", f.tags().promptName()).bind("prompt_version", f.tags().promptVersion())
+                .bind("experiment", f.tags().experiment()).bind("variant", f.tags().variant());
     }
 
     private static TraceSummary summary(ResultSet rs) throws SQLException {
@@ -290,7 +287,8 @@ final class LlmQueries {
         return new TraceSummary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 startedAt, endedAt, endedAt == null ? null : endedAt - startedAt, rs.getLong(8), rs.getInt(9),
                 rs.getInt(10), models == null ? List.of() : List.of(models.split(",")), tokens, tokens.inputTotal(),
-                tokens.output(), Money.dollars(cost), Money.micros(cost), rs.getInt(19));
+                tokens.output(), Money.dollars(cost), Money.micros(cost), rs.getInt(19),
+                rs.getString(20), rs.getString(21), rs.getString(22), rs.getString(23));
     }
 
     Optional<TraceDetail> trace(String projectId, String id) {
@@ -298,8 +296,8 @@ final class LlmQueries {
             Optional<Object[]> row = h.createQuery("SELECT " + TRACE_COLUMNS + ", t.input, t.output, t.metadata, "
                             + "t.spans_dropped, t.seq FROM llm_traces t WHERE t.project_id = :p AND t.id = :id")
                     .bind("p", projectId).bind("id", id)
-                    .map((rs, ctx) -> new Object[] {summary(rs), rs.getString(20), rs.getString(21), rs.getString(22),
-                            rs.getInt(23), rs.getLong(24)})
+                    .map((rs, ctx) -> new Object[] {summary(rs), rs.getString(24), rs.getString(25), rs.getString(26),
+                            rs.getInt(27), rs.getLong(28)})
                     .findOne();
             if (row.isEmpty()) {
                 return Optional.empty();

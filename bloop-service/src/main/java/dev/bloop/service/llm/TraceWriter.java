@@ -49,6 +49,7 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
     private final PendingTraces pending;
     private final int maxSpans;
     private final List<Consumer<List<SpanFact>>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Map<String, Long>>> latencyListeners = new CopyOnWriteArrayList<>();
     /** Recomputes waiting or under way, in order; a project's newer request replaces its older one. */
     private final List<Recompute> recomputes = new CopyOnWriteArrayList<>();
 
@@ -72,6 +73,11 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
 
     void addListener(Consumer<List<SpanFact>> listener) {
         listeners.add(listener);
+    }
+
+    /** Told after each commit, per project, the oldest hour whose latency rows the commit changed. */
+    void onLatencyWritten(Consumer<Map<String, Long>> listener) {
+        latencyListeners.add(listener);
     }
 
     /** Queues a recompute of the project's costs ({@code null}: all projects'). */
@@ -126,8 +132,12 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
             creates(st, run, book, rollups, facts, now);
         }
         rollups.write(c);
+        Map<String, Long> latencyHours = rollups.oldestLatencyHours();
         return () -> {
             pending.release(part);
+            if (!latencyHours.isEmpty()) {
+                latencyListeners.forEach(l -> l.accept(latencyHours));
+            }
             if (!facts.isEmpty()) {
                 for (Consumer<List<SpanFact>> l : listeners) {
                     try {
@@ -489,6 +499,17 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
             }
         }
 
+        /** Per project, the oldest hour bucket of the latency rows this flush changes. */
+        Map<String, Long> oldestLatencyHours() {
+            Map<String, Long> out = new HashMap<>();
+            latency.forEach((k, v) -> {
+                if (v[0] != 0) {
+                    out.merge(k.projectId(), k.hour(), Math::min);
+                }
+            });
+            return out;
+        }
+
         void trace(String projectId, long receivedAt, int traces, int errors) {
             long[] t = this.traces.computeIfAbsent(new HourKey(projectId, Math.floorDiv(receivedAt, HOUR_MS) * HOUR_MS),
                     k -> new long[2]);
@@ -649,8 +670,9 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
                 insertTrace = c.prepareStatement("INSERT INTO llm_traces (seq, project_id, id, session_id, user_id, "
                         + "name, status, input, output, metadata, started_at, ended_at, received_at, updated_at, "
                         + "span_count, error_spans, models, input_uncached, cache_read, cache_write_5m, cache_write_1h, "
-                        + "output_tokens, reasoning_tokens, cost_nanos, unpriced_spans) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                        + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, id) DO NOTHING");
+                        + "output_tokens, reasoning_tokens, cost_nanos, unpriced_spans, prompt_name, prompt_version, experiment, "
+                        + "variant) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        + "?) ON CONFLICT (project_id, id) DO NOTHING");
             }
             PreparedStatement p = insertTrace;
             p.setLong(1, seq);
@@ -678,6 +700,10 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
             p.setLong(23, x.reasoning);
             p.setLong(24, x.cost);
             p.setInt(25, x.unpriced);
+            p.setString(26, t.promptName());
+            p.setString(27, t.promptVersion());
+            p.setString(28, t.experiment());
+            p.setString(29, t.variant());
             p.addBatch();
         }
 
@@ -688,8 +714,8 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
 
         void replaceTraceFields(QueuedTrace t, long now) throws SQLException {
             try (PreparedStatement p = c.prepareStatement("UPDATE llm_traces SET session_id = ?, user_id = ?, name = ?, "
-                    + "status = ?, input = ?, output = ?, metadata = ?, started_at = ?, ended_at = ?, updated_at = ? "
-                    + "WHERE project_id = ? AND id = ?")) {
+                    + "status = ?, input = ?, output = ?, metadata = ?, started_at = ?, ended_at = ?, updated_at = ?, "
+                    + "prompt_name = ?, prompt_version = ?, experiment = ?, variant = ? WHERE project_id = ? AND id = ?")) {
                 p.setString(1, t.sessionId());
                 p.setString(2, t.userId());
                 p.setString(3, t.name());
@@ -700,8 +726,12 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
                 p.setLong(8, t.startedAt());
                 setLong(p, 9, t.endedAt());
                 p.setLong(10, now);
-                p.setString(11, t.projectId());
-                p.setString(12, t.id());
+                p.setString(11, t.promptName());
+                p.setString(12, t.promptVersion());
+                p.setString(13, t.experiment());
+                p.setString(14, t.variant());
+                p.setString(15, t.projectId());
+                p.setString(16, t.id());
                 p.executeUpdate();
             }
         }
