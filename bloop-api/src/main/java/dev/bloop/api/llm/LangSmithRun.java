@@ -52,7 +52,11 @@ public record LangSmithRun(@JsonProperty("id") String id,
                            @JsonProperty("bloop_cost_usd") BigDecimal bloopCostUsd,
                            @JsonProperty("bloop_ttft_ms") Long bloopTtftMs,
                            @JsonProperty("bloop_latency_ms") Long bloopLatencyMs,
-                           @JsonProperty("bloop_metadata") JsonNode bloopMetadata) {
+                           @JsonProperty("bloop_metadata") JsonNode bloopMetadata,
+                           @JsonProperty("prompt_name") String promptName,
+                           @JsonProperty("prompt_version") String promptVersion,
+                           @JsonProperty("experiment") String experiment,
+                           @JsonProperty("variant") String variant) {
     }
 
     /** A stream event: {@code new_token} at the first token carries time to first token. */

@@ -116,6 +116,7 @@ public final class TraceIntake {
             }
         }
         return spans.size() == t.spans().size() ? t : new TraceIn(t.id(), t.sessionId(), t.userId(), t.name(),
-                t.status(), t.input(), t.output(), t.metadata(), t.startedAt(), t.endedAt(), spans);
+                t.status(), t.input(), t.output(), t.metadata(), t.startedAt(), t.endedAt(), spans, t.promptName(),
+                t.promptVersion(), t.experiment(), t.variant());
     }
 }

@@ -53,7 +53,8 @@ final class LangSmithRuns {
 
     private record TraceRow(long seq, String id, String sessionId, String userId, String name, String status,
                             String input, String output, String metadata, long startedAt, Long endedAt,
-                            long costNanos) {
+                            long costNanos, String promptName, String promptVersion, String experiment,
+                            String variant) {
     }
 
     private record SpanRow(String id, String parent, String type, String name, String model, String provider,
@@ -70,14 +71,16 @@ final class LangSmithRuns {
         long total = reader.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM llm_traces WHERE project_id = :p "
                 + "AND received_at >= :since").bind("p", projectId).bind("since", since).mapTo(Long.class).one());
         List<TraceRow> traces = reader.withHandle(h -> h.createQuery("SELECT seq, id, session_id, user_id, name, "
-                        + "status, input, output, metadata, started_at, ended_at, cost_nanos FROM llm_traces "
+                        + "status, input, output, metadata, started_at, ended_at, cost_nanos, prompt_name, prompt_version, "
+                        + "experiment, variant FROM llm_traces "
                         + "WHERE project_id = :p AND received_at >= :since AND seq < :before "
                         + "ORDER BY seq DESC LIMIT :limit OFFSET :offset")
                 .bind("p", projectId).bind("since", since).bind("before", beforeSeq == null ? Long.MAX_VALUE : beforeSeq)
                 .bind("limit", limit).bind("offset", offset)
                 .map((rs, ctx) -> new TraceRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                        rs.getLong(10), nullable(rs, 11), rs.getLong(12))).list());
+                        rs.getLong(10), nullable(rs, 11), rs.getLong(12), rs.getString(13), rs.getString(14),
+                        rs.getString(15), rs.getString(16))).list());
         boolean content = intake.keepsContent(projectId);
         boolean metadata = intake.keepsMetadata(projectId);
         List<LangSmithRun> runs = new ArrayList<>();
@@ -116,7 +119,8 @@ final class LangSmithRuns {
                 content ? inputs(t.input()) : json.createObjectNode(),
                 content && t.output() != null ? outputs(t.output(), null) : null,
                 new LangSmithRun.Extra(new LangSmithRun.Metadata(null, null, null, t.sessionId(), t.userId(), t.id(),
-                        null, usd(t.costNanos()), null, null, metadata ? parse(t.metadata()) : null)),
+                        null, usd(t.costNanos()), null, null, metadata ? parse(t.metadata()) : null, t.promptName(),
+                        t.promptVersion(), t.experiment(), t.variant())),
                 null, List.of("bloop")));
 
         Map<String, SpanRow> byId = new HashMap<>();
@@ -174,7 +178,7 @@ final class LangSmithRuns {
                 content ? inputs(s.input()) : json.createObjectNode(), outputs,
                 new LangSmithRun.Extra(new LangSmithRun.Metadata(s.provider(), s.model(), llm ? "chat" : null,
                         t.sessionId(), t.userId(), t.id(), s.id(), cost, s.ttftMs(), s.latencyMs(),
-                        metadata ? parse(s.metadata()) : null)),
+                        metadata ? parse(s.metadata()) : null, null, null, null, null)),
                 events, null);
     }
 

@@ -123,11 +123,23 @@ final class OtlpMapping {
             start = Math.min(start, ms(f.span().getStartTimeUnixNano()));
             end = Math.max(end, ms(f.span().getEndTimeUnixNano()));
         }
+        String promptName = null;
+        String promptVersion = null;
+        String experiment = null;
+        String variant = null;
+        for (Flat f : flats) {
+            promptName = promptName != null ? promptName : first(f, "gen_ai.prompt.name", "langfuse.prompt.name");
+            promptVersion = promptVersion != null ? promptVersion
+                    : first(f, "gen_ai.prompt.version", "langfuse.prompt.version");
+            experiment = experiment != null ? experiment : first(f, "bloop.experiment");
+            variant = variant != null ? variant : first(f, "bloop.variant");
+        }
         boolean failed = root != null && root.span().getStatus().getCode() == Status.StatusCode.STATUS_CODE_ERROR;
         String name = root != null ? root.span().getName() : flats.get(0).span().getName();
         return new TraceIn(traceId, cut(session), cut(user), cut(name), failed ? "error" : "completed", null, null,
                 null, start == Long.MAX_VALUE || start == 0 ? null : start, end == 0 ? null : Math.max(end, start),
-                spans);
+                spans, cut(promptName), promptVersion == null ? null : NODES.textNode(cut(promptVersion)),
+                cut(experiment), cut(variant));
     }
 
     private SpanIn span(Flat f) {
