@@ -1,6 +1,7 @@
 package dev.bloop.service.llm.exchange;
 
 import dev.bloop.api.ApiError;
+import dev.bloop.api.llm.OtlpExportResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -39,8 +40,8 @@ interface OtlpRoutes {
     @Operation(operationId = "importOtlpTraces", summary = "Import OpenTelemetry traces (OTLP/HTTP)",
             description = DESCRIPTION, security = {@SecurityRequirement(name = "bearer"),
                     @SecurityRequirement(name = "hmac")})
-    @ApiResponse(responseCode = "200", description = "ExportTraceServiceResponse: {} or {\"partialSuccess\":"
-            + "{\"rejectedSpans\":\"N\",\"errorMessage\":\"...\"}}")
+    @ApiResponse(responseCode = "200", description = "ExportTraceServiceResponse, in the request's content type",
+            content = @Content(schema = @Schema(implementation = OtlpExportResponse.class)))
     @ApiResponse(responseCode = "400", description = "not a valid OTLP trace request; `field` names the part",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "401", description = "no or wrong credentials",
@@ -53,7 +54,7 @@ interface OtlpRoutes {
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "429", description = "queue full; nothing was kept, retry after Retry-After seconds",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    byte[] otlp(@HeaderParam("X-Project-Key") @Parameter(description = "with X-Project-Secret or X-Signature")
+    OtlpExportResponse otlp(@HeaderParam("X-Project-Key") @Parameter(description = "with X-Project-Secret or X-Signature")
                 String projectKey,
                 @HeaderParam("X-Project-Secret") @Parameter(description = "the project's ingest secret")
                 String projectSecret,
@@ -64,14 +65,15 @@ interface OtlpRoutes {
     @Operation(operationId = "importOtlpTracesLlm", summary = "Import OpenTelemetry traces (same as /v1/otlp/v1/traces)",
             description = DESCRIPTION, security = {@SecurityRequirement(name = "bearer"),
                     @SecurityRequirement(name = "hmac")})
-    @ApiResponse(responseCode = "200", description = "ExportTraceServiceResponse")
+    @ApiResponse(responseCode = "200", description = "ExportTraceServiceResponse, in the request's content type",
+            content = @Content(schema = @Schema(implementation = OtlpExportResponse.class)))
     @ApiResponse(responseCode = "400", description = "not a valid OTLP trace request",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "401", description = "no or wrong credentials",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "413", description = "body over llm_tracing.otlp_max_body_bytes",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
-    byte[] llmOtlp(@HeaderParam("X-Project-Key") @Parameter(description = "with X-Project-Secret or X-Signature")
+    OtlpExportResponse llmOtlp(@HeaderParam("X-Project-Key") @Parameter(description = "with X-Project-Secret or X-Signature")
                    String projectKey,
                    @HeaderParam("X-Project-Secret") @Parameter(description = "the project's ingest secret")
                    String projectSecret,

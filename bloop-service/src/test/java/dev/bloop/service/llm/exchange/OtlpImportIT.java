@@ -55,6 +55,7 @@ class OtlpImportIT {
                                  {"key":"gen_ai.system","value":{"stringValue":"openai"}},
                                  {"key":"gen_ai.request.model","value":{"stringValue":"gpt-4o-mini"}},
                                  {"key":"gen_ai.conversation.id","value":{"stringValue":"conv-1"}},
+                                 {"key":"gen_ai.prompt.name","value":{"stringValue":"greeter"}},
                                  {"key":"gen_ai.input.messages","value":{"stringValue":"[{\\"role\\":\\"user\\",\\"parts\\":[{\\"type\\":\\"text\\",\\"content\\":\\"hi\\"}]}]"}},
                                  {"key":"gen_ai.request.temperature","value":{"doubleValue":0.2}},
                                  {"key":"gen_ai.response.finish_reasons","value":{"arrayValue":{"values":[{"stringValue":"stop"}]}}}],
@@ -94,6 +95,7 @@ class OtlpImportIT {
         JsonNode trace = Exchanges.await(BLOOP, "/v1/llm/traces/5b8efff798038103d269b633813fc60c", p.token(),
                 t -> t.get("spans").size() == 1);
         assertThat(trace.get("session_id").asText()).isEqualTo("conv-1");
+        assertThat(trace.get("prompt_name").asText()).isEqualTo("greeter");
         assertThat(trace.get("name").asText()).isEqualTo("chat gpt-4o-mini");
         JsonNode span = trace.get("spans").get(0);
         assertThat(span.get("id").asText()).isEqualTo("eee19b7ec3c1b174");
