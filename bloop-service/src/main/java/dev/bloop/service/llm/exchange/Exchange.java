@@ -17,7 +17,7 @@ public final class Exchange {
 
     public static void wire(Core core, Environment env, TraceIntake intake) {
         int cap = intake.config().getOtlpMaxBodyBytes();
-        IngestDoor door = core.ingest().door(intake.queue(), cap, "llm.otlp", "spans", core.json(), core.metrics());
+        IngestDoor door = core.ingest().door(intake.queue(), cap, "llm.otlp", "traces", core.json(), core.metrics());
         OtlpMapping mapping = new OtlpMapping(core.json(), intake.config().getMaxSpansPerTrace(),
                 intake.config().getMaxMetadataBytes());
         var servlet = env.servlets().addServlet("llm-otlp", new OtlpImportServlet(door, intake, core.tokens(),
