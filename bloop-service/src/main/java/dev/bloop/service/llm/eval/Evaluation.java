@@ -1,0 +1,40 @@
+package dev.bloop.service.llm.eval;
+
+import dev.bloop.service.Core;
+import dev.bloop.service.ingest.IngestDoor;
+import dev.bloop.service.store.Database;
+import io.dropwizard.core.setup.Environment;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * LLM evaluation, built on LLM tracing: scores and user feedback on traces and spans with their
+ * summaries. Wired by the tracing bundle when tracing is on; switched off, its routes answer 404 with
+ * the rest of {@code /v1/llm/*}.
+ */
+public final class Evaluation {
+    private final SignedFeedback signedFeedback;
+
+    private Evaluation(SignedFeedback signedFeedback) {
+        this.signedFeedback = signedFeedback;
+    }
+
+    public static Evaluation wire(Core core, Environment env, TraceLookup traces) {
+        Database db = core.db();
+        ScoreStore scores = new ScoreStore(db.writer(), db.reader(), traces);
+        FeedbackStore feedback = new FeedbackStore(db.writer(), db.reader(), traces);
+        env.jersey().register(new ScoresResource(scores, new ScoreSummaries(db.reader()), feedback));
+        core.onProjectDeletion(id -> { }, id -> {
+            for (String table : List.of("llm_scores", "llm_feedback")) {
+                db.writer().useHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE project_id = :p")
+                        .bind("p", id).execute());
+            }
+        });
+        return new Evaluation(new SignedFeedback(feedback, traces));
+    }
+
+    /** The handler of the signed {@code POST /v1/traces/{id}/feedback}, served by the trace ingest servlet. */
+    public BiConsumer<IngestDoor.Exchange, String> signedFeedback() {
+        return signedFeedback::accept;
+    }
+}
