@@ -101,7 +101,7 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
         env.lifecycle().manage(refresher(policies));
 
         KnownTraces known = new KnownTraces(pending, db.reader());
-        Evaluation evaluation = Evaluation.wire(core, env, known);
+        Evaluation evaluation = Evaluation.wire(core, env, known, config.getAlertEvaluationSecs());
         TraceDecoder decoder = new TraceDecoder();
         IngestDoor door = core.ingest().door(queue, config.getMaxPayloadBytes(), "llm.ingest", "traces",
                 decoder.mapper(), core.metrics());

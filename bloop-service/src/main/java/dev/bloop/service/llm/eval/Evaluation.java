@@ -4,12 +4,14 @@ import dev.bloop.service.Core;
 import dev.bloop.service.ingest.IngestDoor;
 import dev.bloop.service.store.Database;
 import io.dropwizard.core.setup.Environment;
+import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
  * LLM evaluation, built on LLM tracing: scores and user feedback on traces and spans with their
- * summaries. Wired by the tracing bundle when tracing is on; switched off, its routes answer 404 with
+ * summaries, and monthly budgets with a forecast and the {@code llm_budget} alert rule. Wired by the tracing bundle when tracing is on; switched off, its routes answer 404 with
  * the rest of {@code /v1/llm/*}.
  */
 public final class Evaluation {
@@ -19,11 +21,18 @@ public final class Evaluation {
         this.signedFeedback = signedFeedback;
     }
 
-    public static Evaluation wire(Core core, Environment env, TraceLookup traces) {
+    public static Evaluation wire(Core core, Environment env, TraceLookup traces, long alertEvaluationSecs) {
+        Clock clock = Clock.systemUTC();
         Database db = core.db();
         ScoreStore scores = new ScoreStore(db.writer(), db.reader(), traces);
         FeedbackStore feedback = new FeedbackStore(db.writer(), db.reader(), traces);
         env.jersey().register(new ScoresResource(scores, new ScoreSummaries(db.reader()), feedback));
+        Budgets budgets = new Budgets(db.writer(), db.reader(), clock);
+        env.jersey().register(new BudgetResource(budgets));
+        BudgetAlerts alerts = new BudgetAlerts(core.alertRules(), budgets, db.writer(), clock,
+                TimeUnit.SECONDS.toMillis(alertEvaluationSecs));
+        alerts.register();
+        env.lifecycle().manage(alerts);
         core.onProjectDeletion(id -> { }, id -> {
             for (String table : List.of("llm_scores", "llm_feedback")) {
                 db.writer().useHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE project_id = :p")
