@@ -13,6 +13,10 @@ import java.util.List;
  * @param input     the prompt or request: any JSON value (stored only under content storage {@code full})
  * @param metadata  a JSON object (dropped under content storage {@code none})
  * @param startedAt epoch ms (seconds accepted below 1e11); default: when bloop received it
+ * @param promptName    the prompt this trace ran (its name in the app's prompt registry), for per-version figures
+ * @param promptVersion that prompt's version, as the app numbers or names it: a whole number ({@code 7}) or a string
+ *                      ({@code "2026-11-v2"}), kept as text
+ * @param experiment    the A/B experiment this trace belongs to, with the {@code variant} it was assigned
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TraceIn(@JsonProperty("id") String id,
@@ -25,5 +29,9 @@ public record TraceIn(@JsonProperty("id") String id,
                       @JsonProperty("metadata") JsonNode metadata,
                       @JsonProperty("started_at") Long startedAt,
                       @JsonProperty("ended_at") Long endedAt,
-                      @JsonProperty("spans") List<SpanIn> spans) {
+                      @JsonProperty("spans") List<SpanIn> spans,
+                      @JsonProperty("prompt_name") String promptName,
+                      @JsonProperty("prompt_version") JsonNode promptVersion,
+                      @JsonProperty("experiment") String experiment,
+                      @JsonProperty("variant") String variant) {
 }

@@ -23,5 +23,9 @@ public record TraceSummary(@JsonProperty("id") String id,
                            @JsonProperty("output_tokens") long outputTokens,
                            @JsonProperty("cost") @JsonSerialize(using = PlainDecimal.class) BigDecimal cost,
                            @JsonProperty("cost_micros") @JsonSerialize(using = PlainDecimal.class) BigDecimal costMicros,
-                           @JsonProperty("unpriced_spans") int unpricedSpans) {
+                           @JsonProperty("unpriced_spans") int unpricedSpans,
+                           @JsonProperty("prompt_name") String promptName,
+                           @JsonProperty("prompt_version") String promptVersion,
+                           @JsonProperty("experiment") String experiment,
+                           @JsonProperty("variant") String variant) {
 }

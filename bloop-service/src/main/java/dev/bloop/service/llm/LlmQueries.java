@@ -230,7 +230,11 @@ final class LlmQueries {
 
     /** Filters of the trace list; null fields do not filter. */
     record TraceFilter(String projectId, int hours, String model, String provider, String sessionId, String userId,
-                       String status, String name, int limit, int offset) {
+                       String status, String name, Tags tags, int limit, int offset) {
+    }
+
+    /** Prompt and experiment filters of the trace list; null fields do not filter. */
+    record Tags(String promptName, String promptVersion, String experiment, String variant) {
     }
 
     record Page<T>(List<T> rows, long total) {
@@ -238,7 +242,8 @@ final class LlmQueries {
 
     private static final String TRACE_COLUMNS = "t.id, t.name, t.session_id, t.user_id, t.status, t.started_at, "
             + "t.ended_at, t.received_at, t.span_count, t.error_spans, t.models, t.input_uncached, t.cache_read, "
-            + "t.cache_write_5m, t.cache_write_1h, t.output_tokens, t.reasoning_tokens, t.cost_nanos, t.unpriced_spans";
+            + "t.cache_write_5m, t.cache_write_1h, t.output_tokens, t.reasoning_tokens, t.cost_nanos, t.unpriced_spans, "
+            + "t.prompt_name, t.prompt_version, t.experiment, t.variant";
 
     Page<TraceSummary> traces(TraceFilter f, long now) {
         long since = since(now, f.hours());
@@ -254,6 +259,19 @@ final class LlmQueries {
         }
         if (f.name() != null) {
             where.append(" AND t.name LIKE :name ESCAPE '\\'");
+        }
+        Tags tags = f.tags();
+        if (tags.promptName() != null) {
+            where.append(" AND t.prompt_name = :prompt_name");
+        }
+        if (tags.promptVersion() != null) {
+            where.append(" AND t.prompt_version = :prompt_version");
+        }
+        if (tags.experiment() != null) {
+            where.append(" AND t.experiment = :experiment");
+        }
+        if (tags.variant() != null) {
+            where.append(" AND t.variant = :variant");
         }
         if (f.model() != null || f.provider() != null) {
             // Through the spans' model index (a span is never received before its trace), not a lookup per trace.
@@ -277,7 +295,9 @@ final class LlmQueries {
 
     private static Query bind(Query q, TraceFilter f, long since, String name) {
         return q.bind("p", f.projectId()).bind("since", since).bind("session", f.sessionId()).bind("user", f.userId())
-                .bind("status", f.status()).bind("name", name).bind("model", f.model()).bind("provider", f.provider());
+                .bind("status", f.status()).bind("name", name).bind("model", f.model()).bind("provider", f.provider())
+                .bind("prompt_name", f.tags().promptName()).bind("prompt_version", f.tags().promptVersion())
+                .bind("experiment", f.tags().experiment()).bind("variant", f.tags().variant());
     }
 
     private static TraceSummary summary(ResultSet rs) throws SQLException {
@@ -290,7 +310,8 @@ final class LlmQueries {
         return new TraceSummary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 startedAt, endedAt, endedAt == null ? null : endedAt - startedAt, rs.getLong(8), rs.getInt(9),
                 rs.getInt(10), models == null ? List.of() : List.of(models.split(",")), tokens, tokens.inputTotal(),
-                tokens.output(), Money.dollars(cost), Money.micros(cost), rs.getInt(19));
+                tokens.output(), Money.dollars(cost), Money.micros(cost), rs.getInt(19),
+                rs.getString(20), rs.getString(21), rs.getString(22), rs.getString(23));
     }
 
     Optional<TraceDetail> trace(String projectId, String id) {
@@ -298,8 +319,8 @@ final class LlmQueries {
             Optional<Object[]> row = h.createQuery("SELECT " + TRACE_COLUMNS + ", t.input, t.output, t.metadata, "
                             + "t.spans_dropped, t.seq FROM llm_traces t WHERE t.project_id = :p AND t.id = :id")
                     .bind("p", projectId).bind("id", id)
-                    .map((rs, ctx) -> new Object[] {summary(rs), rs.getString(20), rs.getString(21), rs.getString(22),
-                            rs.getInt(23), rs.getLong(24)})
+                    .map((rs, ctx) -> new Object[] {summary(rs), rs.getString(24), rs.getString(25), rs.getString(26),
+                            rs.getInt(27), rs.getLong(28)})
                     .findOne();
             if (row.isEmpty()) {
                 return Optional.empty();

@@ -85,12 +85,17 @@ public final class LlmResource {
     public Response traces(@Auth Caller caller, @QueryParam("hours") String hours, @QueryParam("model") String model,
                            @QueryParam("provider") String provider, @QueryParam("session_id") String sessionId,
                            @QueryParam("user_id") String userId, @QueryParam("status") String status,
-                           @QueryParam("name") String name, @QueryParam("limit") String limit,
-                           @QueryParam("offset") String offset) {
+                           @QueryParam("name") String name, @QueryParam("prompt_name") String promptName,
+                           @QueryParam("prompt_version") String promptVersion,
+                           @QueryParam("experiment") String experiment, @QueryParam("variant") String variant,
+                           @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
         LlmQueries.Page<?> page = queries.traces(new LlmQueries.TraceFilter(caller.project(), LlmParams.hours(hours),
                 LlmParams.text("model", model), LlmParams.text("provider", provider),
                 LlmParams.text("session_id", sessionId), LlmParams.text("user_id", userId),
                 LlmParams.oneOf("status", status, TraceValidator.TRACE_STATUSES), LlmParams.text("name", name),
+                new LlmQueries.Tags(LlmParams.text("prompt_name", promptName),
+                        LlmParams.text("prompt_version", promptVersion), LlmParams.text("experiment", experiment),
+                        LlmParams.text("variant", variant)),
                 LlmParams.limit(limit), LlmParams.offset(offset)), System.currentTimeMillis());
         return Response.ok(page.rows()).header(TOTAL_COUNT, page.total()).build();
     }

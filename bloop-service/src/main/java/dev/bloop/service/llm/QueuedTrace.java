@@ -27,7 +27,11 @@ record QueuedTrace(@JsonProperty("project_id") String projectId,
                    @JsonProperty("metadata") String metadata,
                    @JsonProperty("started_at") Long startedAt,
                    @JsonProperty("ended_at") Long endedAt,
-                   @JsonProperty("spans") List<QueuedSpan> spans) implements Queued {
+                   @JsonProperty("spans") List<QueuedSpan> spans,
+                   @JsonProperty("prompt_name") String promptName,
+                   @JsonProperty("prompt_version") String promptVersion,
+                   @JsonProperty("experiment") String experiment,
+                   @JsonProperty("variant") String variant) implements Queued {
 
     @Override
     public CommitWaiter waiter() {

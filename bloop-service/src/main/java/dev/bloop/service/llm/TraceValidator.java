@@ -30,6 +30,7 @@ final class TraceValidator {
     static final Set<String> SPAN_STATUSES = Set.of("ok", "error", "cancelled");
     static final int MAX_ID_CHARS = 128;
     static final int MAX_NAME_CHARS = 200;
+    static final int MAX_TAG_CHARS = 128;
     static final int MAX_ERROR_MESSAGE_BYTES = 2_048;
     private static final long MAX_DURATION_MS = 30L * 24 * 3600 * 1000;
     private static final BigDecimal MAX_COST = BigDecimal.valueOf(1_000_000);
@@ -67,12 +68,17 @@ final class TraceValidator {
         if (endedAt != null && endedAt < startedAt) {
             throw new InvalidEvent("ended_at must not be before started_at", "ended_at");
         }
+        if (t.variant() != null && t.experiment() == null) {
+            throw new InvalidEvent("variant needs the experiment it belongs to", "experiment");
+        }
         List<SpanIn> spans = t.spans() == null ? List.of() : t.spans();
         List<QueuedTrace.QueuedSpan> out = spans(spans, startedAt, receivedAt, storage, Map.of(), false);
         return new QueuedTrace(projectId, id, false, receivedAt, name(t.sessionId(), "session_id"),
                 name(t.userId(), "user_id"), name(t.name(), "name"), status,
                 content(t.input(), "input", storage), content(t.output(), "output", storage),
-                metadata(t.metadata(), "metadata", storage), startedAt, endedAt, out);
+                metadata(t.metadata(), "metadata", storage), startedAt, endedAt, out,
+                tag(t.promptName(), "prompt_name"), tag(version(t.promptVersion()), "prompt_version"),
+                tag(t.experiment(), "experiment"), tag(t.variant(), "variant"));
     }
 
     /**
@@ -100,7 +106,8 @@ final class TraceValidator {
                     + " per trace", "spans");
         }
         return new QueuedTrace(projectId, id, true, receivedAt, null, null, null, status, null,
-                content(u.output(), "output", storage), metadata(u.metadata(), "metadata", storage), null, endedAt, out);
+                content(u.output(), "output", storage), metadata(u.metadata(), "metadata", storage), null, endedAt, out,
+                null, null, null, null);
     }
 
     private List<QueuedTrace.QueuedSpan> spans(List<SpanIn> spans, long traceStart, long receivedAt,
@@ -253,6 +260,31 @@ final class TraceValidator {
             throw new InvalidEvent(field + " must be at most " + MAX_NAME_CHARS + " characters", field);
         }
         return value;
+    }
+
+    /** A prompt or experiment tag: what the figures are grouped by, so a short, non-blank label. */
+    private static String tag(String value, String field) throws InvalidEvent {
+        if (value == null) {
+            return null;
+        }
+        if (value.isBlank() || value.length() > MAX_TAG_CHARS) {
+            throw new InvalidEvent(field + " must be 1 to " + MAX_TAG_CHARS + " characters", field);
+        }
+        return value;
+    }
+
+    /** Prompt registries number versions (Langfuse: 1, 2, ...) or name them: both are kept as text. */
+    private static String version(JsonNode value) throws InvalidEvent {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        if (value.isIntegralNumber()) {
+            return value.bigIntegerValue().toString();
+        }
+        throw new InvalidEvent("prompt_version must be a whole number or a string", "prompt_version");
     }
 
     /**

@@ -649,8 +649,9 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
                 insertTrace = c.prepareStatement("INSERT INTO llm_traces (seq, project_id, id, session_id, user_id, "
                         + "name, status, input, output, metadata, started_at, ended_at, received_at, updated_at, "
                         + "span_count, error_spans, models, input_uncached, cache_read, cache_write_5m, cache_write_1h, "
-                        + "output_tokens, reasoning_tokens, cost_nanos, unpriced_spans) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-                        + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, id) DO NOTHING");
+                        + "output_tokens, reasoning_tokens, cost_nanos, unpriced_spans, prompt_name, prompt_version, experiment, "
+                        + "variant) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        + "?) ON CONFLICT (project_id, id) DO NOTHING");
             }
             PreparedStatement p = insertTrace;
             p.setLong(1, seq);
@@ -678,6 +679,10 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
             p.setLong(23, x.reasoning);
             p.setLong(24, x.cost);
             p.setInt(25, x.unpriced);
+            p.setString(26, t.promptName());
+            p.setString(27, t.promptVersion());
+            p.setString(28, t.experiment());
+            p.setString(29, t.variant());
             p.addBatch();
         }
 
@@ -688,8 +693,8 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
 
         void replaceTraceFields(QueuedTrace t, long now) throws SQLException {
             try (PreparedStatement p = c.prepareStatement("UPDATE llm_traces SET session_id = ?, user_id = ?, name = ?, "
-                    + "status = ?, input = ?, output = ?, metadata = ?, started_at = ?, ended_at = ?, updated_at = ? "
-                    + "WHERE project_id = ? AND id = ?")) {
+                    + "status = ?, input = ?, output = ?, metadata = ?, started_at = ?, ended_at = ?, updated_at = ?, "
+                    + "prompt_name = ?, prompt_version = ?, experiment = ?, variant = ? WHERE project_id = ? AND id = ?")) {
                 p.setString(1, t.sessionId());
                 p.setString(2, t.userId());
                 p.setString(3, t.name());
@@ -700,8 +705,12 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
                 p.setLong(8, t.startedAt());
                 setLong(p, 9, t.endedAt());
                 p.setLong(10, now);
-                p.setString(11, t.projectId());
-                p.setString(12, t.id());
+                p.setString(11, t.promptName());
+                p.setString(12, t.promptVersion());
+                p.setString(13, t.experiment());
+                p.setString(14, t.variant());
+                p.setString(15, t.projectId());
+                p.setString(16, t.id());
                 p.executeUpdate();
             }
         }

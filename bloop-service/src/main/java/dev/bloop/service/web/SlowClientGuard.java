@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code header_timeout} of their first byte (Jetty's idle timeout restarts at every byte, so a
  * header line every few seconds would hold a connection forever), and request bodies averaging less
  * than {@code min_request_data_rate} once they took longer than that. It also keeps the number of
- * open connections at {@code max}: a new connection past it closes the most stalled one, so a flood
- * of slow clients cannot lock out the ones that send a request at normal speed; only when every
- * connection is busy is the new one closed.
+ * open connections at {@code max}: a new connection past it closes the one that has waited longest
+ * for its client, so a flood of slow clients cannot lock out the ones that send a request at normal
+ * speed; only when every other connection is being served is the new one closed.
  *
  * <p>It reads the HTTP parser's state from a scan every half second: racy reads of a field, good
  * enough to tell a request stuck for seconds.
@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class SlowClientGuard implements Connection.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(SlowClientGuard.class);
     private static final long SCAN_MS = 500;
-    private static final long STALLED_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final int max;
     private final long headerTimeoutNanos;
@@ -160,12 +159,14 @@ public final class SlowClientGuard implements Connection.Listener {
 
     /**
      * Over the limit: close the connection that has waited longest without finishing what it is
-     * sending (its request line and headers, its body, or its next request), unless nothing has
-     * stalled for a second: then every connection is busy and the new one is the one closed.
+     * sending (its request line and headers, its body, or its next request), however short that
+     * wait: a flood of slow clients opened in the last second must not make the server refuse the
+     * client that arrives next with its whole request. Only when every other connection is being
+     * served is the new one closed.
      */
     private void makeRoom(Connection newest) {
         Connection victim = null;
-        long longest = STALLED_NANOS;
+        long longest = Long.MIN_VALUE;
         long now = System.nanoTime();
         for (Map.Entry<Connection, Track> e : open.entrySet()) {
             Connection c = e.getKey();

@@ -160,6 +160,34 @@ class LlmQueriesIT {
         assertThat(o.get("error_traces").asLong()).isEqualTo(1);
     }
 
+    @Test
+    void tracesCarryTheirPromptVersionAndExperimentVariantAndAreFilteredByThem() {
+        String[] p = project();
+        batch(p, List.of(
+                "{\"id\":\"a1\",\"prompt_name\":\"support-reply\",\"prompt_version\":7,\"experiment\":\"tone\","
+                        + "\"variant\":\"friendly\",\"spans\":[{\"model\":\"gpt-4o\"}]}",
+                "{\"id\":\"a2\",\"prompt_name\":\"support-reply\",\"prompt_version\":\"8\",\"experiment\":\"tone\","
+                        + "\"variant\":\"formal\",\"spans\":[{\"model\":\"gpt-4o\"}]}",
+                "{\"id\":\"a3\",\"spans\":[{\"model\":\"gpt-4o\"}]}"));
+        Llm.await(BLOOP, "/v1/llm/overview", p[2], x -> x.get("traces").asLong() == 3);
+
+        JsonNode a1 = Llm.json(Llm.get(BLOOP, "/v1/llm/traces/a1", p[2]));
+        assertThat(a1.get("prompt_name").asText()).isEqualTo("support-reply");
+        assertThat(a1.get("prompt_version").asText()).as("a number is kept as the app wrote it").isEqualTo("7");
+        assertThat(a1.get("experiment").asText()).isEqualTo("tone");
+        assertThat(a1.get("variant").asText()).isEqualTo("friendly");
+        assertThat(total("/v1/llm/traces?prompt_name=support-reply", p)).isEqualTo(2);
+        assertThat(total("/v1/llm/traces?prompt_name=support-reply&prompt_version=8", p)).isEqualTo(1);
+        assertThat(total("/v1/llm/traces?experiment=tone&variant=friendly", p)).isEqualTo(1);
+        JsonNode plain = Llm.json(Llm.get(BLOOP, "/v1/llm/traces?limit=200", p[2]));
+        for (JsonNode row : plain) {
+            if (row.get("id").asText().equals("a3")) {
+                assertThat(row.get("prompt_name").isNull()).isTrue();
+                assertThat(row.get("experiment").isNull()).isTrue();
+            }
+        }
+    }
+
     private static long total(String path, String[] p) {
         HttpResponse<String> r = Llm.get(BLOOP, path, p[2]);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

@@ -102,6 +102,10 @@ class TraceIngestIT {
                 Map.entry("{\"id\":\"a\",\"spans\":[{\"cost\":-0.01}]}", "spans[0].cost"),
                 Map.entry("{\"id\":\"a\",\"spans\":[{\"cost\":\"0.01\"}]}", "spans[0].cost"),
                 Map.entry("{\"id\":\"a\",\"metadata\":[1,2]}", "metadata"),
+                Map.entry("{\"id\":\"a\",\"variant\":\"b\"}", "experiment"),
+                Map.entry("{\"id\":\"a\",\"prompt_name\":\" \"}", "prompt_name"),
+                Map.entry("{\"id\":\"a\",\"prompt_version\":1.5}", "prompt_version"),
+                Map.entry("{\"id\":\"a\",\"prompt_version\":\"" + "v".repeat(129) + "\"}", "prompt_version"),
                 Map.entry("{\"id\":\"a\",\"started_at\":1700000000000,\"ended_at\":1600000000000}", "ended_at"),
                 Map.entry("{\"id\":\"a\",\"spans\":[{\"model\":\"" + "m".repeat(201) + "\"}]}", "spans[0].model"));
         cases.forEach((body, expected) -> {

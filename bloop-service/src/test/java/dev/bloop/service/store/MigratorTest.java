@@ -42,8 +42,8 @@ class MigratorTest {
         int latest = new Migrator().latestVersion();
         test.write(h -> h.execute("INSERT INTO projects (id, slug, name, ingest_key, ingest_secret, created_at) "
                 + "VALUES ('p1', 'kept', 'Kept', 'k1', 's1', 0)"));
-        // Roll the file back to version 9, as a database of the previous release is: undo 012 (the release of
-        // a regression), 011 (LLM tracing's tables) and 010 (Sentry compatibility).
+        // Roll the file back to version 9, as a database of the previous release is: undo 013 and 011 (LLM
+        // tracing's tables and their trace tags), 012 (the release of a regression) and 010 (Sentry compatibility).
         test.write(h -> {
             h.execute("ALTER TABLE status_history DROP COLUMN release");
             for (String table : h.createQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'llm!_%' "
