@@ -209,4 +209,30 @@ class LlmScoresIT {
         refused(Llm.post(BLOOP, "/v1/traces/f1/feedback", "{\"value\":1,\"stars\":5}", p[0], p[1]), 400, "stars");
         refused(Llm.post(BLOOP, "/v1/traces/nope/feedback", "{\"value\":1}", p[0], p[1]), 404, "id");
     }
+
+    @Test
+    void feedbackSummaryGivesThePositiveRateWithItsWilsonInterval() {
+        String[] p = project();
+        List<String> traces = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            traces.add("{\"id\":\"w" + i + "\"}");
+        }
+        traces(p, traces);
+        JsonNode none = Llm.json(Llm.get(BLOOP, "/v1/llm/feedback/summary", p[3]));
+        assertThat(none.get("total").asLong()).isZero();
+        assertThat(none.get("positive_rate").isNull()).isTrue();
+        for (int i = 0; i < 10; i++) {
+            ok(postJson("/v1/llm/traces/w" + i + "/feedback", p[2], "{\"value\":" + (i < 8 ? 1 : -1) + "}"));
+        }
+        JsonNode s = Llm.json(Llm.get(BLOOP, "/v1/llm/feedback/summary?hours=1", p[3]));
+        assertThat(s.get("total").asLong()).isEqualTo(10);
+        assertThat(s.get("positive").asLong()).isEqualTo(8);
+        assertThat(s.get("negative").asLong()).isEqualTo(2);
+        assertThat(s.get("positive_rate").asDouble()).isEqualTo(0.8);
+        // Wilson, z = 1.959964: centre (0.8 + z²/20) / (1 + z²/10) = 0.716738,
+        // half-width z·sqrt(0.8·0.2/10 + z²/400) / (1 + z²/10) = 0.226578.
+        assertThat(s.get("ci_low").asDouble()).isCloseTo(0.490160, within(1e-5));
+        assertThat(s.get("ci_high").asDouble()).isCloseTo(0.943317, within(1e-5));
+        refused(Llm.get(BLOOP, "/v1/llm/feedback/summary?hours=721", p[3]), 400, "hours");
+    }
 }

@@ -2,6 +2,7 @@ package dev.bloop.service.llm.eval;
 
 import dev.bloop.api.llm.eval.Feedback;
 import dev.bloop.api.llm.eval.FeedbackIn;
+import dev.bloop.api.llm.eval.FeedbackSummary;
 import dev.bloop.api.llm.eval.Score;
 import dev.bloop.api.llm.eval.ScoreIn;
 import dev.bloop.api.llm.eval.ScoreSummary;
@@ -9,6 +10,8 @@ import dev.bloop.service.access.Caller;
 import dev.bloop.service.access.RequiresScope;
 import dev.bloop.service.access.Scope;
 import dev.bloop.service.llm.LlmParams;
+import dev.bloop.service.llm.stats.Interval;
+import dev.bloop.service.llm.stats.Proportions;
 import dev.bloop.service.web.ApiProblem;
 import io.dropwizard.auth.Auth;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
@@ -103,5 +106,19 @@ public final class ScoresResource {
     public Response feedback(@Auth Caller caller, @PathParam("id") String id) {
         List<Feedback> list = feedback.list(caller.project(), id);
         return Response.ok(list).header(TOTAL_COUNT, list.size()).build();
+    }
+
+    @GET
+    @Path("/feedback/summary")
+    @RequiresScope(Scope.LLM_READ)
+    public FeedbackSummary feedbackSummary(@Auth Caller caller, @QueryParam("hours") String hours) {
+        int h = LlmParams.hours(hours);
+        long[] votes = feedback.counts(caller.project(), Windows.since(System.currentTimeMillis(), h));
+        long total = votes[0] + votes[1];
+        if (total == 0) {
+            return new FeedbackSummary(h, 0, 0, 0, null, null, null);
+        }
+        Interval ci = Proportions.wilson(votes[0], total);
+        return new FeedbackSummary(h, total, votes[0], votes[1], (double) votes[0] / total, ci.low(), ci.high());
     }
 }
