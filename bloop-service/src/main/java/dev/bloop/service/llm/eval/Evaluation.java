@@ -11,7 +11,8 @@ import java.util.function.BiConsumer;
 
 /**
  * LLM evaluation, built on LLM tracing: scores and user feedback on traces and spans with their
- * summaries, and monthly budgets with a forecast and the {@code llm_budget} alert rule. Wired by the tracing bundle when tracing is on; switched off, its routes answer 404 with
+ * summaries, monthly budgets with a forecast and the {@code llm_budget} alert rule, tools and retrieval
+ * tables, prompt versions with their comparison, and search. Wired by the tracing bundle when tracing is on; switched off, its routes answer 404 with
  * the rest of {@code /v1/llm/*}.
  */
 public final class Evaluation {
@@ -27,6 +28,9 @@ public final class Evaluation {
         ScoreStore scores = new ScoreStore(db.writer(), db.reader(), traces);
         FeedbackStore feedback = new FeedbackStore(db.writer(), db.reader(), traces);
         env.jersey().register(new ScoresResource(scores, new ScoreSummaries(db.reader()), feedback));
+        Prompts prompts = new Prompts(db.reader());
+        env.jersey().register(new InsightsResource(new SpanTables(db.reader()), prompts, new PromptCompare(prompts),
+                new Search(db.reader())));
         Budgets budgets = new Budgets(db.writer(), db.reader(), clock);
         env.jersey().register(new BudgetResource(budgets));
         BudgetAlerts alerts = new BudgetAlerts(core.alertRules(), budgets, db.writer(), clock,
