@@ -178,6 +178,13 @@ class LlmScoresIT {
         assertThat(Llm.json(Llm.get(BLOOP, "/v1/llm/traces/iso/feedback", p[3]))).hasSize(1);
         assertThat(Llm.json(Llm.get(BLOOP, "/v1/llm/traces/iso/scores", p[3])).get(0).get("value").asDouble())
                 .isEqualTo(1.0);
+        // A page of the trace list gets its scores and votes in one call, of its own project only.
+        JsonNode mine = Llm.json(Llm.get(BLOOP, "/v1/llm/evaluations?trace_id=iso&trace_id=unknown", p[3]));
+        assertThat(mine).hasSize(1);
+        assertThat(mine.get(0).get("scores").get(0).get("name").asText()).isEqualTo("accuracy");
+        assertThat(mine.get(0).get("feedback_positive").asLong()).isEqualTo(1);
+        assertThat(Llm.json(Llm.get(BLOOP, "/v1/llm/evaluations?trace_id=iso", other[3]))).isEmpty();
+        refused(Llm.get(BLOOP, "/v1/llm/evaluations", p[3]), 400, "trace_id");
     }
 
     @Test

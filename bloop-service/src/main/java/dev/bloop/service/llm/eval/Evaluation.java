@@ -27,7 +27,8 @@ public final class Evaluation {
         Database db = core.db();
         ScoreStore scores = new ScoreStore(db.writer(), db.reader(), traces);
         FeedbackStore feedback = new FeedbackStore(db.writer(), db.reader(), traces);
-        env.jersey().register(new ScoresResource(scores, new ScoreSummaries(db.reader()), feedback));
+        env.jersey().register(new ScoresResource(scores, new ScoreSummaries(db.reader()), feedback,
+                new Evaluations(db.reader())));
         Prompts prompts = new Prompts(db.reader());
         env.jersey().register(new InsightsResource(new SpanTables(db.reader()), prompts, new PromptCompare(prompts),
                 new Search(db.reader())));

@@ -6,6 +6,7 @@ import dev.bloop.api.llm.eval.FeedbackSummary;
 import dev.bloop.api.llm.eval.Score;
 import dev.bloop.api.llm.eval.ScoreIn;
 import dev.bloop.api.llm.eval.ScoreSummary;
+import dev.bloop.api.llm.eval.TraceEvaluation;
 import dev.bloop.service.access.Caller;
 import dev.bloop.service.access.RequiresScope;
 import dev.bloop.service.access.Scope;
@@ -42,8 +43,11 @@ public final class ScoresResource {
     private final ScoreStore scores;
     private final ScoreSummaries summaries;
     private final FeedbackStore feedback;
+    private final Evaluations evaluations;
+    private static final int MAX_TRACES = 200;
 
-    ScoresResource(ScoreStore scores, ScoreSummaries summaries, FeedbackStore feedback) {
+    ScoresResource(ScoreStore scores, ScoreSummaries summaries, FeedbackStore feedback, Evaluations evaluations) {
+        this.evaluations = evaluations;
         this.scores = scores;
         this.summaries = summaries;
         this.feedback = feedback;
@@ -120,5 +124,24 @@ public final class ScoresResource {
         }
         Interval ci = Proportions.wilson(votes[0], total);
         return new FeedbackSummary(h, total, votes[0], votes[1], (double) votes[0] / total, ci.low(), ci.high());
+    }
+
+    @GET
+    @Path("/evaluations")
+    @RequiresScope(Scope.LLM_READ)
+    public List<TraceEvaluation> evaluations(@Auth Caller caller, @QueryParam("trace_id") List<String> traceIds) {
+        if (traceIds == null || traceIds.isEmpty()) {
+            throw ApiProblem.badRequest("trace_id is required: one or more trace ids", "trace_id");
+        }
+        if (traceIds.size() > MAX_TRACES) {
+            throw ApiProblem.badRequest("at most " + MAX_TRACES + " trace_id values", "trace_id");
+        }
+        for (String id : traceIds) {
+            if (id.isEmpty() || id.length() > Checks.MAX_ID_CHARS) {
+                throw ApiProblem.badRequest("each trace_id must be 1 to " + Checks.MAX_ID_CHARS + " characters",
+                        "trace_id");
+            }
+        }
+        return evaluations.of(caller.project(), traceIds);
     }
 }
