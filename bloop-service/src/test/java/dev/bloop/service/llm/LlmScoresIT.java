@@ -24,6 +24,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Scores and user feedback on traces and spans through the API: upserts, summaries on known sets, checks, isolation. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class LlmScoresIT {
+    static {
+        dev.bloop.service.ConsoleCapture.install();
+    }
+
     private static final BloopTestApp BLOOP = Llm.app(Map.of());
     static final DropwizardAppExtension<BloopConfiguration> APP = BLOOP.extension();
     private static final AtomicInteger PROJECTS = new AtomicInteger();
@@ -241,5 +245,32 @@ class LlmScoresIT {
         assertThat(s.get("ci_low").asDouble()).isCloseTo(0.490160, within(1e-5));
         assertThat(s.get("ci_high").asDouble()).isCloseTo(0.943317, within(1e-5));
         refused(Llm.get(BLOOP, "/v1/llm/feedback/summary?hours=721", p[3]), 400, "hours");
+    }
+
+    @Test
+    void aDashboardSessionScoresAndVotesInTheProjectItNamesNotTheDefaultOne() {
+        String[] p = project();
+        String id = "p-sc-" + p[0].substring(12);
+        traces(p, List.of("{\"id\":\"sess\"}"));
+        dev.bloop.service.auth.WebSession admin = dev.bloop.service.auth.Ceremonies.registerFirstAdmin(BLOOP, "ann",
+                dev.bloop.service.auth.Ceremonies.passkey(BLOOP));
+        ok(admin.post("/v1/llm/traces/sess/scores?project_id=" + id, "{\"name\":\"accuracy\",\"value\":0.5}"));
+        ok(admin.post("/v1/llm/traces/sess/feedback?project_id=" + id, "{\"value\":-1,\"user_id\":\"ann\"}"));
+        assertThat(BLOOP.count("SELECT count(*) FROM llm_scores WHERE project_id = '" + id + "' AND trace_id = 'sess'"))
+                .isEqualTo(1);
+        assertThat(BLOOP.count("SELECT count(*) FROM llm_feedback WHERE project_id = '" + id + "'")).isEqualTo(1);
+        // Without project_id the session works in the default project, which has no such trace.
+        refused(admin.post("/v1/llm/traces/sess/scores", "{\"name\":\"accuracy\",\"value\":0.5}"), 404, "id");
+        JsonNode summary = WebSessionJson.of(admin.get("/v1/llm/scores/summary?name=accuracy&project_id=" + id));
+        assertThat(summary.get("count").asLong()).isEqualTo(1);
+        JsonNode budget = WebSessionJson.of(admin.get("/v1/llm/budget?project_id=" + id));
+        assertThat(budget.get("project_id").asText()).isEqualTo(id);
+    }
+
+    private static final class WebSessionJson {
+        static JsonNode of(HttpResponse<String> r) {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            return Llm.json(r);
+        }
     }
 }
