@@ -42,7 +42,7 @@ CREATE TABLE llm_budgets (
 -- Budget alerts sent: once per rule, UTC month, level (the threshold %, or 100) and budget, so that a
 -- crossing fires once however often the rule is evaluated, and a changed budget arms it again.
 CREATE TABLE llm_budget_alerts (
-    rule_id     INTEGER NOT NULL,
+    rule_id     INTEGER NOT NULL REFERENCES alert_rules (id) ON DELETE CASCADE,
     month       TEXT    NOT NULL,               -- 2026-11
     level       INTEGER NOT NULL,
     budget_nanos INTEGER NOT NULL,

@@ -39,7 +39,7 @@ public final class Evaluation {
         alerts.register();
         env.lifecycle().manage(alerts);
         core.onProjectDeletion(id -> { }, id -> {
-            for (String table : List.of("llm_scores", "llm_feedback")) {
+            for (String table : List.of("llm_scores", "llm_feedback", "llm_budgets")) {
                 db.writer().useHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE project_id = :p")
                         .bind("p", id).execute());
             }
