@@ -42,7 +42,7 @@ public final class LlmParams {
         return value;
     }
 
-    static String text(String name, String raw) {
+    public static String text(String name, String raw) {
         if (raw == null || raw.isEmpty()) {
             return null;
         }
@@ -63,7 +63,7 @@ public final class LlmParams {
         return raw;
     }
 
-    static Boolean bool(String name, String raw) {
+    public static Boolean bool(String name, String raw) {
         if (raw == null || raw.isEmpty()) {
             return null;
         }

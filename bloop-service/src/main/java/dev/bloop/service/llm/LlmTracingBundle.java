@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.bloop.service.BloopConfiguration;
 import dev.bloop.service.Core;
 import dev.bloop.service.ingest.IngestDoor;
+import dev.bloop.service.llm.eval.Evaluation;
 import dev.bloop.service.pipeline.BoundedQueue;
 import dev.bloop.service.pipeline.Journal;
 import dev.bloop.service.pipeline.SingleWriter;
@@ -99,12 +100,14 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
         env.lifecycle().manage(alerts);
         env.lifecycle().manage(refresher(policies));
 
+        KnownTraces known = new KnownTraces(pending, db.reader());
+        Evaluation evaluation = Evaluation.wire(core, env, known, config.getAlertEvaluationSecs());
         TraceDecoder decoder = new TraceDecoder();
         IngestDoor door = core.ingest().door(queue, config.getMaxPayloadBytes(), "llm.ingest", "traces",
                 decoder.mapper(), core.metrics());
         TraceValidator validator = new TraceValidator(decoder.mapper(), config);
         var servlet = env.servlets().addServlet("llm-traces", new TraceIngestServlet(door, decoder, validator, queue,
-                pending, policies, db.reader(), config.getMaxBatchSize()));
+                pending, policies, known, evaluation.signedFeedback(), config.getMaxBatchSize()));
         servlet.setAsyncSupported(true);
         servlet.addMapping("/v1/traces", "/v1/traces/*");
         dev.bloop.service.apidoc.ServletRoutes.describe(env, TraceRoutes.class);
@@ -114,7 +117,7 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
         env.jersey().register(new LlmResource(new LlmQueries(db.reader(), json, policies, histograms)));
         env.jersey().register(new LlmSettingsResource(policies, traces, decoder.mapper()));
         dev.bloop.service.llm.exchange.Exchange.wire(core, env,
-                new TraceIntake(validator, queue, pending, policies, db.reader(), config));
+                new TraceIntake(validator, queue, pending, policies, known, config));
 
         core.onProjectDeletion(writer::dropProject, id -> {
             deleteProject(db.writer(), id);

@@ -6,7 +6,6 @@ import dev.bloop.service.ingest.InvalidEvent;
 import dev.bloop.service.pipeline.BoundedQueue;
 import java.util.ArrayList;
 import java.util.List;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The LLM trace path after authentication, for traces that arrive in other shapes (OTLP import): the
@@ -30,16 +29,16 @@ public final class TraceIntake {
     private final BoundedQueue<QueuedTrace> queue;
     private final PendingTraces pending;
     private final Policies policies;
-    private final Jdbi reader;
+    private final KnownTraces known;
     private final LlmTracingConfig config;
 
     TraceIntake(TraceValidator validator, BoundedQueue<QueuedTrace> queue, PendingTraces pending, Policies policies,
-                Jdbi reader, LlmTracingConfig config) {
+                KnownTraces known, LlmTracingConfig config) {
         this.validator = validator;
         this.queue = queue;
         this.pending = pending;
         this.policies = policies;
-        this.reader = reader;
+        this.known = known;
         this.config = config;
     }
 
@@ -71,8 +70,7 @@ public final class TraceIntake {
         for (int i = 0; i < traces.size(); i++) {
             TraceIn t = traces.get(i);
             try {
-                PendingTraces.Seen seen = t.id() == null ? null
-                        : TraceIngestServlet.existing(pending, reader, projectId, t.id());
+                PendingTraces.Seen seen = t.id() == null ? null : known.find(projectId, t.id());
                 t = adoptOrphans(t, seen == null ? java.util.Set.of() : seen.parents().keySet());
                 if (seen == null) {
                     valid.add(validator.trace(t, projectId, now, storage));
