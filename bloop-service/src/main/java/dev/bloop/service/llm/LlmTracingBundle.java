@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.bloop.service.BloopConfiguration;
 import dev.bloop.service.Core;
 import dev.bloop.service.ingest.IngestDoor;
+import dev.bloop.service.llm.proxy.LlmProxy;
 import dev.bloop.service.pipeline.BoundedQueue;
 import dev.bloop.service.pipeline.Journal;
 import dev.bloop.service.pipeline.SingleWriter;
@@ -108,6 +109,8 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
         servlet.setAsyncSupported(true);
         servlet.addMapping("/v1/traces", "/v1/traces/*");
         dev.bloop.service.apidoc.ServletRoutes.describe(env, TraceRoutes.class);
+        LlmProxy.wire(core, env, config.getProxy(), new TraceSink(new TraceValidator(decoder.mapper(), config), queue,
+                pending, policies, db.reader(), db.writeHealth()), config.getMaxContentBytes());
 
         env.jersey().register(new LlmResource(new LlmQueries(db.reader(), json, policies)));
         env.jersey().register(new LlmSettingsResource(policies, traces, decoder.mapper()));
@@ -127,7 +130,8 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
                         : Result.unhealthy("the LLM trace queue is %.0f%% full", usage * 100);
             }
         });
-        LOG.info("LLM tracing on: POST /v1/traces, /v1/traces/batch, PUT /v1/traces/{id}; price table {}",
+        LOG.info("LLM tracing on: POST /v1/traces, /v1/traces/batch, PUT /v1/traces/{id}, /v1/proxy/{openai|anthropic}/...; "
+                + "price table {}",
                 policies.book().shippedVersion());
     }
 

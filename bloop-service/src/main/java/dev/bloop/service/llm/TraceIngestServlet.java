@@ -153,7 +153,7 @@ final class TraceIngestServlet extends HttpServlet {
             x.reject(400, IngestMetrics.Reason.INVALID, new ApiError(e.getMessage(), e.field()));
             return;
         }
-        PendingTraces.Seen seen = existing(x.projectId(), id);
+        PendingTraces.Seen seen = pending.existing(reader, x.projectId(), id);
         if (seen == null) {
             x.reject(404, IngestMetrics.Reason.NOT_FOUND, new ApiError("no trace '" + id + "' in this project: "
                     + "send it with POST /v1/traces first", "id"));
@@ -170,31 +170,6 @@ final class TraceIngestServlet extends HttpServlet {
         if (enqueue(x, List.of(trace))) {
             x.accepted(TraceAccepted.of(id));
         }
-    }
-
-    /** The trace's spans (id → parent) as stored and still queued, or null when it is neither. */
-    private PendingTraces.Seen existing(String projectId, String id) {
-        PendingTraces.Seen queued = pending.find(projectId, id);
-        long[] stored = reader.withHandle(h -> h.createQuery("SELECT seq, started_at FROM llm_traces "
-                        + "WHERE project_id = :p AND id = :id").bind("p", projectId).bind("id", id)
-                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).findOne().orElse(null));
-        if (stored == null && queued == null) {
-            return null;
-        }
-        Long startedAt = stored == null ? null : stored[1];
-        Map<String, String> parents = new HashMap<>();
-        if (stored != null) {
-            reader.useHandle(h -> h.createQuery("SELECT id, parent_span_id FROM llm_spans WHERE trace_seq = :seq")
-                    .bind("seq", stored[0])
-                    .map((rs, ctx) -> {
-                        parents.put(rs.getString(1), rs.getString(2));
-                        return Boolean.TRUE;
-                    }).list());
-        }
-        if (queued != null) {
-            parents.putAll(queued.parents());
-        }
-        return new PendingTraces.Seen(startedAt != null ? startedAt : queued.startedAt(), parents);
     }
 
     /** Queues all or none; false when it answered 429/503 instead. */
