@@ -25,7 +25,7 @@ enum Api {
             if (p.equals("responses")) {
                 return OPENAI_RESPONSES;
             }
-        } else if (p.equals("messages")) {
+        } else if (p.equals("v1/messages") || p.equals("messages")) {
             return ANTHROPIC_MESSAGES;
         }
         return OTHER;

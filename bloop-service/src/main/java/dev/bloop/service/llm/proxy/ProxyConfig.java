@@ -17,7 +17,7 @@ public class ProxyConfig {
     private static final String URL = "https?://.+";
 
     @NotNull @Pattern(regexp = URL) private String openaiBaseUrl = "https://api.openai.com/v1";
-    @NotNull @Pattern(regexp = URL) private String anthropicBaseUrl = "https://api.anthropic.com/v1";
+    @NotNull @Pattern(regexp = URL) private String anthropicBaseUrl = "https://api.anthropic.com";
     @NotNull @MinDataSize(1) @MaxDataSize(value = 64, unit = io.dropwizard.util.DataSizeUnit.MEBIBYTES)
     private DataSize maxRequestSize = DataSize.mebibytes(16);
     @NotNull @MinDataSize(value = 64, unit = io.dropwizard.util.DataSizeUnit.KIBIBYTES)
@@ -37,7 +37,7 @@ public class ProxyConfig {
         this.openaiBaseUrl = openaiBaseUrl;
     }
 
-    /** Where {@code /v1/proxy/anthropic/...} forwards: {@code {base}/messages} and so on. */
+    /** Where {@code /v1/proxy/anthropic/...} forwards: {@code {base}/v1/messages} and so on (Anthropic's SDKs put the /v1 in the path). */
     @JsonProperty("anthropic_base_url")
     public String getAnthropicBaseUrl() {
         return anthropicBaseUrl;

@@ -40,7 +40,7 @@ class LlmProxyIT {
             "BLOOP__LLM_TRACING__ENABLED", "true",
             "BLOOP__LLM_TRACING__FLUSH_BATCH_SIZE", "1",
             "BLOOP__LLM_TRACING__PROXY__OPENAI_BASE_URL", PROVIDER.baseUrl(),
-            "BLOOP__LLM_TRACING__PROXY__ANTHROPIC_BASE_URL", PROVIDER.baseUrl()));
+            "BLOOP__LLM_TRACING__PROXY__ANTHROPIC_BASE_URL", PROVIDER.rootUrl()));
     static final DropwizardAppExtension<BloopConfiguration> APP = BLOOP.extension();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final AtomicInteger PROJECTS = new AtomicInteger();
@@ -94,8 +94,8 @@ class LlmProxyIT {
         return new String(r.body(), StandardCharsets.UTF_8);
     }
 
-    private static JsonNode get(String path, String token) {
-        HttpResponse<byte[]> r = call(BLOOP.url(path), null, Map.of("Authorization", "Bearer " + token));
+    private static JsonNode get(BloopTestApp app, String path, String token) {
+        HttpResponse<byte[]> r = call(app.url(path), null, Map.of("Authorization", "Bearer " + token));
         try {
             return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
         } catch (IOException e) {
@@ -105,10 +105,15 @@ class LlmProxyIT {
 
     /** The recorded trace once it satisfies {@code done}, failing after 15 s. */
     static JsonNode trace(String token, String id, Predicate<JsonNode> done) {
+        return trace(BLOOP, token, id, done);
+    }
+
+    /** The recorded trace in that bloop once it satisfies {@code done}, failing after 15 s. */
+    static JsonNode trace(BloopTestApp app, String token, String id, Predicate<JsonNode> done) {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            last = get("/v1/llm/traces/" + id, token);
+            last = get(app, "/v1/llm/traces/" + id, token);
             if (last != null && done.test(last)) {
                 return last;
             }
@@ -231,7 +236,7 @@ class LlmProxyIT {
         Map<String, String> key = Map.of("x-api-key", "sk-ant-test", "anthropic-version", "2023-06-01");
         HttpResponse<byte[]> direct = direct("messages", body, key);
         int before = PROVIDER.requests.size();
-        HttpResponse<byte[]> proxied = viaBloop("anthropic", "messages", body, token, key);
+        HttpResponse<byte[]> proxied = viaBloop("anthropic", "v1/messages", body, token, key);
         assertThat(text(proxied)).isEqualTo(text(direct));
         StandInProvider.Seen seen = PROVIDER.requests.get(before);
         assertThat(seen.header("x-api-key")).isEqualTo("sk-ant-test");
@@ -258,7 +263,7 @@ class LlmProxyIT {
                 + "\"content\":\"Hello\"}]}";
         Map<String, String> key = Map.of("Authorization", "Bearer sk-ant-bearer", "anthropic-version", "2023-06-01");
         int before = PROVIDER.requests.size();
-        HttpResponse<byte[]> proxied = viaBloop("anthropic", "messages", body, token, key);
+        HttpResponse<byte[]> proxied = viaBloop("anthropic", "v1/messages", body, token, key);
         assertThat(proxied.statusCode()).isEqualTo(200);
         assertThat(PROVIDER.requests.get(before).header("Authorization")).isEqualTo("Bearer sk-ant-bearer");
         JsonNode span = span(token, proxied);
@@ -347,7 +352,7 @@ class LlmProxyIT {
         Map<String, String> h = Map.of("x-api-key", "sk-ant-test", "anthropic-version", "2023-06-01",
                 "X-Stand-In", "overloaded");
         HttpResponse<byte[]> direct = direct("messages", body, h);
-        HttpResponse<byte[]> proxied = viaBloop("anthropic", "messages", body, token, h);
+        HttpResponse<byte[]> proxied = viaBloop("anthropic", "v1/messages", body, token, h);
         assertThat(text(proxied)).isEqualTo(text(direct)).contains("overloaded_error");
         JsonNode span = span(token, proxied);
         assertThat(span.get("status").asText()).isEqualTo("error");

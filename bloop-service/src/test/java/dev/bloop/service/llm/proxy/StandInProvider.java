@@ -67,6 +67,11 @@ public final class StandInProvider implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
+    /** Anthropic's SDKs take the root and add /v1 themselves. */
+    public String rootUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
     @Override
     public void close() {
         server.stop(0);
