@@ -49,10 +49,14 @@ public final class TraceSink {
     /**
      * Queues the trace (or, when its id exists in the project, its spans and end as an update); FULL or
      * CLOSED when the queue did not take it, and nothing was kept.
+     *
+     * @param mayExist false for an id bloop just made up: no need to look for it
      */
-    public BoundedQueue.Offer record(TraceIn trace, String projectId, long receivedAt) throws InvalidEvent {
+    public BoundedQueue.Offer record(TraceIn trace, String projectId, long receivedAt, boolean mayExist)
+            throws InvalidEvent {
         ContentStorage storage = policies.storage(projectId);
-        PendingTraces.Seen seen = trace.id() == null ? null : pending.existing(reader, projectId, trace.id());
+        PendingTraces.Seen seen = trace.id() == null || !mayExist ? null
+                : pending.existing(reader, projectId, trace.id());
         QueuedTrace queued;
         if (seen == null) {
             queued = validator.trace(trace, projectId, receivedAt, storage);

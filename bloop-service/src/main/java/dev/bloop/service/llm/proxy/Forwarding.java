@@ -348,8 +348,8 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
         }
         long latencyMs = (endNanos - sentNanos) / 1_000_000;
         Long ttft = streaming && facts.firstTokenNanos != 0 ? (facts.firstTokenNanos - sentNanos) / 1_000_000 : null;
-        recorder.record(new ProxiedCall(call.projectId(), withTraceId(), call.api(), call.provider(), call.path(),
-                call.requestModel(), facts, spanStatus, error, status, streaming, call.input(), call.startedAtMs(),
+        recorder.record(new ProxiedCall(call.projectId(), withTraceId(), call.grouping().traceId() != null,
+                call.api(), call.provider(), call.path(), call.requestModel(), facts, spanStatus, error, status, streaming, call.input(), call.startedAtMs(),
                 call.startedAtMs() + (endNanos - call.receivedNanos()) / 1_000_000, latencyMs, ttft, overheadMs));
     }
 

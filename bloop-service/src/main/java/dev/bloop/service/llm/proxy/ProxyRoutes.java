@@ -35,7 +35,11 @@ interface ProxyRoutes {
     @Operation(operationId = "proxyLlmCall", summary = "Call OpenAI or Anthropic through bloop, traced",
             description = DESCRIPTION)
     @ApiResponse(responseCode = "200", description = "the provider's answer, unchanged (any provider status passes "
-            + "through the same way)")
+            + "through the same way)", content = {
+                @Content(mediaType = "application/json", schema = @Schema(type = "object",
+                        description = "the provider's JSON answer")),
+                @Content(mediaType = "text/event-stream", schema = @Schema(type = "string",
+                        description = "the provider's server-sent events, chunk by chunk"))})
     @ApiResponse(responseCode = "400", description = "a grouping header over its limit: `field` names it",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     @ApiResponse(responseCode = "401", description = "no or an invalid bloop token; nothing was forwarded",
@@ -59,7 +63,9 @@ interface ProxyRoutes {
     @GET
     @Operation(operationId = "proxyLlmGet", summary = "GET from OpenAI or Anthropic through bloop (models lists)",
             description = "Forwarded and passed back like POST; not recorded (it is not a model call).")
-    @ApiResponse(responseCode = "200", description = "the provider's answer, unchanged")
+    @ApiResponse(responseCode = "200", description = "the provider's answer, unchanged",
+            content = @Content(mediaType = "application/json", schema = @Schema(type = "object",
+                    description = "the provider's JSON answer")))
     @ApiResponse(responseCode = "401", description = "no or an invalid bloop token; nothing was forwarded",
             content = @Content(schema = @Schema(implementation = ApiError.class)))
     void get(@PathParam("provider") @Parameter(description = PROVIDER) String provider,

@@ -72,7 +72,7 @@ final class Recorder implements Managed {
         while (true) {
             BoundedQueue.Offer offer;
             try {
-                offer = sink.record(trace, call.projectId(), call.startedAtMs());
+                offer = sink.record(trace, call.projectId(), call.startedAtMs(), call.givenTraceId());
             } catch (InvalidEvent e) {
                 LOG.warn("A proxied {} call was not recorded: {} ({})", call.provider(), e.getMessage(), e.field());
                 return;
