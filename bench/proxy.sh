@@ -24,7 +24,7 @@ source "$root/bench/lib.sh"
 
 work="$(mktemp -d /tmp/bloop-proxybench.XXXXXX)"
 echo "# scratch: $work"
-java "$root/bloop-service/src/test/java/dev/bloop/service/llm/proxy/StandInProvider.java" "$PROVIDER_PORT" \
+java -Dsun.net.httpserver.nodelay=true "$root/bloop-service/src/test/java/dev/bloop/service/llm/proxy/StandInProvider.java" "$PROVIDER_PORT" \
   "$root/bloop-service/src/test/resources/llm-proxy" >"$work/provider.log" 2>&1 &
 provider=$!
 until grep -q "stand-in provider on" "$work/provider.log" 2>/dev/null; do

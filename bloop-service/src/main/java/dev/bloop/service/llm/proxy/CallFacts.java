@@ -56,7 +56,7 @@ final class CallFacts {
         if (!line.startsWith("data:")) {
             return;
         }
-        String data = line.charAt(5) == ' ' ? line.substring(6) : line.substring(5);
+        String data = line.length() > 5 && line.charAt(5) == ' ' ? line.substring(6) : line.substring(5);
         if (data.isEmpty() || data.equals("[DONE]") || !worthParsing(data)) {
             return;
         }

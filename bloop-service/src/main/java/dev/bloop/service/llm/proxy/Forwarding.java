@@ -187,8 +187,9 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
             if (streaming) {
                 out.flush();
             }
-        } catch (IOException e) {
-            // The client is gone: stop the provider's output (the input is billed all the same).
+        } catch (IOException | RuntimeException e) {
+            // The client is gone (or its response was completed by its going): stop the provider's output
+            // (the input is billed all the same).
             clientGone = true;
             subscription.cancel();
             finish("cancelled", null, false);

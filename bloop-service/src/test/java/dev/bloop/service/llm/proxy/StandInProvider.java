@@ -39,6 +39,12 @@ public final class StandInProvider implements AutoCloseable {
         }
     }
 
+    static {
+        // Like a real provider's server: without TCP_NODELAY every answer written in two parts waits ~40 ms
+        // for the client's delayed ACK, which would hide everything the benchmark measures.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final Path fixtures;
     final List<Seen> requests = new CopyOnWriteArrayList<>();
