@@ -112,7 +112,9 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
         LlmProxy.wire(core, env, config.getProxy(), new TraceSink(new TraceValidator(decoder.mapper(), config), queue,
                 pending, policies, db.reader(), db.writeHealth()), config.getMaxContentBytes());
 
-        env.jersey().register(new LlmResource(new LlmQueries(db.reader(), json, policies)));
+        LatencyHistograms histograms = new LatencyHistograms(System::currentTimeMillis);
+        traces.onLatencyWritten(histograms::written);
+        env.jersey().register(new LlmResource(new LlmQueries(db.reader(), json, policies, histograms)));
         env.jersey().register(new LlmSettingsResource(policies, traces, decoder.mapper()));
 
         core.onProjectDeletion(writer::dropProject, id -> {
