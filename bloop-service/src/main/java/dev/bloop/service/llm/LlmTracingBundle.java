@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.bloop.service.BloopConfiguration;
 import dev.bloop.service.Core;
 import dev.bloop.service.ingest.IngestDoor;
+import dev.bloop.service.llm.eval.Evaluation;
 import dev.bloop.service.llm.proxy.LlmProxy;
 import dev.bloop.service.pipeline.BoundedQueue;
 import dev.bloop.service.pipeline.Journal;
@@ -100,17 +101,19 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
         env.lifecycle().manage(alerts);
         env.lifecycle().manage(refresher(policies));
 
+        KnownTraces known = new KnownTraces(pending, db.reader());
+        Evaluation evaluation = Evaluation.wire(core, env, known, config.getAlertEvaluationSecs());
         TraceDecoder decoder = new TraceDecoder();
         IngestDoor door = core.ingest().door(queue, config.getMaxPayloadBytes(), "llm.ingest", "traces",
                 decoder.mapper(), core.metrics());
         var servlet = env.servlets().addServlet("llm-traces", new TraceIngestServlet(door, decoder,
-                new TraceValidator(decoder.mapper(), config), queue, pending, policies, db.reader(),
-                config.getMaxBatchSize()));
+                new TraceValidator(decoder.mapper(), config), queue, pending, policies, known,
+                evaluation.signedFeedback(), config.getMaxBatchSize()));
         servlet.setAsyncSupported(true);
         servlet.addMapping("/v1/traces", "/v1/traces/*");
         dev.bloop.service.apidoc.ServletRoutes.describe(env, TraceRoutes.class);
         LlmProxy.wire(core, env, config.getProxy(), new TraceSink(new TraceValidator(decoder.mapper(), config), queue,
-                pending, policies, db.reader(), db.writeHealth()), config.getMaxContentBytes());
+                pending, policies, known, db.writeHealth()), config.getMaxContentBytes());
 
         LatencyHistograms histograms = new LatencyHistograms(System::currentTimeMillis);
         traces.onLatencyWritten(histograms::written);

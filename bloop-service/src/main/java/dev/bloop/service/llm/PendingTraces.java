@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Traces accepted but not yet committed, with their span ids and parents. An SDK may send a
@@ -63,30 +62,5 @@ final class PendingTraces {
             return e;
         });
         return seen[0];
-    }
-
-    /** The trace's spans (id → parent) as stored and still queued, or null when it is neither. */
-    Seen existing(Jdbi reader, String projectId, String id) {
-        Seen queued = find(projectId, id);
-        long[] stored = reader.withHandle(h -> h.createQuery("SELECT seq, started_at FROM llm_traces "
-                        + "WHERE project_id = :p AND id = :id").bind("p", projectId).bind("id", id)
-                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).findOne().orElse(null));
-        if (stored == null && queued == null) {
-            return null;
-        }
-        Long startedAt = stored == null ? null : stored[1];
-        Map<String, String> parents = new HashMap<>();
-        if (stored != null) {
-            reader.useHandle(h -> h.createQuery("SELECT id, parent_span_id FROM llm_spans WHERE trace_seq = :seq")
-                    .bind("seq", stored[0])
-                    .map((rs, ctx) -> {
-                        parents.put(rs.getString(1), rs.getString(2));
-                        return Boolean.TRUE;
-                    }).list());
-        }
-        if (queued != null) {
-            parents.putAll(queued.parents());
-        }
-        return new Seen(startedAt != null ? startedAt : queued.startedAt(), parents);
     }
 }

@@ -6,7 +6,6 @@ import dev.bloop.service.ingest.InvalidEvent;
 import dev.bloop.service.pipeline.BoundedQueue;
 import dev.bloop.service.store.WriteHealth;
 import java.util.List;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Traces that bloop records itself (the LLM proxy) on the same path as signed trace ingest: the
@@ -20,16 +19,16 @@ public final class TraceSink {
     private final BoundedQueue<QueuedTrace> queue;
     private final PendingTraces pending;
     private final Policies policies;
-    private final Jdbi reader;
+    private final KnownTraces known;
     private final WriteHealth health;
 
     TraceSink(TraceValidator validator, BoundedQueue<QueuedTrace> queue, PendingTraces pending, Policies policies,
-              Jdbi reader, WriteHealth health) {
+              KnownTraces known, WriteHealth health) {
         this.validator = validator;
         this.queue = queue;
         this.pending = pending;
         this.policies = policies;
-        this.reader = reader;
+        this.known = known;
         this.health = health;
     }
 
@@ -56,7 +55,7 @@ public final class TraceSink {
             throws InvalidEvent {
         ContentStorage storage = policies.storage(projectId);
         PendingTraces.Seen seen = trace.id() == null || !mayExist ? null
-                : pending.existing(reader, projectId, trace.id());
+                : known.find(projectId, trace.id());
         QueuedTrace queued;
         if (seen == null) {
             queued = validator.trace(trace, projectId, receivedAt, storage);
