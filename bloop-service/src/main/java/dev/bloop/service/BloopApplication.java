@@ -186,8 +186,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.lifecycle().manage(releaseHealth);
         List<dev.bloop.service.project.ProjectDetail> projectDetails = new CopyOnWriteArrayList<>();
         Core core = new Core(db, projects, ingest, alerting.externalRules(), env.getObjectMapper(), env.metrics(),
-                projectKeys, releaseHealth, projectDetails, warnings);
-        core.tokens(tokens);
+                projectKeys, releaseHealth, projectDetails, warnings, tokens);
         env.jersey().register(new ProjectsResource(projects, projectKeys,
                 new ProjectDeletion(db, projectKeys, id -> {
                     writer.dropProject(id);

@@ -11,6 +11,7 @@ import dev.bloop.service.project.ProjectKeys;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.releases.ReleaseHealthStore;
 import dev.bloop.service.store.Database;
+import dev.bloop.service.token.TokenService;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -31,14 +32,15 @@ public final class Core {
     private final ProjectKeys projectKeys;
     private final ReleaseHealthStore releaseHealth;
     private final List<ProjectDetail> projectDetails;
-    private volatile dev.bloop.service.token.TokenService tokens;
     private final List<String> warnings;
+    private final TokenService tokens;
     private final List<ProjectDeletion.Pipeline> drops = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> deletes = new CopyOnWriteArrayList<>();
 
     Core(Database db, ProjectStore projects, IngestHandler ingest, ExternalRules alertRules, ObjectMapper json,
          MetricRegistry metrics, ProjectKeys projectKeys, ReleaseHealthStore releaseHealth,
-         List<ProjectDetail> projectDetails, List<String> warnings) {
+         List<ProjectDetail> projectDetails, List<String> warnings, TokenService tokens) {
+        this.tokens = tokens;
         this.projectKeys = projectKeys;
         this.releaseHealth = releaseHealth;
         this.projectDetails = projectDetails;
@@ -80,15 +82,6 @@ public final class Core {
         return projectKeys;
     }
 
-    /** API tokens, for module endpoints served beside Jersey that take {@code Authorization: Bearer} (OTLP import). */
-    public dev.bloop.service.token.TokenService tokens() {
-        return tokens;
-    }
-
-    void tokens(dev.bloop.service.token.TokenService tokens) {
-        this.tokens = tokens;
-    }
-
     public ReleaseHealthStore releaseHealth() {
         return releaseHealth;
     }
@@ -101,6 +94,11 @@ public final class Core {
     /** Warnings /health lists and the server logs at start (a module's risky setting, for example). */
     public List<String> warnings() {
         return warnings;
+    }
+
+    /** API tokens: a module's own routes (served beside Jersey) authenticate a bearer token with it. */
+    public TokenService tokens() {
+        return tokens;
     }
 
     public ObjectMapper json() {

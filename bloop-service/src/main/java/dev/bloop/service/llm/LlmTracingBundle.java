@@ -8,6 +8,7 @@ import dev.bloop.service.BloopConfiguration;
 import dev.bloop.service.Core;
 import dev.bloop.service.ingest.IngestDoor;
 import dev.bloop.service.llm.eval.Evaluation;
+import dev.bloop.service.llm.proxy.LlmProxy;
 import dev.bloop.service.pipeline.BoundedQueue;
 import dev.bloop.service.pipeline.Journal;
 import dev.bloop.service.pipeline.SingleWriter;
@@ -111,6 +112,8 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
         servlet.setAsyncSupported(true);
         servlet.addMapping("/v1/traces", "/v1/traces/*");
         dev.bloop.service.apidoc.ServletRoutes.describe(env, TraceRoutes.class);
+        LlmProxy.wire(core, env, config.getProxy(), new TraceSink(new TraceValidator(decoder.mapper(), config), queue,
+                pending, policies, known, db.writeHealth()), config.getMaxContentBytes());
 
         LatencyHistograms histograms = new LatencyHistograms(System::currentTimeMillis);
         traces.onLatencyWritten(histograms::written);
@@ -134,7 +137,8 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
                         : Result.unhealthy("the LLM trace queue is %.0f%% full", usage * 100);
             }
         });
-        LOG.info("LLM tracing on: POST /v1/traces, /v1/traces/batch, PUT /v1/traces/{id}; price table {}",
+        LOG.info("LLM tracing on: POST /v1/traces, /v1/traces/batch, PUT /v1/traces/{id}, /v1/proxy/{openai|anthropic}/...; "
+                + "price table {}",
                 policies.book().shippedVersion());
     }
 

@@ -1,9 +1,11 @@
 package dev.bloop.service.llm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.bloop.service.llm.proxy.ProxyConfig;
 import io.dropwizard.util.DataSize;
 import io.dropwizard.util.DataSizeUnit;
 import io.dropwizard.validation.MaxDataSize;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -28,6 +30,7 @@ public class LlmTracingConfig {
     @Min(1) @Max(600) private int drainTimeoutSecs = 30;
     @NotNull @MaxDataSize(value = 1, unit = DataSizeUnit.GIBIBYTES) private DataSize spillReserve = DataSize.mebibytes(8);
     @Min(1) @Max(3_600) private int alertEvaluationSecs = 10;
+    @Valid @NotNull private ProxyConfig proxy = new ProxyConfig();
 
     /** On: trace ingest, queries, prices, alerts and the dashboard's LLM pages. Off: their routes answer 404. */
     @JsonProperty("enabled")
@@ -192,5 +195,16 @@ public class LlmTracingConfig {
     @JsonProperty("otlp_max_body_bytes")
     public void setOtlpMaxBodyBytes(int otlpMaxBodyBytes) {
         this.otlpMaxBodyBytes = otlpMaxBodyBytes;
+    }
+
+    /** {@code llm_tracing.proxy}: where the LLM proxy forwards to, and its limits. */
+    @JsonProperty("proxy")
+    public ProxyConfig getProxy() {
+        return proxy;
+    }
+
+    @JsonProperty("proxy")
+    public void setProxy(ProxyConfig proxy) {
+        this.proxy = proxy;
     }
 }

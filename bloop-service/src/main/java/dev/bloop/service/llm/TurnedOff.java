@@ -23,7 +23,7 @@ public final class TurnedOff {
     }
 
     @GET
-    @Path("{path: (llm|traces|otlp)(/.*)?}")
+    @Path("{path: (llm|traces|otlp|proxy)(/.*)?}")
     public Response get() {
         return off();
     }
@@ -31,25 +31,25 @@ public final class TurnedOff {
     // The body is read (and dropped) before answering: a body left unread makes Jetty close the connection
     // after the answer, which a keep-alive client may already be reusing.
     @POST
-    @Path("{path: (llm|traces|otlp)(/.*)?}")
+    @Path("{path: (llm|traces|otlp|proxy)(/.*)?}")
     public Response post(byte[] body) {
         return off();
     }
 
     @PUT
-    @Path("{path: (llm|traces|otlp)(/.*)?}")
+    @Path("{path: (llm|traces|otlp|proxy)(/.*)?}")
     public Response put(byte[] body) {
         return off();
     }
 
     @DELETE
-    @Path("{path: (llm|traces|otlp)(/.*)?}")
+    @Path("{path: (llm|traces|otlp|proxy)(/.*)?}")
     public Response delete() {
         return off();
     }
 
     @OPTIONS
-    @Path("{path: (llm|traces|otlp)(/.*)?}")
+    @Path("{path: (llm|traces|otlp|proxy)(/.*)?}")
     public Response options() {
         return off();
     }

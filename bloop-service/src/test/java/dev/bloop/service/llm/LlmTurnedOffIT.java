@@ -24,6 +24,9 @@ class LlmTurnedOffIT {
         for (HttpResponse<String> r : new HttpResponse[] {
                 Llm.post(BLOOP, "/v1/traces", "{\"id\":\"t\"}"),
                 Llm.post(BLOOP, "/v1/traces/batch", "{\"traces\":[]}"),
+                BLOOP.post("/v1/proxy/openai/chat/completions", "{\"model\":\"gpt-4o\"}",
+                        Map.of("Content-Type", "application/json", "X-Bloop-Token", token)),
+                Llm.get(BLOOP, "/v1/proxy/openai/models", token),
                 Llm.put(BLOOP, "/v1/traces/t", "{}", null, null),
                 Llm.get(BLOOP, "/v1/llm/overview", token),
                 Llm.get(BLOOP, "/v1/llm/traces/t", token),

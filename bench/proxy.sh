@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# LLM proxy overhead: a stand-in provider (the tests' StandInProvider, run as a single-file Java program
+# on loopback) answers OpenAI Chat calls; the same load goes straight to it and through bloop's proxy
+# (the shipped config, -Xmx256m, LLM tracing on, a scratch database), and the script prints time to the
+# first body byte and to the last byte, p50/p99, for both, and what bloop adds:
+#   1. non-streaming calls, CONC (50) at a time, REQUESTS (5000) in all;
+#   2. streams of CHUNKS (500) SSE chunks, 50 at a time, STREAMS (1000) in all;
+#   3. 200 streams open at once (each 200 chunks 50 ms apart, 10 s): bloop's RSS at the peak.
+# Run by hand; needs python3 and a JDK (java).
+#
+#   bench/proxy.sh                          # CONC=50 REQUESTS=5000 STREAMS=1000 CHUNKS=500 OPEN=200
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CONC=${CONC:-50}
+REQUESTS=${REQUESTS:-5000}
+STREAMS=${STREAMS:-1000}
+CHUNKS=${CHUNKS:-500}
+OPEN=${OPEN:-200}
+PORT=${PORT:-5396}
+ADMIN_PORT=${ADMIN_PORT:-5397}
+PROVIDER_PORT=${PROVIDER_PORT:-5398}
+SECRET="bench-secret-0123456789abcdef"
+source "$root/bench/lib.sh"
+
+work="$(mktemp -d /tmp/bloop-proxybench.XXXXXX)"
+echo "# scratch: $work"
+java -Dsun.net.httpserver.nodelay=true "$root/bloop-service/src/test/java/dev/bloop/service/llm/proxy/StandInProvider.java" "$PROVIDER_PORT" \
+  "$root/bloop-service/src/test/resources/llm-proxy" >"$work/provider.log" 2>&1 &
+provider=$!
+until grep -q "stand-in provider on" "$work/provider.log" 2>/dev/null; do
+  kill -0 $provider 2>/dev/null || { cat "$work/provider.log"; exit 1; }
+  sleep 0.2
+done
+export BLOOP__LLM_TRACING__ENABLED=true
+export BLOOP__LLM_TRACING__PROXY__OPENAI_BASE_URL="http://127.0.0.1:$PROVIDER_PORT/v1"
+start_bloop
+trap 'kill -TERM $pid $provider 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
+TOKEN=$("$root/bin/bloop" create-token "$root/config.yml" --name bench --scopes llm:write 2>/dev/null)
+load() { python3 "$root/bench/proxy_load.py" 127.0.0.1 "$@"; }
+rss() { awk '/VmRSS/{printf "%d", $2/1024}' "/proc/$pid/status"; }
+# The server's CPU time (utime + stime) in clock ticks: on a shared box this, not the wall clock, is bloop's cost.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+tick_ms=$(( 1000 / $(getconf CLK_TCK) ))
+# Runs one load through bloop and prints the server's CPU milliseconds per call beside it.
+through_bloop() {
+  local calls=$3 c0; c0=$(cpu_ticks)
+  echo -n "bloop:  "; load "$PORT" $proxy_path "$TOKEN" "$@"
+  echo "server_cpu_ms_per_call=$(awk "BEGIN{printf \"%.3f\", ($(cpu_ticks)-$c0)*$tick_ms/$calls}")"
+}
+direct_path=/v1/chat/completions
+proxy_path=/v1/proxy/openai/chat/completions
+
+echo "# warm-up"
+load "$PORT" $proxy_path "$TOKEN" json "$CONC" 2000 >/dev/null
+load "$PORT" $proxy_path "$TOKEN" stream "$CONC" 200 "$CHUNKS" >/dev/null
+load "$PROVIDER_PORT" $direct_path - json "$CONC" 2000 >/dev/null
+echo "rss_after_warmup_mb=$(rss)"
+
+echo "## non-streaming, one at a time, 1000 calls (what bloop adds to a call when the box is not saturated)"
+echo -n "direct: "; load "$PROVIDER_PORT" $direct_path - json 1 1000
+through_bloop json 1 1000
+echo "## streams of $CHUNKS chunks, one at a time, 200 streams"
+echo -n "direct: "; load "$PROVIDER_PORT" $direct_path - stream 1 200 "$CHUNKS"
+through_bloop stream 1 200 "$CHUNKS"
+echo "## non-streaming, $CONC concurrent, $REQUESTS calls"
+echo -n "direct: "; load "$PROVIDER_PORT" $direct_path - json "$CONC" "$REQUESTS"
+through_bloop json "$CONC" "$REQUESTS"
+echo "## streams of $CHUNKS chunks, $CONC concurrent, $STREAMS streams"
+echo -n "direct: "; load "$PROVIDER_PORT" $direct_path - stream "$CONC" "$STREAMS" "$CHUNKS"
+through_bloop stream "$CONC" "$STREAMS" "$CHUNKS"
+echo "rss_after_streams_mb=$(rss)"
+
+echo "## $OPEN streams open at once (10 s each)"
+peak=0
+python3 - "$PORT" "$TOKEN" "$OPEN" <<'PY' &
+import http.client, sys, threading
+port, token, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+body = b'{"model":"gpt-4o","user":"bench","stream":true,"messages":[{"role":"user","content":"hi"}]}'
+def one():
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    c.request("POST", "/v1/proxy/openai/chat/completions", body=body, headers={"X-Bloop-Token": token,
+              "Authorization": "Bearer sk-bench", "X-Stand-In": "slow", "Content-Type": "application/json"})
+    r = c.getresponse(); r.read()
+ts = [threading.Thread(target=one) for _ in range(n)]
+[t.start() for t in ts]; [t.join() for t in ts]
+PY
+open_streams=$!
+while kill -0 $open_streams 2>/dev/null; do
+  now=$(rss); [ "$now" -gt "$peak" ] && peak=$now
+  sleep 0.5
+done
+echo "rss_peak_with_${OPEN}_open_streams_mb=$peak"
+threads=$(ls "/proc/$pid/task" | wc -l)
+echo "server_threads_after=$threads"
+sleep 3
+echo "traces_committed=$(curl -s "http://127.0.0.1:$ADMIN_PORT/prometheus" | awk '/^llm_pipeline_traces_committed_total/{print int($2)}')"
