@@ -99,11 +99,13 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
         env.lifecycle().manage(alerts);
         env.lifecycle().manage(refresher(policies));
 
+        TraceTagCheck experiments = dev.bloop.service.llm.experiment.Experiments.wire(core, env,
+                java.time.Duration.ofSeconds(config.getCacheTtlSecs()));
         TraceDecoder decoder = new TraceDecoder();
         IngestDoor door = core.ingest().door(queue, config.getMaxPayloadBytes(), "llm.ingest", "traces",
                 decoder.mapper(), core.metrics());
         var servlet = env.servlets().addServlet("llm-traces", new TraceIngestServlet(door, decoder,
-                new TraceValidator(decoder.mapper(), config), queue, pending, policies, db.reader(),
+                new TraceValidator(decoder.mapper(), config, experiments), queue, pending, policies, db.reader(),
                 config.getMaxBatchSize()));
         servlet.setAsyncSupported(true);
         servlet.addMapping("/v1/traces", "/v1/traces/*");
