@@ -5,8 +5,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { api, link, page, scoped } from '../api.js';
 import { ago, count, Empty, html, Link, Loading, Problem, useLoad, useTitle, when } from '../ui.js';
+import { Experiments } from './llm-experiments.js';
 
-const TABS = [['', 'Overview'], ['traces', 'Traces'], ['sessions', 'Sessions'], ['settings', 'Settings']];
+const TABS = [['', 'Overview'], ['traces', 'Traces'], ['sessions', 'Sessions'], ['experiments', 'Experiments'],
+  ['settings', 'Settings']];
 const WINDOWS = [[24, '24 hours'], [168, '7 days'], [720, '30 days']];
 const PAGE = 50;
 const COLOURS = ['#3b5bdb', '#e8590c', '#2f9e44', '#ae3ec9', '#1098ad', '#f08c00', '#c2255c', '#5c940d'];
@@ -46,6 +48,7 @@ export function Llm({ navigate, project, sub, id }) {
     ${tab === 'traces' && !id ? html`<${Traces} navigate=${navigate} project=${project} />` : null}
     ${tab === 'traces' && id ? html`<${TracePage} navigate=${navigate} project=${project} id=${id} />` : null}
     ${tab === 'sessions' ? html`<${Sessions} navigate=${navigate} project=${project} />` : null}
+    ${tab === 'experiments' ? html`<${Experiments} navigate=${navigate} project=${project} id=${id} />` : null}
     ${tab === 'settings' ? html`<${Settings} project=${project} />` : null}
   </section>`;
 }

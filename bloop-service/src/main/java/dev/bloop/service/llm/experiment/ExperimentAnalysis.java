@@ -401,12 +401,11 @@ final class ExperimentAnalysis {
                 case "b_better", "a_better" -> {
                     String winner = verdict.equals("b_better") ? d.variant : d.baseline;
                     String loser = verdict.equals("b_better") ? d.baseline : d.variant;
-                    yield String.format(Locale.ROOT, "%s has lower %s than %s: %s (p = %s after Holm's correction "
-                            + "over %s).", winner, what, loser, difference(d), p(pAdjusted),
-                            "all comparisons");
+                    yield String.format(Locale.ROOT, "%s has lower %s than %s: %s (p %s after Holm's correction over all "
+                            + "comparisons).", winner, what, loser, difference(d), p(pAdjusted));
                 }
                 default -> String.format(Locale.ROOT, "No difference in %s between %s and %s could be shown "
-                        + "(p = %s after Holm's correction): %s.", what, d.variant, d.baseline, p(pAdjusted),
+                        + "(p %s after Holm's correction): %s.", what, d.variant, d.baseline, p(pAdjusted),
                         difference(d));
             };
         }
@@ -446,7 +445,7 @@ final class ExperimentAnalysis {
 
         private static String value(Metric m, double x) {
             return switch (m) {
-                case COST -> String.format(Locale.ROOT, "$%.6f", x);
+                case COST -> String.format(Locale.ROOT, "%s$%.6f", x < 0 ? "−" : "", Math.abs(x));
                 case LATENCY, TTFT -> String.format(Locale.ROOT, "%.0f ms", x);
                 case ERROR_RATE -> String.format(Locale.ROOT, "%.2f points", x * 100);
                 case OUTPUT_TOKENS -> String.format(Locale.ROOT, "%.1f tokens", x);
@@ -454,7 +453,7 @@ final class ExperimentAnalysis {
         }
 
         private static String p(Double p) {
-            return p == null ? "n/a" : p < 0.0001 ? "< 0.0001" : String.format(Locale.ROOT, "%.4f", p);
+            return p == null ? "= n/a" : p < 0.0001 ? "< 0.0001" : String.format(Locale.ROOT, "= %.4f", p);
         }
     }
 }
