@@ -48,7 +48,7 @@ public record Experiment(@JsonProperty("id") long id,
      * {@code POST /v1/llm/experiments}: either {@code prompt_a} and {@code prompt_b} (two variants
      * {@code a} and {@code b}, half each) or {@code variants} (2 to 5, weights default 1).
      */
-    public record Create(@JsonProperty("name") String name,
+    public record Definition(@JsonProperty("name") String name,
                          @JsonProperty("description") String description,
                          @JsonProperty("prompt_a") JsonNode promptA,
                          @JsonProperty("prompt_b") JsonNode promptB,
@@ -64,7 +64,7 @@ public record Experiment(@JsonProperty("id") long id,
      * {@code PUT /v1/llm/experiments/{id}}: stop or restart it, or change weights ({@code variants}
      * with {@code name} and {@code weight} of every variant; prompts cannot change).
      */
-    public record Update(@JsonProperty("status") String status,
+    public record Change(@JsonProperty("status") String status,
                          @JsonProperty("variants") List<Variant> variants) {
     }
 

@@ -20,20 +20,20 @@ public record ExperimentComparison(@JsonProperty("experiment_id") long experimen
                                    @JsonProperty("min_samples") Integer minSamples,
                                    @JsonProperty("alpha") double alpha,
                                    @JsonProperty("variants") List<VariantFigures> variants,
-                                   @JsonProperty("comparisons") List<Comparison> comparisons,
-                                   @JsonProperty("sample_ratio") SampleRatio sampleRatio,
-                                   @JsonProperty("excluded") Excluded excluded,
+                                   @JsonProperty("comparisons") List<MetricComparison> comparisons,
+                                   @JsonProperty("sample_ratio") SampleRatioCheck sampleRatio,
+                                   @JsonProperty("excluded") ExcludedTraces excluded,
                                    @JsonProperty("warnings") List<String> warnings) {
 
     /** Mean, median and p95 of a value over the variant's traces (null without values). */
-    public record Summary(@JsonProperty("n") long n,
+    public record FigureSummary(@JsonProperty("n") long n,
                           @JsonProperty("mean") Double mean,
                           @JsonProperty("median") Double median,
                           @JsonProperty("p95") Double p95) {
     }
 
     /** Events out of n traces, the rate and its 95 % Wilson interval. */
-    public record Rate(@JsonProperty("events") long events,
+    public record RateFigure(@JsonProperty("events") long events,
                        @JsonProperty("n") long n,
                        @JsonProperty("rate") Double rate,
                        @JsonProperty("low") double low,
@@ -50,11 +50,11 @@ public record ExperimentComparison(@JsonProperty("experiment_id") long experimen
                                  @JsonProperty("control") boolean control,
                                  @JsonProperty("traces") long traces,
                                  @JsonProperty("units") long units,
-                                 @JsonProperty("cost") Summary cost,
-                                 @JsonProperty("latency_ms") Summary latencyMs,
-                                 @JsonProperty("ttft_ms") Summary ttftMs,
-                                 @JsonProperty("output_tokens") Summary outputTokens,
-                                 @JsonProperty("error_rate") Rate errorRate) {
+                                 @JsonProperty("cost") FigureSummary cost,
+                                 @JsonProperty("latency_ms") FigureSummary latencyMs,
+                                 @JsonProperty("ttft_ms") FigureSummary ttftMs,
+                                 @JsonProperty("output_tokens") FigureSummary outputTokens,
+                                 @JsonProperty("error_rate") RateFigure errorRate) {
     }
 
     /**
@@ -73,7 +73,7 @@ public record ExperimentComparison(@JsonProperty("experiment_id") long experimen
      * @param moreNeeded  with {@code not_enough_data}: about how many more units per variant are needed
      * @param explanation the verdict in a sentence
      */
-    public record Comparison(@JsonProperty("metric") String metric,
+    public record MetricComparison(@JsonProperty("metric") String metric,
                              @JsonProperty("primary") boolean primary,
                              @JsonProperty("baseline") String baseline,
                              @JsonProperty("variant") String variant,
@@ -98,7 +98,7 @@ public record ExperimentComparison(@JsonProperty("experiment_id") long experimen
      * χ² of the units per variant against the weights, over units first seen since the weights last
      * changed ({@code since}); {@code mismatch} at p &lt; 0.001 means assignment or logging is broken.
      */
-    public record SampleRatio(@JsonProperty("chi_square") double chiSquare,
+    public record SampleRatioCheck(@JsonProperty("chi_square") double chiSquare,
                               @JsonProperty("df") int df,
                               @JsonProperty("p_value") double pValue,
                               @JsonProperty("mismatch") boolean mismatch,
@@ -111,7 +111,7 @@ public record ExperimentComparison(@JsonProperty("experiment_id") long experimen
      * Traces left out: still running, without the unit field, of a variant the experiment no longer
      * has, and units seen in more than one variant (all their traces).
      */
-    public record Excluded(@JsonProperty("running_traces") long runningTraces,
+    public record ExcludedTraces(@JsonProperty("running_traces") long runningTraces,
                            @JsonProperty("traces_without_unit") long tracesWithoutUnit,
                            @JsonProperty("units_in_several_variants") long unitsInSeveralVariants) {
     }

@@ -2,9 +2,9 @@ package dev.bloop.service.llm.experiment;
 
 import dev.bloop.api.llm.Experiment;
 import dev.bloop.api.llm.ExperimentComparison;
-import dev.bloop.api.llm.ExperimentComparison.Comparison;
-import dev.bloop.api.llm.ExperimentComparison.Rate;
-import dev.bloop.api.llm.ExperimentComparison.Summary;
+import dev.bloop.api.llm.ExperimentComparison.MetricComparison;
+import dev.bloop.api.llm.ExperimentComparison.RateFigure;
+import dev.bloop.api.llm.ExperimentComparison.FigureSummary;
 import dev.bloop.api.llm.ExperimentComparison.VariantFigures;
 import dev.bloop.service.llm.stats.Bootstrap;
 import dev.bloop.service.llm.stats.Holm;
@@ -94,13 +94,13 @@ final class ExperimentAnalysis {
             }
         }
         double[] adjusted = Holm.adjust(drafts.stream().mapToDouble(d -> d.p == null ? 1 : d.p).toArray());
-        List<Comparison> comparisons = new ArrayList<>();
+        List<MetricComparison> comparisons = new ArrayList<>();
         for (int i = 0; i < drafts.size(); i++) {
             comparisons.add(drafts.get(i).finish(e, drafts.get(i).p == null ? null : adjusted[i]));
         }
 
         long since = changes.isEmpty() ? e.createdAt() : changes.get(changes.size() - 1).at();
-        ExperimentComparison.SampleRatio srm = sampleRatio(ordered, since);
+        ExperimentComparison.SampleRatioCheck srm = sampleRatio(ordered, since);
 
         List<String> warnings = new ArrayList<>();
         if (srm.mismatch()) {
@@ -134,7 +134,7 @@ final class ExperimentAnalysis {
         }
         return new ExperimentComparison(e.id(), e.name(), e.status(), e.unit(), e.primaryMetric(), e.minSamples(),
                 ALPHA, figures, comparisons, srm,
-                new ExperimentComparison.Excluded(running, withoutUnit, mixedUnits), warnings);
+                new ExperimentComparison.ExcludedTraces(running, withoutUnit, mixedUnits), warnings);
     }
 
     // ---- figures
@@ -148,15 +148,15 @@ final class ExperimentAnalysis {
                 summary(values(a.traces(), TraceFacts.Fact::latencyMs)),
                 summary(values(a.traces(), TraceFacts.Fact::ttftMs)),
                 summary(values(a.traces(), TraceFacts.Fact::outputTokens)),
-                new Rate(errors, n, n == 0 ? null : (double) errors / n, w.low(), w.high()));
+                new RateFigure(errors, n, n == 0 ? null : (double) errors / n, w.low(), w.high()));
     }
 
-    private static Summary summary(double[] v) {
+    private static FigureSummary summary(double[] v) {
         if (v.length == 0) {
-            return new Summary(0, null, null, null);
+            return new FigureSummary(0, null, null, null);
         }
         Percentile p = percentile();
-        return new Summary(v.length, StatUtils.mean(v), p.evaluate(v, 50), p.evaluate(v, 95));
+        return new FigureSummary(v.length, StatUtils.mean(v), p.evaluate(v, 50), p.evaluate(v, 95));
     }
 
     private static Percentile percentile() {
@@ -210,7 +210,7 @@ final class ExperimentAnalysis {
         Long target; // units per variant that would be enough, when not enough yet
         String shortfall;
 
-        Comparison finish(ExperimentDef e, Double pAdjusted) {
+        MetricComparison finish(ExperimentDef e, Double pAdjusted) {
             String verdict;
             Long more = null;
             if (!enough || p == null) {
@@ -222,7 +222,7 @@ final class ExperimentAnalysis {
             } else {
                 verdict = "no_difference";
             }
-            return new Comparison(metric.wire, metric.wire.equals(e.primaryMetric()), baseline, variant, test,
+            return new MetricComparison(metric.wire, metric.wire.equals(e.primaryMetric()), baseline, variant, test,
                     finite(statistic), finite(df), p, pAdjusted, finite(difference),
                     interval == null ? null : finite(interval.low()), interval == null ? null : finite(interval.high()),
                     finite(effect), nA, nB, minimum, verdict, more, Explanations.of(this, e, verdict, pAdjusted, more));
@@ -347,7 +347,7 @@ final class ExperimentAnalysis {
 
     // ---- sample ratio
 
-    private static ExperimentComparison.SampleRatio sampleRatio(List<Arm> arms, long since) {
+    private static ExperimentComparison.SampleRatioCheck sampleRatio(List<Arm> arms, long since) {
         long[] observed = new long[arms.size()];
         double[] weights = new double[arms.size()];
         Map<String, Long> seen = new LinkedHashMap<>();
@@ -366,7 +366,7 @@ final class ExperimentAnalysis {
             expected.put(arms.get(i).variant().name(), total * weights[i] / weightSum);
         }
         SampleRatio.Result r = SampleRatio.check(observed, weights);
-        return new ExperimentComparison.SampleRatio(r.chiSquare(), r.df(), r.p(), r.mismatch(), since, seen, expected);
+        return new ExperimentComparison.SampleRatioCheck(r.chiSquare(), r.df(), r.p(), r.mismatch(), since, seen, expected);
     }
 
     private static Map<String, Long> rounded(Map<String, Double> m) {

@@ -47,7 +47,7 @@ final class ExperimentInput {
         }
     }
 
-    ExperimentDef create(Experiment.Create in, String projectId, long now, String by) {
+    ExperimentDef create(Experiment.Definition in, String projectId, long now, String by) {
         String name = label(in.name(), "name");
         if (in.description() != null && in.description().length() > MAX_DESCRIPTION_CHARS) {
             throw ApiProblem.badRequest("description must be at most " + MAX_DESCRIPTION_CHARS + " characters",

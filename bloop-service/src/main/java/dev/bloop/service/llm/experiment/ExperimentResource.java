@@ -54,7 +54,7 @@ public final class ExperimentResource {
             content = @Content(schema = @Schema(implementation = Experiment.class)))
     public Response create(@Auth Caller caller,
                            @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-                                   schema = @Schema(implementation = Experiment.Create.class))) String body) {
+                                   schema = @Schema(implementation = Experiment.Definition.class))) String body) {
         Experiment created = experiments.create(caller.project(), body, caller.name());
         return Response.status(201).entity(created).build();
     }
@@ -72,7 +72,7 @@ public final class ExperimentResource {
     @RequiresScope(Scope.LLM_WRITE)
     public Experiment update(@Auth Caller caller, @PathParam("id") String id,
                              @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-                                     schema = @Schema(implementation = Experiment.Update.class))) String body) {
+                                     schema = @Schema(implementation = Experiment.Change.class))) String body) {
         return experiments.update(caller.project(), id(id), body, caller.name());
     }
 

@@ -49,7 +49,7 @@ public final class Experiments {
     }
 
     Experiment create(String projectId, String body, String by) {
-        ExperimentDef def = input.create(input.read(body, Experiment.Create.class), projectId,
+        ExperimentDef def = input.create(input.read(body, Experiment.Definition.class), projectId,
                 System.currentTimeMillis(), by);
         ExperimentDef created = store.create(def).orElseThrow(() -> new ApiProblem(409,
                 "an experiment named '" + def.name() + "' already exists in this project", "name"));
@@ -64,7 +64,7 @@ public final class Experiments {
 
     Experiment update(String projectId, long id, String body, String by) {
         ExperimentDef e = find(projectId, id);
-        Experiment.Update u = input.read(body, Experiment.Update.class);
+        Experiment.Change u = input.read(body, Experiment.Change.class);
         if (u.status() == null && u.variants() == null) {
             throw ApiProblem.badRequest("give status (running or stopped) or variants (new weights)", null);
         }
