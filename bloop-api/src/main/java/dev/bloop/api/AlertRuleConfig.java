@@ -24,7 +24,8 @@ import jakarta.validation.constraints.Pattern;
         @JsonSubTypes.Type(value = AlertRuleConfig.SpikeRule.class, name = AlertRuleConfig.SPIKE),
         @JsonSubTypes.Type(value = AlertRuleConfig.LlmCostRule.class, name = AlertRuleConfig.LLM_COST),
         @JsonSubTypes.Type(value = AlertRuleConfig.LlmErrorRateRule.class, name = AlertRuleConfig.LLM_ERROR_RATE),
-        @JsonSubTypes.Type(value = AlertRuleConfig.LlmLatencyRule.class, name = AlertRuleConfig.LLM_LATENCY)})
+        @JsonSubTypes.Type(value = AlertRuleConfig.LlmLatencyRule.class, name = AlertRuleConfig.LLM_LATENCY),
+        @JsonSubTypes.Type(value = AlertRuleConfig.LlmBudgetRule.class, name = AlertRuleConfig.LLM_BUDGET)})
 public sealed interface AlertRuleConfig extends OneOfKinds {
     String NEW_ISSUE = "new_issue";
     String REGRESSION = "regression";
@@ -34,6 +35,7 @@ public sealed interface AlertRuleConfig extends OneOfKinds {
     String LLM_COST = "llm_cost";
     String LLM_ERROR_RATE = "llm_error_rate";
     String LLM_LATENCY = "llm_latency";
+    String LLM_BUDGET = "llm_budget";
     /** The longest window any rule looks at: a week. */
     long MAX_WINDOW_SECS = 7 * 24 * 3600L;
     String NON_BLANK = "(?s).*\\S.*";
@@ -159,6 +161,18 @@ public sealed interface AlertRuleConfig extends OneOfKinds {
         @Override
         public String type() {
             return LLM_LATENCY;
+        }
+    }
+
+    /**
+     * The project's spend this UTC month reached its LLM budget's alert threshold, or the whole budget (set
+     * with {@code PUT /v1/llm/budget}); each fires once per month and budget.
+     */
+    @JsonTypeName(LLM_BUDGET)
+    record LlmBudgetRule() implements AlertRuleConfig {
+        @Override
+        public String type() {
+            return LLM_BUDGET;
         }
     }
 }

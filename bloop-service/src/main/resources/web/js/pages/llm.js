@@ -1,14 +1,16 @@
 // The LLM pages: overview (cards, hourly cost and tokens by model, latency percentiles, models),
-// traces (filters, pages) and one trace (its span tree as a waterfall), sessions, and settings
+// traces (filters, pages, scores and votes) and one trace (its span tree as a waterfall, its scores), sessions,
+// prompts and tools (llm-eval.js), and settings
 // (content storage, the project's own prices, unpriced models). Every figure comes from /v1/llm/*.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { api, link, page, scoped } from '../api.js';
 import { ago, count, Empty, html, Link, Loading, Problem, useLoad, useTitle, when } from '../ui.js';
+import { BudgetCard, FeedbackCell, Prompts, ScoreCell, Tools, TraceEvaluationCard, useEvaluations } from './llm-eval.js';
 import { Experiments } from './llm-experiments.js';
 
-const TABS = [['', 'Overview'], ['traces', 'Traces'], ['sessions', 'Sessions'], ['experiments', 'Experiments'],
-  ['settings', 'Settings']];
+const TABS = [['', 'Overview'], ['traces', 'Traces'], ['sessions', 'Sessions'], ['prompts', 'Prompts'],
+  ['tools', 'Tools & retrieval'], ['experiments', 'Experiments'], ['settings', 'Settings']];
 const WINDOWS = [[24, '24 hours'], [168, '7 days'], [720, '30 days']];
 const PAGE = 50;
 const COLOURS = ['#3b5bdb', '#e8590c', '#2f9e44', '#ae3ec9', '#1098ad', '#f08c00', '#c2255c', '#5c940d'];
@@ -48,6 +50,11 @@ export function Llm({ navigate, project, sub, id }) {
     ${tab === 'traces' && !id ? html`<${Traces} navigate=${navigate} project=${project} />` : null}
     ${tab === 'traces' && id ? html`<${TracePage} navigate=${navigate} project=${project} id=${id} />` : null}
     ${tab === 'sessions' ? html`<${Sessions} navigate=${navigate} project=${project} />` : null}
+    ${tab === 'prompts' ? html`<${WindowPicker} hours=${hoursOf(window.location.pathname + window.location.search)} navigate=${navigate}
+      base=${id ? `/llm/prompts/${encodeURIComponent(id)}` : '/llm/prompts'} /><${Prompts} navigate=${navigate} project=${project} name=${id}
+      hours=${hoursOf(window.location.pathname + window.location.search)} />` : null}
+    ${tab === 'tools' ? html`<${WindowPicker} hours=${hoursOf(window.location.pathname + window.location.search)} navigate=${navigate}
+      base="/llm/tools" /><${Tools} project=${project} hours=${hoursOf(window.location.pathname + window.location.search)} />` : null}
     ${tab === 'experiments' ? html`<${Experiments} navigate=${navigate} project=${project} id=${id} />` : null}
     ${tab === 'settings' ? html`<${Settings} project=${project} />` : null}
   </section>`;
@@ -73,7 +80,8 @@ function Overview({ navigate, project }) {
   if (o.traces === 0 && o.spans === 0) {
     return html`<div id="llm-overview"><${WindowPicker} hours=${hours} navigate=${navigate} base="/llm" />
       <${Empty} title="No LLM calls in this window">Send traces with an SDK's trace helpers (or
-      <code>POST /v1/traces</code>, signed like events); they appear here within seconds.</${Empty}></div>`;
+      <code>POST /v1/traces</code>, signed like events); they appear here within seconds.</${Empty}>
+      <${BudgetCard} project=${project} /></div>`;
   }
   return html`<div id="llm-overview">
     <${WindowPicker} hours=${hours} navigate=${navigate} base="/llm" />
@@ -85,6 +93,7 @@ function Overview({ navigate, project }) {
       <div class="stat" id="llm-tokens"><span>${count(o.tokens.total)}</span>tokens (${count(o.tokens.input_total)} in, ${count(o.tokens.output)} out)</div>
       <div class="stat" id="llm-latency"><span>${ms(o.latency_p50_ms)}</span>p50 latency · p99 ${ms(o.latency_p99_ms)}</div>
     </div>
+    <${BudgetCard} project=${project} />
     <div class="card"><h3>Tokens by bucket</h3><${TokenTable} tokens=${o.tokens} /></div>
     <div class="grid2">
       <div class="card"><h3>Cost per hour by model</h3>${usage ? html`<${ByModelChart} rows=${usage} value=${(r) => Number(r.cost)} id="llm-cost-chart" money=${true} />` : html`<${Loading} />`}</div>
@@ -147,7 +156,7 @@ function ByModelChart({ rows, value, id, money: asMoney = false, height = 180 })
 
 // -------------------------------------------------------------------------------------- traces
 
-const TRACE_FILTERS = ['name', 'model', 'provider', 'status', 'session_id', 'user_id'];
+const TRACE_FILTERS = ['name', 'model', 'provider', 'status', 'session_id', 'user_id', 'prompt_name', 'prompt_version'];
 
 function readTraceQuery() {
   const p = new URLSearchParams(window.location.search);
@@ -176,6 +185,7 @@ function Traces({ navigate, project }) {
     page(scoped(`/v1/llm/traces?${p}`)).then((r) => live && (setResult(r), setError(null)), (e) => live && setError(e));
     return () => { live = false; };
   }, [filters, hours, offset, project && project.id]);
+  const evaluations = useEvaluations(result ? result.rows.map((t) => t.id) : [], [result]);
   const apply = (e) => {
     e.preventDefault();
     setOffset(0);
@@ -201,7 +211,7 @@ function Traces({ navigate, project }) {
     ${result && result.rows.length === 0 ? html`<${Empty} title="No traces match">Change the filters or the window.</${Empty}>` : null}
     ${result && result.rows.length > 0 ? html`<p class="muted" id="trace-total">${count(result.total)} traces</p>
       <table id="trace-list"><thead><tr><th>Trace</th><th>Status</th><th>Models</th><th class="num">Spans</th>
-        <th class="num">Tokens</th><th class="num">Cost</th><th class="num">Duration</th><th>Started</th></tr></thead>
+        <th class="num">Tokens</th><th class="num">Cost</th><th class="num">Duration</th><th>Scores</th><th>Feedback</th><th>Started</th></tr></thead>
         <tbody>${result.rows.map((t) => html`<tr data-trace=${t.id}>
           <td><${Link} to=${link(`/llm/traces/${encodeURIComponent(t.id)}`)} navigate=${navigate}>${t.name || t.id}</${Link}>
             ${t.session_id ? html`<div class="muted small">session ${t.session_id}</div>` : null}</td>
@@ -211,7 +221,8 @@ function Traces({ navigate, project }) {
           <td class="num">${count(t.tokens.total)}</td>
           <td class="num">${t.unpriced_spans && Number(t.cost) === 0 ? '—' : money(t.cost)}${t.unpriced_spans
             ? html`<span class="muted small"> + ${t.unpriced_spans} unpriced</span>` : null}</td>
-          <td class="num">${ms(t.duration_ms)}</td><td>${ago(t.started_at)}</td></tr>`)}</tbody></table>
+          <td class="num">${ms(t.duration_ms)}</td><td class="small trace-scores"><${ScoreCell} evaluation=${evaluations[t.id]} /></td>
+          <td class="small trace-feedback"><${FeedbackCell} evaluation=${evaluations[t.id]} /></td><td>${ago(t.started_at)}</td></tr>`)}</tbody></table>
       <div class="pager">
         <button type="button" disabled=${offset === 0} onClick=${() => setOffset(Math.max(0, offset - PAGE))}>Newer</button>
         <span>${offset + 1}–${offset + result.rows.length} of ${count(result.total)}</span>
@@ -266,6 +277,7 @@ function TracePage({ navigate, project, id }) {
       </div>`}
     </div>
     ${chosen ? html`<${SpanDetail} span=${chosen.span} />` : null}
+    <${TraceEvaluationCard} project=${project} id=${id} />
     <div class="card"><h3>Content</h3>${trace.input == null && trace.output == null && trace.metadata == null
       ? html`<p class="muted">Nothing stored: the project's content storage keeps no prompts${' '}
         (<${Link} to=${link('/llm/settings')} navigate=${navigate}>settings</${Link}>).</p>`

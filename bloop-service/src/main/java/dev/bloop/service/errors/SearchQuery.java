@@ -8,14 +8,14 @@ import java.util.List;
  * ("undef" finds "undefined"). Only letters and digits reach FTS5, so no input can inject its
  * query syntax.
  */
-final class SearchQuery {
+public final class SearchQuery {
     private static final int MAX_TERMS = 16;
 
     private SearchQuery() {
     }
 
     /** The MATCH expression, or null when {@code q} has no word at all. */
-    static String toMatch(String q) {
+    public static String toMatch(String q) {
         List<String> terms = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         for (int i = 0; i <= q.length(); i++) {

@@ -4,7 +4,7 @@ import dev.bloop.service.web.ApiProblem;
 import java.util.Set;
 
 /** Query parameters of the LLM API from their raw strings: a bad value is a 400 naming the parameter. */
-final class LlmParams {
+public final class LlmParams {
     static final int MAX_HOURS = 720;
     static final int DEFAULT_HOURS = 24;
     static final int MAX_LIMIT = 200;
@@ -14,19 +14,19 @@ final class LlmParams {
     private LlmParams() {
     }
 
-    static int hours(String raw) {
+    public static int hours(String raw) {
         return (int) whole("hours", raw, DEFAULT_HOURS, 1, MAX_HOURS);
     }
 
-    static int limit(String raw) {
+    public static int limit(String raw) {
         return (int) whole("limit", raw, DEFAULT_LIMIT, 1, MAX_LIMIT);
     }
 
-    static int offset(String raw) {
+    public static int offset(String raw) {
         return (int) whole("offset", raw, 0, 0, 1_000_000);
     }
 
-    static long whole(String name, String raw, long fallback, long min, long max) {
+    public static long whole(String name, String raw, long fallback, long min, long max) {
         if (raw == null || raw.isEmpty()) {
             return fallback;
         }
@@ -42,7 +42,7 @@ final class LlmParams {
         return value;
     }
 
-    static String text(String name, String raw) {
+    public static String text(String name, String raw) {
         if (raw == null || raw.isEmpty()) {
             return null;
         }
@@ -52,7 +52,7 @@ final class LlmParams {
         return raw;
     }
 
-    static String oneOf(String name, String raw, Set<String> allowed) {
+    public static String oneOf(String name, String raw, Set<String> allowed) {
         if (raw == null || raw.isEmpty()) {
             return null;
         }
@@ -63,7 +63,7 @@ final class LlmParams {
         return raw;
     }
 
-    static Boolean bool(String name, String raw) {
+    public static Boolean bool(String name, String raw) {
         if (raw == null || raw.isEmpty()) {
             return null;
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.bloop.service.BloopConfiguration;
 import dev.bloop.service.Core;
 import dev.bloop.service.ingest.IngestDoor;
+import dev.bloop.service.llm.eval.Evaluation;
 import dev.bloop.service.pipeline.BoundedQueue;
 import dev.bloop.service.pipeline.Journal;
 import dev.bloop.service.pipeline.SingleWriter;
@@ -101,12 +102,14 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
 
         TraceTagCheck experiments = dev.bloop.service.llm.experiment.Experiments.wire(core, env,
                 java.time.Duration.ofSeconds(config.getCacheTtlSecs()));
+        KnownTraces known = new KnownTraces(pending, db.reader());
+        Evaluation evaluation = Evaluation.wire(core, env, known, config.getAlertEvaluationSecs());
         TraceDecoder decoder = new TraceDecoder();
         IngestDoor door = core.ingest().door(queue, config.getMaxPayloadBytes(), "llm.ingest", "traces",
                 decoder.mapper(), core.metrics());
         var servlet = env.servlets().addServlet("llm-traces", new TraceIngestServlet(door, decoder,
-                new TraceValidator(decoder.mapper(), config, experiments), queue, pending, policies, db.reader(),
-                config.getMaxBatchSize()));
+                new TraceValidator(decoder.mapper(), config, experiments), queue, pending, policies, known,
+                evaluation.signedFeedback(), config.getMaxBatchSize()));
         servlet.setAsyncSupported(true);
         servlet.addMapping("/v1/traces", "/v1/traces/*");
         dev.bloop.service.apidoc.ServletRoutes.describe(env, TraceRoutes.class);

@@ -18,10 +18,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Jdbi;
+import java.util.function.BiConsumer;
 
 /**
- * {@code POST /v1/traces}, {@code POST /v1/traces/batch} and {@code PUT /v1/traces/{id}}: through the
+ * {@code POST /v1/traces}, {@code POST /v1/traces/batch}, {@code PUT /v1/traces/{id}} and
+ * {@code POST /v1/traces/{id}/feedback} (a user's vote, sent later by an SDK or the proxy): through the
  * same {@link IngestDoor} as error events (refusals before the body, then signature, body cap, key,
  * signature match, in that order), then decoded strictly, checked, stripped to the project's content
  * storage and queued for the LLM writer. A batch is queued whole or not at all (429).
@@ -36,18 +37,21 @@ final class TraceIngestServlet extends HttpServlet {
     private final transient BoundedQueue<QueuedTrace> queue;
     private final transient PendingTraces pending;
     private final transient Policies policies;
-    private final transient Jdbi reader;
+    private final transient KnownTraces known;
+    private final transient BiConsumer<IngestDoor.Exchange, String> feedback;
     private final int maxBatchSize;
 
     TraceIngestServlet(IngestDoor door, TraceDecoder decoder, TraceValidator validator, BoundedQueue<QueuedTrace> queue,
-                       PendingTraces pending, Policies policies, Jdbi reader, int maxBatchSize) {
+                       PendingTraces pending, Policies policies, KnownTraces known,
+                       BiConsumer<IngestDoor.Exchange, String> feedback, int maxBatchSize) {
         this.door = door;
         this.decoder = decoder;
         this.validator = validator;
         this.queue = queue;
         this.pending = pending;
         this.policies = policies;
-        this.reader = reader;
+        this.known = known;
+        this.feedback = feedback;
         this.maxBatchSize = maxBatchSize;
     }
 
@@ -61,6 +65,9 @@ final class TraceIngestServlet extends HttpServlet {
                     door.accept(req, resp, this::one);
                 } else if (path.equals("batch")) {
                     door.accept(req, resp, this::batch);
+                } else if (path.endsWith("/feedback") && path.length() > "/feedback".length()) {
+                    String id = path.substring(0, path.length() - "/feedback".length());
+                    door.accept(req, resp, x -> feedback.accept(x, id));
                 } else {
                     door.methodNotAllowed(req, resp, "PUT, OPTIONS");
                 }
@@ -153,7 +160,7 @@ final class TraceIngestServlet extends HttpServlet {
             x.reject(400, IngestMetrics.Reason.INVALID, new ApiError(e.getMessage(), e.field()));
             return;
         }
-        PendingTraces.Seen seen = existing(x.projectId(), id);
+        PendingTraces.Seen seen = known.find(x.projectId(), id);
         if (seen == null) {
             x.reject(404, IngestMetrics.Reason.NOT_FOUND, new ApiError("no trace '" + id + "' in this project: "
                     + "send it with POST /v1/traces first", "id"));
@@ -170,31 +177,6 @@ final class TraceIngestServlet extends HttpServlet {
         if (enqueue(x, List.of(trace))) {
             x.accepted(TraceAccepted.of(id));
         }
-    }
-
-    /** The trace's spans (id → parent) as stored and still queued, or null when it is neither. */
-    private PendingTraces.Seen existing(String projectId, String id) {
-        PendingTraces.Seen queued = pending.find(projectId, id);
-        long[] stored = reader.withHandle(h -> h.createQuery("SELECT seq, started_at FROM llm_traces "
-                        + "WHERE project_id = :p AND id = :id").bind("p", projectId).bind("id", id)
-                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).findOne().orElse(null));
-        if (stored == null && queued == null) {
-            return null;
-        }
-        Long startedAt = stored == null ? null : stored[1];
-        Map<String, String> parents = new HashMap<>();
-        if (stored != null) {
-            reader.useHandle(h -> h.createQuery("SELECT id, parent_span_id FROM llm_spans WHERE trace_seq = :seq")
-                    .bind("seq", stored[0])
-                    .map((rs, ctx) -> {
-                        parents.put(rs.getString(1), rs.getString(2));
-                        return Boolean.TRUE;
-                    }).list());
-        }
-        if (queued != null) {
-            parents.putAll(queued.parents());
-        }
-        return new PendingTraces.Seen(startedAt != null ? startedAt : queued.startedAt(), parents);
     }
 
     /** Queues all or none; false when it answered 429/503 instead. */

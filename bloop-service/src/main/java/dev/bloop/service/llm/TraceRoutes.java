@@ -6,6 +6,8 @@ import dev.bloop.api.llm.TraceAccepted;
 import dev.bloop.api.llm.TraceBatch;
 import dev.bloop.api.llm.TraceIn;
 import dev.bloop.api.llm.TraceUpdate;
+import dev.bloop.api.llm.eval.Feedback;
+import dev.bloop.api.llm.eval.FeedbackIn;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -82,4 +84,21 @@ interface TraceRoutes {
     TraceAccepted complete(@PathParam("id") String id,
                            @HeaderParam("X-Project-Key") @Parameter(description = PROJECT_KEY) String projectKey,
                            @RequestBody(required = true) TraceUpdate update);
+
+    @POST
+    @Path("/{id}/feedback")
+    @Operation(operationId = "ingestTraceFeedback", summary = "Attach a user's vote to a trace sent earlier",
+            description = "Signed as trace ingest. One vote per user_id and trace: a second replaces the first.",
+            security = @SecurityRequirement(name = "hmac"))
+    @ApiResponse(responseCode = "200", description = "stored",
+            content = @Content(schema = @Schema(implementation = Feedback.class)))
+    @ApiResponse(responseCode = "400", description = "invalid vote: `field` names the field",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "401", description = "signature or key refused",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    @ApiResponse(responseCode = "404", description = "unknown trace id, or another project's trace",
+            content = @Content(schema = @Schema(implementation = ApiError.class)))
+    Feedback feedback(@PathParam("id") String id,
+                      @HeaderParam("X-Project-Key") @Parameter(description = PROJECT_KEY) String projectKey,
+                      @RequestBody(required = true) FeedbackIn vote);
 }

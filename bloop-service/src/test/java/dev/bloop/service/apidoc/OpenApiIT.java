@@ -172,8 +172,10 @@ class OpenApiIT {
         assertThat(schemas.at("/ThresholdRule").toString()).contains("window_secs", "threshold", "fingerprint");
         assertThat(schemas.at("/AlertRuleConfig/discriminator/mapping/spike").asText())
                 .isEqualTo("#/components/schemas/SpikeRule");
-        assertThat(schemas.at("/AlertRuleConfig/oneOf")).hasSize(7);
+        assertThat(schemas.at("/AlertRuleConfig/oneOf")).hasSize(8);
         assertThat(schemas.at("/LlmCostRule").toString()).contains("threshold_dollars", "window_secs", "model");
+        assertThat(schemas.at("/AlertRuleConfig/discriminator/mapping/llm_budget").asText())
+                .isEqualTo("#/components/schemas/LlmBudgetRule");
         assertThat(schemas.at("/SpikeRule/properties/type/enum/0").asText()).isEqualTo("spike");
         assertThat(schemas.at("/WebhookChannel").toString()).contains("url", "secret");
         assertThat(document().at("/paths/~1v1~1alerts~1{id}~1channels/post/requestBody/content/application~1json/schema/$ref")

@@ -27,7 +27,12 @@ class LlmTurnedOffIT {
                 Llm.put(BLOOP, "/v1/traces/t", "{}", null, null),
                 Llm.get(BLOOP, "/v1/llm/overview", token),
                 Llm.get(BLOOP, "/v1/llm/traces/t", token),
-                Llm.putJson(BLOOP, "/v1/llm/settings", token, "{\"content_storage\":\"full\"}")}) {
+                Llm.putJson(BLOOP, "/v1/llm/settings", token, "{\"content_storage\":\"full\"}"),
+                Llm.post(BLOOP, "/v1/traces/t/feedback", "{\"value\":1}"),
+                Llm.get(BLOOP, "/v1/llm/traces/t/scores", token),
+                Llm.get(BLOOP, "/v1/llm/budget", token),
+                Llm.get(BLOOP, "/v1/llm/prompts", token),
+                Llm.get(BLOOP, "/v1/llm/search?q=x", token)}) {
             assertThat(r.statusCode()).isEqualTo(404);
             assertThat(Llm.json(r).get("error").asText()).contains("llm_tracing.enabled: true")
                     .contains("BLOOP__LLM_TRACING__ENABLED=true");

@@ -42,13 +42,13 @@ class MigratorTest {
         int latest = new Migrator().latestVersion();
         test.write(h -> h.execute("INSERT INTO projects (id, slug, name, ingest_key, ingest_secret, created_at) "
                 + "VALUES ('p1', 'kept', 'Kept', 'k1', 's1', 0)"));
-        // Roll the file back to version 9, as a database of the previous release is: undo 013 and 011 (LLM
-        // tracing's tables and their trace tags), 012 (the release of a regression) and 010 (Sentry compatibility).
+        // Roll the file back to version 9, as a database of the previous release is: undo 014, 013 and 011 (LLM
+        // tracing's tables, their trace tags and evaluation; the search tables' own parts go with them), 012 (the release of a regression) and 010 (Sentry compatibility).
         test.write(h -> {
             h.execute("ALTER TABLE status_history DROP COLUMN release");
             for (String table : h.createQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'llm!_%' "
-                    + "ESCAPE '!'").mapTo(String.class).list()) {
-                h.execute("DROP TABLE " + table);
+                    + "ESCAPE '!' AND name NOT LIKE '%!_fts!_%' ESCAPE '!'").mapTo(String.class).list()) {
+                h.execute("DROP TABLE IF EXISTS " + table);
             }
             h.execute("DROP TRIGGER projects_numbered");
             h.execute("DROP INDEX projects_by_numeric_id");
