@@ -7,9 +7,10 @@ import uPlot from 'uplot';
 import { api, link, page, scoped } from '../api.js';
 import { ago, count, Empty, html, Link, Loading, Problem, useLoad, useTitle, when } from '../ui.js';
 import { BudgetCard, FeedbackCell, Prompts, ScoreCell, Tools, TraceEvaluationCard, useEvaluations } from './llm-eval.js';
+import { Experiments } from './llm-experiments.js';
 
 const TABS = [['', 'Overview'], ['traces', 'Traces'], ['sessions', 'Sessions'], ['prompts', 'Prompts'],
-  ['tools', 'Tools & retrieval'], ['settings', 'Settings']];
+  ['tools', 'Tools & retrieval'], ['experiments', 'Experiments'], ['settings', 'Settings']];
 const WINDOWS = [[24, '24 hours'], [168, '7 days'], [720, '30 days']];
 const PAGE = 50;
 const COLOURS = ['#3b5bdb', '#e8590c', '#2f9e44', '#ae3ec9', '#1098ad', '#f08c00', '#c2255c', '#5c940d'];
@@ -54,6 +55,7 @@ export function Llm({ navigate, project, sub, id }) {
       hours=${hoursOf(window.location.pathname + window.location.search)} />` : null}
     ${tab === 'tools' ? html`<${WindowPicker} hours=${hoursOf(window.location.pathname + window.location.search)} navigate=${navigate}
       base="/llm/tools" /><${Tools} project=${project} hours=${hoursOf(window.location.pathname + window.location.search)} />` : null}
+    ${tab === 'experiments' ? html`<${Experiments} navigate=${navigate} project=${project} id=${id} />` : null}
     ${tab === 'settings' ? html`<${Settings} project=${project} />` : null}
   </section>`;
 }

@@ -101,18 +101,20 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
         env.lifecycle().manage(alerts);
         env.lifecycle().manage(refresher(policies));
 
+        TraceTagCheck experiments = dev.bloop.service.llm.experiment.Experiments.wire(core, env,
+                java.time.Duration.ofSeconds(config.getCacheTtlSecs()));
         KnownTraces known = new KnownTraces(pending, db.reader());
         Evaluation evaluation = Evaluation.wire(core, env, known, config.getAlertEvaluationSecs());
         TraceDecoder decoder = new TraceDecoder();
         IngestDoor door = core.ingest().door(queue, config.getMaxPayloadBytes(), "llm.ingest", "traces",
                 decoder.mapper(), core.metrics());
-        TraceValidator validator = new TraceValidator(decoder.mapper(), config);
+        TraceValidator validator = new TraceValidator(decoder.mapper(), config, experiments);
         var servlet = env.servlets().addServlet("llm-traces", new TraceIngestServlet(door, decoder, validator, queue,
                 pending, policies, known, evaluation.signedFeedback(), config.getMaxBatchSize()));
         servlet.setAsyncSupported(true);
         servlet.addMapping("/v1/traces", "/v1/traces/*");
         dev.bloop.service.apidoc.ServletRoutes.describe(env, TraceRoutes.class);
-        LlmProxy.wire(core, env, config.getProxy(), new TraceSink(new TraceValidator(decoder.mapper(), config), queue,
+        LlmProxy.wire(core, env, config.getProxy(), new TraceSink(validator, queue,
                 pending, policies, known, db.writeHealth()), config.getMaxContentBytes());
 
         LatencyHistograms histograms = new LatencyHistograms(System::currentTimeMillis);

@@ -40,6 +40,14 @@ public final class TraceSink {
         return queue.isFull() ? BoundedQueue.Offer.FULL : BoundedQueue.Offer.ACCEPTED;
     }
 
+    /**
+     * Checks a call's experiment and variant before it is forwarded: a call whose trace would be
+     * refused at recording must be refused first, or its span would be lost after the provider answered.
+     */
+    public void checkTags(String projectId, String experiment, String variant) throws InvalidEvent {
+        validator.checkTags(projectId, experiment, variant);
+    }
+
     /** Whether the project keeps prompts and completions at all (content storage other than {@code none}). */
     public boolean keepsContent(String projectId) {
         return policies.storage(projectId) != ContentStorage.NONE;

@@ -42,9 +42,22 @@ final class TraceValidator {
     private final int maxSpans;
     private final int maxContentBytes;
     private final int maxMetadataBytes;
+    private final TraceTagCheck tags;
 
     TraceValidator(ObjectMapper json, LlmTracingConfig config) {
+        this(json, config, TraceTagCheck.NONE);
+    }
+
+    /** Whether a trace may carry these experiment tags in the project (both null: nothing to check). */
+    void checkTags(String projectId, String experiment, String variant) throws InvalidEvent {
+        if (experiment != null || variant != null) {
+            tags.check(projectId, experiment, variant);
+        }
+    }
+
+    TraceValidator(ObjectMapper json, LlmTracingConfig config, TraceTagCheck tags) {
         this.json = json;
+        this.tags = tags;
         this.maxSpans = config.getMaxSpansPerTrace();
         this.maxContentBytes = config.getMaxContentBytes();
         this.maxMetadataBytes = config.getMaxMetadataBytes();
@@ -71,6 +84,9 @@ final class TraceValidator {
         if (t.variant() != null && t.experiment() == null) {
             throw new InvalidEvent("variant needs the experiment it belongs to", "experiment");
         }
+        String experiment = tag(t.experiment(), "experiment");
+        String variant = tag(t.variant(), "variant");
+        tags.check(projectId, experiment, variant);
         List<SpanIn> spans = t.spans() == null ? List.of() : t.spans();
         List<QueuedTrace.QueuedSpan> out = spans(spans, startedAt, receivedAt, storage, Map.of(), false);
         return new QueuedTrace(projectId, id, false, receivedAt, name(t.sessionId(), "session_id"),
@@ -78,7 +94,7 @@ final class TraceValidator {
                 content(t.input(), "input", storage), content(t.output(), "output", storage),
                 metadata(t.metadata(), "metadata", storage), startedAt, endedAt, out,
                 tag(t.promptName(), "prompt_name"), tag(version(t.promptVersion()), "prompt_version"),
-                tag(t.experiment(), "experiment"), tag(t.variant(), "variant"));
+                experiment, variant);
     }
 
     /**

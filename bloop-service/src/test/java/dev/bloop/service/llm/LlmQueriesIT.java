@@ -27,7 +27,7 @@ class LlmQueriesIT {
         int n = PROJECTS.incrementAndGet();
         String id = "p-q-" + n;
         BLOOP.addProject(id, "q-" + n, "bloop_pk_q_" + n, "bloop_sk_q_secret_000" + n);
-        return new String[] {"bloop_pk_q_" + n, "bloop_sk_q_secret_000" + n, BLOOP.token("q", id, Scope.LLM_READ)};
+        return new String[] {"bloop_pk_q_" + n, "bloop_sk_q_secret_000" + n, BLOOP.token("q", id, Scope.LLM_READ), id};
     }
 
     private static void batch(String[] p, List<String> traces) {
@@ -163,6 +163,11 @@ class LlmQueriesIT {
     @Test
     void tracesCarryTheirPromptVersionAndExperimentVariantAndAreFilteredByThem() {
         String[] p = project();
+        // Traces may only name an experiment of their project, and one of its variants.
+        HttpResponse<String> created = BLOOP.post("/v1/llm/experiments", "{\"name\":\"tone\",\"variants\":"
+                + "[{\"name\":\"formal\"},{\"name\":\"friendly\"}]}", Map.of("Content-Type", "application/json",
+                "Authorization", "Bearer " + BLOOP.token("w", p[3], Scope.LLM_WRITE)));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         batch(p, List.of(
                 "{\"id\":\"a1\",\"prompt_name\":\"support-reply\",\"prompt_version\":7,\"experiment\":\"tone\","
                         + "\"variant\":\"friendly\",\"spans\":[{\"model\":\"gpt-4o\"}]}",

@@ -116,6 +116,13 @@ final class ProxyServlet extends HttpServlet {
             refuse(req, resp, 400, new ApiError(e.getMessage(), e.header));
             return;
         }
+        try {
+            sink.checkTags(token.get().projectId(), grouping.experiment(), grouping.variant());
+        } catch (dev.bloop.service.ingest.InvalidEvent e) {
+            refuse(req, resp, 400, new ApiError(e.getMessage() + "; nothing was forwarded",
+                    "variant".equals(e.field()) ? "X-Bloop-Variant" : "X-Bloop-Experiment"));
+            return;
+        }
         BoundedQueue.Offer admits = sink.admits();
         if (admits != BoundedQueue.Offer.ACCEPTED) {
             resp.setHeader("Retry-After", Integer.toString(RETRY_AFTER_SECS));

@@ -415,6 +415,10 @@ class LlmProxyIT {
     void callsSharingATraceIdBecomeSpansOfOneTraceWithTheGroupingHeadersOnIt() {
         String token = project();
         String traceId = "grouped-" + token.substring(10, 20);
+        HttpResponse<String> created = BLOOP.post("/v1/llm/experiments", "{\"name\":\"tone\",\"variants\":"
+                + "[{\"name\":\"a\"},{\"name\":\"b\"}]}", Map.of("Content-Type", "application/json",
+                "Authorization", "Bearer " + token));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         Map<String, String> h = new HashMap<>(OPENAI_KEY);
         h.putAll(Map.of("X-Bloop-Trace-Id", traceId, "X-Bloop-Session-Id", "sess-1", "X-Bloop-User-Id", "user-7",
                 "X-Bloop-Trace-Name", "support-answer", "X-Bloop-Experiment", "tone", "X-Bloop-Variant", "b"));
@@ -436,6 +440,23 @@ class LlmProxyIT {
         HttpResponse<byte[]> proxied = viaBloop("openai", "models", null, token, OPENAI_KEY);
         assertThat(proxied.statusCode()).isEqualTo(200);
         assertThat(proxied.body()).isEqualTo(direct.body());
+    }
+
+    @Test
+    void anUnknownExperimentOrVariantIsRefusedBeforeAnythingIsForwarded() {
+        String token = project();
+        int before = PROVIDER.requests.size();
+        HttpResponse<byte[]> unknown = viaBloop("openai", "chat/completions", CHAT, token,
+                Map.of("X-Bloop-Experiment", "nope", "X-Bloop-Variant", "b"));
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(text(unknown)).contains("\"field\":\"X-Bloop-Experiment\"");
+        BLOOP.post("/v1/llm/experiments", "{\"name\":\"tone\",\"variants\":[{\"name\":\"a\"},{\"name\":\"b\"}]}",
+                Map.of("Content-Type", "application/json", "Authorization", "Bearer " + token));
+        HttpResponse<byte[]> variant = viaBloop("openai", "chat/completions", CHAT, token,
+                Map.of("X-Bloop-Experiment", "tone", "X-Bloop-Variant", "c"));
+        assertThat(variant.statusCode()).isEqualTo(400);
+        assertThat(text(variant)).contains("\"field\":\"X-Bloop-Variant\"");
+        assertThat(PROVIDER.requests.size()).isEqualTo(before);
     }
 
     @Test
