@@ -23,7 +23,7 @@ public record InAppRules(@JsonProperty("project_id") String projectId,
      * {@code PUT}: replaces both lists (a list left out is empty). Each holds at most 50 prefixes of 1 to
      * 200 characters, without control characters; duplicates are dropped; none may be in both.
      */
-    public record Update(
+    public record InAppRulesUpdate(
             @JsonProperty("in_app_include")
             @Size(max = 50, message = "in_app_include holds at most 50 prefixes") List<String> inAppInclude,
             @JsonProperty("in_app_exclude")

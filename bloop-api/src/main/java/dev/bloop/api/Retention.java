@@ -62,7 +62,7 @@ public record Retention(@JsonProperty("status") @JsonInclude(JsonInclude.Include
      * {@code PUT /v1/admin/retention}: days from 1 to 3650; what is left out stays as it is. A project's
      * 0 or null removes its override. Everything is checked before anything is saved.
      */
-    public record Update(
+    public record RetentionUpdate(
             @JsonProperty("raw_events_days")
             @Min(value = 1, message = "raw_events_days must be between 1 and 3650")
             @Max(value = 3650, message = "raw_events_days must be between 1 and 3650") Integer rawEventsDays,

@@ -17,6 +17,6 @@ public record LlmSettings(@JsonProperty("project_id") String projectId,
                           @JsonProperty("updated_by") String updatedBy) {
 
     /** The PUT body. */
-    public record Update(@JsonProperty("content_storage") String contentStorage) {
+    public record LlmSettingsUpdate(@JsonProperty("content_storage") String contentStorage) {
     }
 }

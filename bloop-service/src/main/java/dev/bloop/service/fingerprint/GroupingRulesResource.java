@@ -60,7 +60,7 @@ public final class GroupingRulesResource {
     @RequiresScope(Scope.ERRORS_WRITE)
     public InAppRules put(@Auth Caller caller, @PathParam("slug") String slug,
                           @NotNull(message = "request body must be a JSON object with in_app_include and "
-                                  + "in_app_exclude lists") @Valid InAppRules.Update body) {
+                                  + "in_app_exclude lists") @Valid InAppRules.InAppRulesUpdate body) {
         Project p = project(caller, slug);
         List<String> include = prefixes(body.inAppInclude(), INCLUDE);
         List<String> exclude = prefixes(body.inAppExclude(), EXCLUDE);

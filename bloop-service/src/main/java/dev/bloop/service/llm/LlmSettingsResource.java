@@ -59,7 +59,7 @@ public final class LlmSettingsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresScope(Scope.LLM_WRITE)
     public LlmSettings setSettings(@Auth Caller caller, String body) {
-        LlmSettings.Update update = read(body, LlmSettings.Update.class);
+        LlmSettings.LlmSettingsUpdate update = read(body, LlmSettings.LlmSettingsUpdate.class);
         if (update.contentStorage() == null) {
             throw ApiProblem.badRequest("content_storage is required: none, metadata_only or full", "content_storage");
         }

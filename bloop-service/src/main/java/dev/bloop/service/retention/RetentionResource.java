@@ -45,7 +45,7 @@ public final class RetentionResource {
     /** Days are 1..3650; a project's 0 or null removes its override. Everything is checked before anything is saved. */
     @PUT
     public Retention put(@Auth Caller caller,
-                         @NotNull(message = "request body must be a JSON object") @Valid Retention.Update body) {
+                         @NotNull(message = "request body must be a JSON object") @Valid Retention.RetentionUpdate body) {
         Map<String, Integer> perProject = new LinkedHashMap<>();
         List<Retention.ProjectDays> list = body.perProject() == null ? List.of() : body.perProject();
         for (int i = 0; i < list.size(); i++) {

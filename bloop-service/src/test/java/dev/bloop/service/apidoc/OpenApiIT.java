@@ -64,6 +64,28 @@ class OpenApiIT {
         return r.body();
     }
 
+    /**
+     * The document names each schema by its class's simple name, so two API records with one simple
+     * name (four nested {@code Update}s once) would share one schema, and three endpoints would show
+     * another endpoint's body.
+     */
+    @Test
+    void everyApiClassHasASchemaNameOfItsOwn() throws Exception {
+        Path classes = Path.of(dev.bloop.api.ApiError.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Map<String, List<String>> bySimpleName = new java.util.TreeMap<>();
+        try (var files = Files.walk(classes)) {
+            files.filter(f -> f.toString().endsWith(".class")).forEach(f -> {
+                String name = classes.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
+                String simple = name.substring(Math.max(name.lastIndexOf('.'), name.lastIndexOf('$')) + 1);
+                if (!simple.matches("\\d+") && !simple.equals("package-info")) {
+                    bySimpleName.computeIfAbsent(simple, k -> new ArrayList<>()).add(name);
+                }
+            });
+        }
+        bySimpleName.values().removeIf(names -> names.size() < 2);
+        assertThat(bySimpleName).as("API classes sharing a simple name").isEmpty();
+    }
+
     @Test
     void theDocumentIsValidOpenApi31() {
         ParseOptions options = new ParseOptions();

@@ -22,7 +22,7 @@ public record Budget(@JsonProperty("project_id") String projectId,
                      @JsonProperty("days_in_month") int daysInMonth) {
 
     /** The PUT body: dollars (at most 6 decimals) and the alert threshold in percent of the budget (default 80). */
-    public record Update(@JsonProperty("monthly_budget") BigDecimal monthlyBudget,
+    public record BudgetUpdate(@JsonProperty("monthly_budget") BigDecimal monthlyBudget,
                          @JsonProperty("alert_threshold_pct") Integer alertThresholdPct) {
     }
 }

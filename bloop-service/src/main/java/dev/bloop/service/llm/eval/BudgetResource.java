@@ -35,7 +35,7 @@ public final class BudgetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresScope(Scope.LLM_WRITE)
     public Budget setBudget(@Auth Caller caller, @RequestBody(required = true, content = @Content(schema = @Schema(
-            implementation = Budget.Update.class))) String body) {
-        return budgets.set(caller.project(), EvalBodies.read(body, Budget.Update.class));
+            implementation = Budget.BudgetUpdate.class))) String body) {
+        return budgets.set(caller.project(), EvalBodies.read(body, Budget.BudgetUpdate.class));
     }
 }

@@ -53,7 +53,7 @@ final class Budgets {
         return compute(projectId, s[0], (int) s[1], spend(projectId, now), now);
     }
 
-    Budget set(String projectId, Budget.Update in) {
+    Budget set(String projectId, Budget.BudgetUpdate in) {
         if (in.monthlyBudget() == null) {
             throw ApiProblem.badRequest("monthly_budget is required: dollars per month, 0 for none", "monthly_budget");
         }
