@@ -67,6 +67,12 @@ class TriageBrowserIT {
     }
 
     private static void ingest(List<String> messages) {
+        for (int i = 0; i < messages.size(); i += 50) {
+            ingestBatch(messages.subList(i, Math.min(messages.size(), i + 50)));
+        }
+    }
+
+    private static void ingestBatch(List<String> messages) {
         long before = BLOOP.count("SELECT count(*) FROM raw_events");
         List<String> events = new ArrayList<>();
         for (String m : messages) {
@@ -120,6 +126,8 @@ class TriageBrowserIT {
         tab.fill("#filter-q", "keyboard");
         tab.eval("document.activeElement.blur(), true");
 
+        tab.press("k");
+        tab.waitFor("document.querySelector('#issue-list tr.cursor') === document.querySelectorAll('#issue-list tbody tr')[0]");
         String first = row(0);
         tab.press("i");
         tab.waitFor(ROWS + " === 1");
