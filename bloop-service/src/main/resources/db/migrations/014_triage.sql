@@ -1,9 +1,12 @@
 -- Triage at team scale.
 
 -- Who is on an issue: a user (a member of the project, or an admin), or nobody. A removed user's issues
--- become unassigned.
-ALTER TABLE error_groups ADD COLUMN assignee_id TEXT REFERENCES users (id) ON DELETE SET NULL;
+-- become unassigned (a trigger rather than a foreign key, which SQLite could never drop again).
+ALTER TABLE error_groups ADD COLUMN assignee_id TEXT;
 CREATE INDEX error_groups_assignee ON error_groups (project_id, assignee_id, last_seen);
+CREATE TRIGGER users_unassign AFTER DELETE ON users BEGIN
+    UPDATE error_groups SET assignee_id = NULL WHERE assignee_id = old.id;
+END;
 
 -- The newest release the issue had been seen in when it was resolved: later events reopen it only
 -- when they come from a newer release. NULL (resolved before this column, or never resolved): any

@@ -191,14 +191,14 @@ function Filters({ s, go, facets, reloadFacets, multi }) {
     <label>Status <select id="filter-status" value=${s.status} onChange=${(e) => go({ status: e.target.value })}>
       ${STATUSES.map((x) => html`<option value=${x}>${x}</option>`)}<option value="any">any</option>
     </select></label>
+    ${PICKERS.map(([k, label]) => html`<${Picker} name=${k} label=${label} values=${facets ? facets[k] : null}
+      selected=${s[k]} onChange=${(v) => go({ [k]: v })} onOpen=${reloadFacets} />`)}
     <label>Assigned <select id="filter-assigned" value=${['', 'me', 'none'].includes(s.assigned) ? s.assigned : 'user'}
       onChange=${(e) => go({ assigned: e.target.value === 'user' ? s.assigned : e.target.value })}>
       <option value="">anyone or nobody</option><option value="me">to me</option><option value="none">to nobody</option>
       ${['', 'me', 'none'].includes(s.assigned) ? null : html`<option value="user">to ${s.assigned}</option>`}</select></label>
     ${multi ? html`<label class="check" title="Issues of every project you are a member of"><input id="filter-all-projects"
       type="checkbox" checked=${s.all} onChange=${(e) => go({ all: e.target.checked })} /> All projects</label>` : null}
-    ${PICKERS.map(([k, label]) => html`<${Picker} name=${k} label=${label} values=${facets ? facets[k] : null}
-      selected=${s[k]} onChange=${(v) => go({ [k]: v })} onOpen=${reloadFacets} />`)}
     <label>Last seen <select id="filter-period" value=${range} onChange=${(e) => chooseRange(e.target.value)}>
       <option value="">any time</option>${PERIODS.map(([k, text]) => html`<option value=${k}>${text}</option>`)}
       <option value="custom">between…</option></select></label>

@@ -26,6 +26,9 @@ import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;
 import dev.bloop.service.web.ApiProblem;
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -169,6 +172,8 @@ public final class ErrorsResource {
     @Path("/errors/{fingerprint}/comments")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequiresScope(Scope.ERRORS_WRITE)
+    @ApiResponse(responseCode = "201", description = "the comment, as stored",
+            content = @Content(schema = @Schema(implementation = Comment.class)))
     public jakarta.ws.rs.core.Response comment(@Auth Caller caller, @PathParam("fingerprint") String fingerprint,
                                                @NotNull(message = BODY) @Valid CommentCreate body) {
         String fp = fingerprint(fingerprint);
