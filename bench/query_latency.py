@@ -2,10 +2,12 @@
 """Measures query API latency: sequential keep-alive requests, p50/p99 per endpoint.
 
 usage: query_latency.py BASE_URL TOKEN REQUESTS_PER_ENDPOINT
+BLOOP_ENDPOINTS=triage: only the issue stream (with and without sparklines).
 Prints one line per endpoint: name, requests, p50 ms, p99 ms, max ms, and X-Total-Count seen.
 """
 import http.client
 import json
+import os
 import random
 import sys
 import time
@@ -49,6 +51,8 @@ def main():
         ("trends 72h", lambda: "/v1/trends"),
         ("stats", lambda: "/v1/stats"),
     ]
+    if os.environ.get("BLOOP_ENDPOINTS") == "triage":
+        endpoints = [e for e in endpoints if e[0].startswith("stream") or e[0] == "list default"]
     for name, path in endpoints:
         for _ in range(max(3, n // 20)):  # warm-up
             get(path())

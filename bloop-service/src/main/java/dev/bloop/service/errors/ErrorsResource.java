@@ -59,13 +59,10 @@ public final class ErrorsResource {
     private static final int MAX_TEXT = 512;
     private static final String BODY = "request body must be a JSON object";
     private static final String ALL_PROJECTS = "all";
-    /** Bulk actions and the status each sets (assign sets none). */
-    private static final Map<String, String> BULK_ACTIONS = new java.util.HashMap<>(Map.of("resolve", "resolved",
-            "ignore", "ignored", "mute", "muted", "unresolve", "unresolved"));
-
-    static {
-        BULK_ACTIONS.put("assign", null);
-    }
+    /** Bulk actions that set a status, and the status each sets; {@code assign} is the other one. */
+    private static final Map<String, String> BULK_STATUSES = Map.of("resolve", "resolved", "ignore", "ignored",
+            "mute", "muted", "unresolve", "unresolved");
+    private static final String ASSIGN = "assign";
 
     private final ErrorQueries queries;
     private final FacetQueries facets;
@@ -192,11 +189,11 @@ public final class ErrorsResource {
     @RequiresScope(Scope.ERRORS_WRITE)
     public BulkResult bulk(@Auth Caller caller, @NotNull(message = BODY) @Valid BulkAction body) {
         String project = caller.project();
-        if (body.action() == null || !BULK_ACTIONS.containsKey(body.action())) {
+        if (body.action() == null || !(BULK_STATUSES.containsKey(body.action()) || ASSIGN.equals(body.action()))) {
             throw ApiProblem.badRequest("action must be one of resolve, ignore, mute, unresolve, assign", "action");
         }
-        String status = BULK_ACTIONS.get(body.action());
-        if (status == null ? false : body.assignee() != null) {
+        String status = BULK_STATUSES.get(body.action()); // null: assign
+        if (status != null && body.assignee() != null) {
             throw ApiProblem.badRequest("assignee is only for the assign action", "assignee");
         }
         StatusService.Assignee who = status == null ? assignee(project, body.assignee()) : null;
