@@ -14,12 +14,16 @@ ADMIN_PORT=${ADMIN_PORT:-5397}
 SECRET="bench-secret-0123456789abcdef"
 source "$root/bench/lib.sh"
 
-work="$(mktemp -d /tmp/bloop-tbench.XXXXXX)"
+if [ -n "${REUSE:-}" ]; then   # REUSE=<scratch dir of an earlier run>: measure its database again
+  work="$REUSE"
+else
+  work="$(mktemp -d /tmp/bloop-tbench.XXXXXX)"
+  BLOOP__DATABASE__PATH="$work/bench.db" "$root/bin/bloop" migrate "$root/config.yml" >/dev/null 2>&1
+  t0=$(date +%s)
+  python3 "$root/bench/seed_triage.py" "$work/bench.db" "$EVENTS" "$ISSUES"
+  echo "seed_s=$(( $(date +%s) - t0 ))"
+fi
 echo "# scratch: $work"
-BLOOP__DATABASE__PATH="$work/bench.db" "$root/bin/bloop" migrate "$root/config.yml" >/dev/null 2>&1
-t0=$(date +%s)
-python3 "$root/bench/seed_triage.py" "$work/bench.db" "$EVENTS" "$ISSUES"
-echo "seed_s=$(( $(date +%s) - t0 ))"
 start_bloop
 TOKEN=$("$root/bin/bloop" create-token "$root/config.yml" --name bench --scopes errors:read 2>/dev/null)
 BLOOP_ENDPOINTS=triage python3 "$root/bench/query_latency.py" "http://127.0.0.1:$PORT" "$TOKEN" "$REQUESTS"

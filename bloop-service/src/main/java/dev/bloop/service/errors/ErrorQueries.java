@@ -71,7 +71,7 @@ final class ErrorQueries {
 
     /** No release or environment filter: the groups' own totals, straight from error_groups' indexes. */
     private Page<ErrorGroup> listGroups(GroupFilter f, String match) {
-        StringBuilder from = new StringBuilder("FROM error_groups g WHERE g.project_id IN (<p>)");
+        StringBuilder from = new StringBuilder("FROM error_groups g WHERE " + inProjects("g.project_id", f));
         appendGroupFilters(from, f, match);
         if (f.since() != null) {
             from.append(" AND g.last_seen >= :since");
@@ -98,12 +98,12 @@ final class ErrorQueries {
         StringBuilder counts = new StringBuilder("SELECT project_id, fingerprint, sum(count) AS cnt, min(first_seen) AS fs, "
                 + "max(last_seen) AS ls FROM ");
         if (f.releases() != null) {
-            counts.append("group_counts WHERE project_id IN (<p>) AND release IN (<release>)");
+            counts.append("group_counts WHERE " + inProjects("project_id", f) + " AND release IN (<release>)");
             if (f.environments() != null) {
                 counts.append(" AND environment IN (<environment>)");
             }
         } else {
-            counts.append("group_env_counts WHERE project_id IN (<p>) AND environment IN (<environment>)");
+            counts.append("group_env_counts WHERE " + inProjects("project_id", f) + " AND environment IN (<environment>)");
         }
         // "+fingerprint": grouping by an expression keeps the planner off the by-group index (which
         // would save it a sort but scan every row of the project); the clustered key range is what
@@ -140,6 +140,14 @@ final class ErrorQueries {
         return page(f, match, "SELECT count(*) " + from, select);
     }
 
+    /**
+     * One project is an equality, so the planner walks the (project_id, sort column) index in order
+     * and stops at the page; several (the all-projects stream) are a list.
+     */
+    private static String inProjects(String column, GroupFilter f) {
+        return f.projects().size() == 1 ? column + " = :p" : column + " IN (<p>)";
+    }
+
     private static void appendGroupFilters(StringBuilder sql, GroupFilter f, String match) {
         if (f.sources() != null) {
             sql.append(" AND g.source IN (<source>)");
@@ -174,7 +182,11 @@ final class ErrorQueries {
     }
 
     private static Query bind(Query q, GroupFilter f, String match) {
-        q.bindList("p", f.projects());
+        if (f.projects().size() == 1) {
+            q.bind("p", f.projects().get(0));
+        } else {
+            q.bindList("p", f.projects());
+        }
         if (f.assignee() != null && !GroupFilter.NOBODY.equals(f.assignee())) {
             q.bind("assignee", f.assignee());
         }
