@@ -39,11 +39,13 @@ final class LlmQueries {
     private final Jdbi reader;
     private final ObjectMapper json;
     private final Policies policies;
+    private final LatencyHistograms histograms;
 
-    LlmQueries(Jdbi reader, ObjectMapper json, Policies policies) {
+    LlmQueries(Jdbi reader, ObjectMapper json, Policies policies, LatencyHistograms histograms) {
         this.reader = reader;
         this.json = json;
         this.policies = policies;
+        this.histograms = histograms;
     }
 
     /** The first hour bucket of a window of {@code hours} whole hours ending with the current one. */
@@ -87,27 +89,16 @@ final class LlmQueries {
                 cost += r[9];
                 unpriced += r[10];
             }
-            Percentiles latency = distribution(h, projectId, "l", since, null);
-            Percentiles ttft = distribution(h, projectId, "t", since, null);
+            Percentiles latency = distribution(h, projectId, "l", since);
+            Percentiles ttft = distribution(h, projectId, "t", since);
             return new LlmOverview(hours, since, traces[0], traces[1], spans, calls, callErrors,
                     calls == 0 ? 0 : (double) callErrors / calls, tokens, Money.dollars(cost), Money.micros(cost),
                     unpriced, latency.at(0.5), latency.at(0.99), ttft.at(0.5));
         });
     }
 
-    private static Percentiles distribution(Handle h, String projectId, String kind, long since, String model) {
-        List<long[]> rows = h.createQuery("SELECT value_ms, sum(count) FROM llm_latency_hourly WHERE project_id = :p "
-                        + "AND kind = :k AND hour_bucket >= :since" + (model == null ? "" : " AND model = :m")
-                        + " GROUP BY value_ms ORDER BY value_ms")
-                .bind("p", projectId).bind("k", kind).bind("since", since).bind("m", model)
-                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).list();
-        long[] values = new long[rows.size()];
-        long[] counts = new long[rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            values[i] = rows.get(i)[0];
-            counts[i] = rows.get(i)[1];
-        }
-        return Percentiles.of(values, counts, rows.size());
+    private Percentiles distribution(Handle h, String projectId, String kind, long since) {
+        return histograms.all(h, projectId, kind, since).percentiles();
     }
 
     // -------------------------------------------------------------------------------------- usage
@@ -169,24 +160,10 @@ final class LlmQueries {
         });
     }
 
-    private static Map<String, Percentiles> byModel(Handle h, String projectId, String kind, long since, String model) {
-        Map<String, List<long[]>> rows = new LinkedHashMap<>();
-        h.createQuery("SELECT model, value_ms, sum(count) FROM llm_latency_hourly WHERE project_id = :p AND kind = :k "
-                        + "AND hour_bucket >= :since" + (model == null ? "" : " AND model = :m")
-                        + " GROUP BY model, value_ms ORDER BY model, value_ms")
-                .bind("p", projectId).bind("k", kind).bind("since", since).bind("m", model)
-                .map((rs, ctx) -> rows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                        .add(new long[] {rs.getLong(2), rs.getLong(3)}))
-                .list();
+    private Map<String, Percentiles> byModel(Handle h, String projectId, String kind, long since, String model) {
         Map<String, Percentiles> out = new LinkedHashMap<>();
-        rows.forEach((m, list) -> {
-            long[] values = new long[list.size()];
-            long[] counts = new long[list.size()];
-            for (int i = 0; i < list.size(); i++) {
-                values[i] = list.get(i)[0];
-                counts[i] = list.get(i)[1];
-            }
-            Percentiles p = Percentiles.of(values, counts, list.size());
+        new TreeMap<>(histograms.byModel(h, projectId, kind, since, model)).forEach((m, hist) -> {
+            Percentiles p = hist.percentiles();
             if (p.count() > 0) {
                 out.put(m, p);
             }

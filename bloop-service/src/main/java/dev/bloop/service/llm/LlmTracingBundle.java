@@ -109,7 +109,9 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
         servlet.addMapping("/v1/traces", "/v1/traces/*");
         dev.bloop.service.apidoc.ServletRoutes.describe(env, TraceRoutes.class);
 
-        env.jersey().register(new LlmResource(new LlmQueries(db.reader(), json, policies)));
+        LatencyHistograms histograms = new LatencyHistograms(System::currentTimeMillis);
+        traces.onLatencyWritten(histograms::written);
+        env.jersey().register(new LlmResource(new LlmQueries(db.reader(), json, policies, histograms)));
         env.jersey().register(new LlmSettingsResource(policies, traces, decoder.mapper()));
 
         core.onProjectDeletion(writer::dropProject, id -> {

@@ -49,6 +49,7 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
     private final PendingTraces pending;
     private final int maxSpans;
     private final List<Consumer<List<SpanFact>>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Map<String, Long>>> latencyListeners = new CopyOnWriteArrayList<>();
     /** Recomputes waiting or under way, in order; a project's newer request replaces its older one. */
     private final List<Recompute> recomputes = new CopyOnWriteArrayList<>();
 
@@ -72,6 +73,11 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
 
     void addListener(Consumer<List<SpanFact>> listener) {
         listeners.add(listener);
+    }
+
+    /** Told after each commit, per project, the oldest hour whose latency rows the commit changed. */
+    void onLatencyWritten(Consumer<Map<String, Long>> listener) {
+        latencyListeners.add(listener);
     }
 
     /** Queues a recompute of the project's costs ({@code null}: all projects'). */
@@ -126,8 +132,12 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
             creates(st, run, book, rollups, facts, now);
         }
         rollups.write(c);
+        Map<String, Long> latencyHours = rollups.oldestLatencyHours();
         return () -> {
             pending.release(part);
+            if (!latencyHours.isEmpty()) {
+                latencyListeners.forEach(l -> l.accept(latencyHours));
+            }
             if (!facts.isEmpty()) {
                 for (Consumer<List<SpanFact>> l : listeners) {
                     try {
@@ -487,6 +497,17 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
                             k -> new long[1])[0] += sign;
                 }
             }
+        }
+
+        /** Per project, the oldest hour bucket of the latency rows this flush changes. */
+        Map<String, Long> oldestLatencyHours() {
+            Map<String, Long> out = new HashMap<>();
+            latency.forEach((k, v) -> {
+                if (v[0] != 0) {
+                    out.merge(k.projectId(), k.hour(), Math::min);
+                }
+            });
+            return out;
         }
 
         void trace(String projectId, long receivedAt, int traces, int errors) {

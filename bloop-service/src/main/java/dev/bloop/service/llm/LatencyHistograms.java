@@ -1,0 +1,146 @@
+package dev.bloop.service.llm;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Exact latency (and time-to-first-token) distributions per model over a window of whole hours. A
+ * busy hour holds a row per model and distinct millisecond (tens of thousands), so a day's window
+ * is a million rows to group: the hours that can no longer change are read once and kept, merged in
+ * memory with the rows of the hours that still can. An hour is settled {@link #SETTLE_MS} after it
+ * ends (a span is bucketed by the hour it was received, and the writer flushes within seconds);
+ * should the writer still change a settled hour (a trace replaced, the spill journal replayed at
+ * start), it says so through {@link #written} and the project's kept hours are read again.
+ */
+final class LatencyHistograms {
+    static final long SETTLE_MS = 2 * 60_000L;
+    /** At most this much kept, in bytes of the arrays (16 per distinct value). */
+    private static final long MAX_BYTES = 16L * 1024 * 1024;
+
+    /** Ascending values with their counts. */
+    record Hist(long[] values, long[] counts) {
+        Percentiles percentiles() {
+            return Percentiles.of(values, counts, values.length);
+        }
+    }
+
+    private record Key(String projectId, String kind, long since, long settled, String model) {
+    }
+
+    private final Cache<Key, Map<String, Hist>> settledHours = Caffeine.newBuilder()
+            .maximumWeight(MAX_BYTES)
+            .weigher((Key k, Map<String, Hist> m) -> (int) Math.min(Integer.MAX_VALUE,
+                    64 + m.values().stream().mapToLong(h -> 16L * h.values().length + 64).sum()))
+            .expireAfterWrite(Duration.ofMinutes(10))
+            .build();
+    /** Per project, bumped when the writer changes a settled hour: a read begun before it is not kept. */
+    private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
+    private final LongSupplier clock;
+
+    LatencyHistograms(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    /** The hour buckets before this one are settled at {@code now}. */
+    static long settledBefore(long now) {
+        return Math.floorDiv(now - SETTLE_MS, LlmQueries.HOUR_MS) * LlmQueries.HOUR_MS;
+    }
+
+    /**
+     * The writer committed latency rows; {@code oldestHour}: per project, the oldest hour bucket it
+     * changed. Only a change to a settled hour drops what is kept.
+     */
+    void written(Map<String, Long> oldestHour) {
+        long settled = settledBefore(clock.getAsLong());
+        oldestHour.forEach((projectId, hour) -> {
+            if (hour < settled) {
+                generations.computeIfAbsent(projectId, p -> new AtomicLong()).incrementAndGet();
+                settledHours.asMap().keySet().removeIf(k -> k.projectId().equals(projectId));
+            }
+        });
+    }
+
+    /** Per model ('' for spans without one), the distribution of {@code kind} ("l" latency, "t" TTFT) since the hour. */
+    Map<String, Hist> byModel(Handle h, String projectId, String kind, long since, String model) {
+        long settled = settledBefore(clock.getAsLong());
+        Map<String, Hist> old = Map.of();
+        if (since < settled) {
+            Key key = new Key(projectId, kind, since, settled, model);
+            old = settledHours.getIfPresent(key);
+            if (old == null) {
+                AtomicLong generation = generations.computeIfAbsent(projectId, p -> new AtomicLong());
+                long before = generation.get();
+                old = read(h, projectId, kind, since, settled, model);
+                if (generation.get() == before) {
+                    settledHours.put(key, old);
+                }
+            }
+        }
+        Map<String, Hist> recent = read(h, projectId, kind, Math.max(since, settled), Long.MAX_VALUE, model);
+        Map<String, Hist> out = new LinkedHashMap<>(old);
+        recent.forEach((m, hist) -> out.merge(m, hist, LatencyHistograms::merge));
+        return out;
+    }
+
+    /** Every model's values together. */
+    Hist all(Handle h, String projectId, String kind, long since) {
+        Hist out = new Hist(new long[0], new long[0]);
+        for (Hist hist : byModel(h, projectId, kind, since, null).values()) {
+            out = merge(out, hist);
+        }
+        return out;
+    }
+
+    private static Map<String, Hist> read(Handle h, String projectId, String kind, long from, long before, String model) {
+        Map<String, List<long[]>> rows = new HashMap<>();
+        h.createQuery("SELECT model, value_ms, sum(count) FROM llm_latency_hourly WHERE project_id = :p AND kind = :k "
+                        + "AND hour_bucket >= :from AND hour_bucket < :before" + (model == null ? "" : " AND model = :m")
+                        + " GROUP BY model, value_ms ORDER BY model, value_ms")
+                .bind("p", projectId).bind("k", kind).bind("from", from).bind("before", before).bind("m", model)
+                .map((rs, ctx) -> rows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                        .add(new long[] {rs.getLong(2), rs.getLong(3)}))
+                .list();
+        Map<String, Hist> out = new LinkedHashMap<>();
+        rows.forEach((m, list) -> {
+            long[] values = new long[list.size()];
+            long[] counts = new long[list.size()];
+            for (int i = 0; i < list.size(); i++) {
+                values[i] = list.get(i)[0];
+                counts[i] = list.get(i)[1];
+            }
+            out.put(m, new Hist(values, counts));
+        });
+        return out;
+    }
+
+    /** Two ascending histograms into one, equal values summed. */
+    static Hist merge(Hist a, Hist b) {
+        long[] values = new long[a.values().length + b.values().length];
+        long[] counts = new long[values.length];
+        int i = 0;
+        int j = 0;
+        int n = 0;
+        while (i < a.values().length || j < b.values().length) {
+            boolean takeA = j == b.values().length || (i < a.values().length && a.values()[i] <= b.values()[j]);
+            long v = takeA ? a.values()[i] : b.values()[j];
+            long c = takeA ? a.counts()[i++] : b.counts()[j++];
+            if (n > 0 && values[n - 1] == v) {
+                counts[n - 1] += c;
+            } else {
+                values[n] = v;
+                counts[n++] = c;
+            }
+        }
+        return new Hist(java.util.Arrays.copyOf(values, n), java.util.Arrays.copyOf(counts, n));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.bloop.service.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bloop.service.store.TestDatabase;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Settled hours are read once and merged with the live ones; a change to a settled hour is read again. */
+class LatencyHistogramsTest {
+    private static final long HOUR = LlmQueries.HOUR_MS;
+    /** 10:30 on some day: hours before 10:00 are settled, 10:00 is live. */
+    private static final long NOW = 1_000 * HOUR + 30 * 60_000L;
+    private static final long CURRENT = 1_000 * HOUR;
+
+    @RegisterExtension
+    final TestDatabase test = new TestDatabase();
+    private final AtomicLong clock = new AtomicLong(NOW);
+    private final LatencyHistograms histograms = new LatencyHistograms(clock::get);
+
+    private void row(long hour, String model, long valueMs, long count) {
+        test.write(h -> h.execute("INSERT INTO llm_latency_hourly (project_id, kind, hour_bucket, model, value_ms, count) "
+                + "VALUES ('default', 'l', ?, ?, ?, ?) ON CONFLICT (project_id, kind, hour_bucket, model, value_ms) "
+                + "DO UPDATE SET count = count + excluded.count", hour, model, valueMs, count));
+    }
+
+    private Map<String, LatencyHistograms.Hist> read(long since) {
+        return test.read(h -> histograms.byModel(h, "default", "l", since, null));
+    }
+
+    @Test
+    void settledAndLiveHoursMergeIntoTheExactDistribution() {
+        // gpt: 100 ms ×2 and 300 ms two hours ago, 200 ms ×1 and 300 ms an hour ago, 400 ms now.
+        row(CURRENT - 2 * HOUR, "gpt", 100, 2);
+        row(CURRENT - 2 * HOUR, "gpt", 300, 1);
+        row(CURRENT - HOUR, "gpt", 200, 1);
+        row(CURRENT - HOUR, "gpt", 300, 1);
+        row(CURRENT, "gpt", 400, 1);
+        row(CURRENT, "claude", 50, 3);
+        // Outside the window (3 hours): never counted.
+        row(CURRENT - 5 * HOUR, "gpt", 9_999, 7);
+
+        Map<String, LatencyHistograms.Hist> all = read(CURRENT - 2 * HOUR);
+        LatencyHistograms.Hist gpt = all.get("gpt");
+        assertThat(gpt.values()).containsExactly(100, 200, 300, 400);
+        assertThat(gpt.counts()).containsExactly(2, 1, 2, 1);
+        // Sorted: 100 100 200 300 300 400 → p50 at rank 2.5 = 250.
+        assertThat(gpt.percentiles().at(0.5)).isEqualTo(250.0);
+        assertThat(all.get("claude").counts()).containsExactly(3);
+    }
+
+    @Test
+    void aSettledHourIsReadOnceUntilTheWriterChangesIt() {
+        row(CURRENT - HOUR, "gpt", 100, 1);
+        row(CURRENT, "gpt", 200, 1);
+        assertThat(read(CURRENT - HOUR).get("gpt").counts()).containsExactly(1, 1);
+
+        // The live hour is read every time.
+        row(CURRENT, "gpt", 200, 1);
+        assertThat(read(CURRENT - HOUR).get("gpt").counts()).containsExactly(1, 2);
+
+        // A settled hour changed behind the writer's back is not read again (that is the saving)...
+        row(CURRENT - HOUR, "gpt", 100, 5);
+        assertThat(read(CURRENT - HOUR).get("gpt").counts()).containsExactly(1, 2);
+        // ...and a change the writer reports is.
+        histograms.written(Map.of("default", CURRENT - HOUR));
+        assertThat(read(CURRENT - HOUR).get("gpt").counts()).containsExactly(6, 2);
+        // A report of the live hour keeps what is settled.
+        row(CURRENT - HOUR, "gpt", 100, 1);
+        histograms.written(Map.of("default", CURRENT));
+        assertThat(read(CURRENT - HOUR).get("gpt").counts()).containsExactly(6, 2);
+    }
+
+    @Test
+    void theLastHourStaysLiveForTheFirstMinutesOfTheNext() {
+        // At 10:01 the writer may still be flushing spans received before 10:00: 09:00 is not settled yet.
+        clock.set(CURRENT + 60_000);
+        row(CURRENT - HOUR, "gpt", 100, 1);
+        assertThat(read(CURRENT - HOUR).get("gpt").counts()).containsExactly(1);
+        row(CURRENT - HOUR, "gpt", 100, 1);
+        assertThat(read(CURRENT - HOUR).get("gpt").counts()).containsExactly(2);
+    }
+
+    @Test
+    void mergeSumsEqualValues() {
+        LatencyHistograms.Hist a = new LatencyHistograms.Hist(new long[] {1, 3, 5}, new long[] {1, 1, 1});
+        LatencyHistograms.Hist b = new LatencyHistograms.Hist(new long[] {2, 3, 6}, new long[] {4, 2, 1});
+        LatencyHistograms.Hist m = LatencyHistograms.merge(a, b);
+        assertThat(m.values()).containsExactly(1, 2, 3, 5, 6);
+        assertThat(m.counts()).containsExactly(1, 4, 3, 1, 1);
+    }
+}
