@@ -3,7 +3,8 @@
 
 usage: gen_requests.py SECRET single|batch|simple|simple-batch COUNT OUT [GROUPS]
 Events vary their numbers, ids and releases the way real traffic does, so grouping and the
-per-release/per-environment aggregates do real work; GROUPS distinct bugs (default 200).
+per-release/per-environment aggregates do real work; GROUPS distinct bugs (default 200); batch
+events come from 20,000 distinct users (user_id_hash), so users-affected counting does its work too.
 simple and simple-batch events have no stack and no metadata (grouped by route).
 """
 import hashlib
@@ -30,6 +31,7 @@ def event(rng, groups):
                  % (bug, bug, rng.randrange(500), rng.randrange(80)),
         "http_status": 500,
         "metadata": {"attempt": rng.randrange(5), "region": "eu-west-1"},
+        "user_id_hash": "user-%d" % rng.randrange(20000),
     }
 
 

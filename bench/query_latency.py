@@ -2,10 +2,12 @@
 """Measures query API latency: sequential keep-alive requests, p50/p99 per endpoint.
 
 usage: query_latency.py BASE_URL TOKEN REQUESTS_PER_ENDPOINT
+BLOOP_ENDPOINTS=triage: only the issue stream (with and without sparklines).
 Prints one line per endpoint: name, requests, p50 ms, p99 ms, max ms, and X-Total-Count seen.
 """
 import http.client
 import json
+import os
 import random
 import sys
 import time
@@ -38,12 +40,19 @@ def main():
         ("list q=<one group>", lambda: "/v1/errors?q=field%d" % rng.randrange(10000)),
         ("list q=undefined (all)", lambda: "/v1/errors?q=undefined"),
         ("list status+env+release", lambda: "/v1/errors?status=unresolved&environment=prod&release=1.0.2&sort=total_count"),
+        ("stream sparkline=24h", lambda: "/v1/errors?sparkline=24h"),
+        ("stream sparkline=14d", lambda: "/v1/errors?sparkline=14d"),
+        ("stream total+spark 24h", lambda: "/v1/errors?sort=total_count&sparkline=24h"),
+        ("stream rel+spark 14d", lambda: "/v1/errors?release=1.2.3&sparkline=14d"),
+        ("stream unassigned+spark", lambda: "/v1/errors?assigned=none&sparkline=24h"),
         ("group detail", lambda: "/v1/errors/" + rng.choice(fingerprints)),
         ("occurrences", lambda: "/v1/errors/%s/occurrences" % rng.choice(fingerprints)),
         ("group trend 72h", lambda: "/v1/errors/%s/trend" % rng.choice(fingerprints)),
         ("trends 72h", lambda: "/v1/trends"),
         ("stats", lambda: "/v1/stats"),
     ]
+    if os.environ.get("BLOOP_ENDPOINTS") == "triage":
+        endpoints = [e for e in endpoints if e[0].startswith("stream") or e[0] == "list default"]
     for name, path in endpoints:
         for _ in range(max(3, n // 20)):  # warm-up
             get(path())

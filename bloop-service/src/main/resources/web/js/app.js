@@ -20,6 +20,34 @@ const NAV = [['/issues', 'Issues'], ['/overview', 'Overview'], ['/releases', 'Re
 // Pages that show one project's data: their URLs carry ?project=<slug>.
 const SCOPED = ['', 'issues', 'overview', 'releases', 'insights', 'llm', 'alerts', 'tokens'];
 
+// The theme: the system's (prefers-color-scheme) unless this browser chose one with the toggle.
+const THEME_KEY = 'bloop_theme';
+const darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+
+function currentTheme() {
+  const chosen = localStorage.getItem(THEME_KEY);
+  if (chosen === 'dark' || chosen === 'light') return chosen;
+  return darkQuery && darkQuery.matches ? 'dark' : 'light';
+}
+
+function applyTheme() {
+  document.documentElement.dataset.theme = currentTheme();
+}
+applyTheme();
+if (darkQuery && darkQuery.addEventListener) darkQuery.addEventListener('change', applyTheme);
+
+function ThemeToggle() {
+  const [theme, setTheme] = useState(currentTheme());
+  const flip = () => {
+    const next = theme === 'dark' ? 'light' : 'dark';
+    localStorage.setItem(THEME_KEY, next);
+    applyTheme();
+    setTheme(next);
+  };
+  return html`<button id="theme-toggle" type="button" onClick=${flip} aria-pressed=${theme === 'dark'}
+    title=${`Switch to the ${theme === 'dark' ? 'light' : 'dark'} theme (remembered in this browser)`}>${theme === 'dark' ? '☀ Light' : '☾ Dark'}</button>`;
+}
+
 function usePath() {
   const current = () => window.location.pathname + window.location.search;
   const [path, setPath] = useState(current());
@@ -167,6 +195,7 @@ function App() {
       ${projects && projects.length ? html`<select id="project-select" aria-label="Project" value=${project ? project.id : ''}
         onChange=${(e) => choose(e.target.value)}>${projects.map((p) => html`<option value=${p.id}>${p.name}</option>`)}</select>` : null}
       <${Link} to="/settings" navigate=${navigate} id="whoami" title="Settings and sign out">${status.user.username}${status.user.is_admin ? ' (admin)' : ''}</${Link}>
+      <${ThemeToggle} />
       <button id="logout" type="button" onClick=${logout}>Sign out</button>
       <nav>${[...NAV, ...(status.user.is_admin ? [['/admin', 'Admin']] : [])].map(([href, label]) => html`<${Link}
         to=${SCOPED.includes(href.slice(1)) ? link(href) : href} navigate=${navigate} id=${`nav-${href.slice(1)}`}

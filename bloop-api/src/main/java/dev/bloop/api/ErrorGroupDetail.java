@@ -15,7 +15,21 @@ public record ErrorGroupDetail(
         @JsonProperty("grouping") Grouping grouping,
         @JsonProperty("releases") List<ReleaseCount> releases,
         @JsonProperty("environment_counts") List<EnvironmentCount> environmentCounts,
-        @JsonProperty("samples") List<JsonNode> samples) {
+        @JsonProperty("samples") List<JsonNode> samples,
+        @JsonProperty("regression") Regression regression) {
+
+    /**
+     * What reopens the issue as a regression. {@code rule}: {@code any_event} (resolved before releases
+     * were recorded: any new event), {@code newer_release} (only an event from a release newer than
+     * {@code resolved_in_release}, or, while it is not resolved, than the latest release it was seen in).
+     * {@code order} says how releases are compared: {@code semver} or {@code first_seen} (the order in
+     * which the project first saw them). {@code explanation} says it in words.
+     */
+    public record Regression(@JsonProperty("rule") String rule,
+                             @JsonProperty("resolved_in_release") String resolvedInRelease,
+                             @JsonProperty("order") String order,
+                             @JsonProperty("explanation") String explanation) {
+    }
 
     /**
      * What the fingerprint was computed from. {@code kind} is {@code computed} or {@code client};

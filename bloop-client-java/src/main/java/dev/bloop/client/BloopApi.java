@@ -177,7 +177,8 @@ public final class BloopApi {
                 convert(node.path("grouping"), ErrorGroupDetail.Grouping.class),
                 convertList(node.path("releases"), ErrorGroupDetail.ReleaseCount.class),
                 convertList(node.path("environment_counts"), ErrorGroupDetail.EnvironmentCount.class),
-                convert(node.path("samples"), new TypeReference<List<JsonNode>>() { }));
+                convert(node.path("samples"), new TypeReference<List<JsonNode>>() { }),
+                node.hasNonNull("regression") ? convert(node.get("regression"), ErrorGroupDetail.Regression.class) : null);
     }
 
     private <T> Page<T> page(String path, Class<T> type) {

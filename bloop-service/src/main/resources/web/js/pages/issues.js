@@ -27,6 +27,8 @@ export function readStream(search) {
     since: p.get('since') || '',
     until: p.get('until') || '',
     offset: Math.max(0, Number(p.get('offset')) || 0),
+    assigned: p.get('assigned') || '',
+    all: p.get('all') === '1',
   };
   for (const [k] of PICKERS) s[k] = p.getAll(k).filter(Boolean);
   return s;
@@ -35,7 +37,8 @@ export function readStream(search) {
 // The dashboard URL's parameters of a stream state (defaults left out, "any" kept).
 function params(s) {
   const out = { status: s.status === 'unresolved' ? '' : s.status, q: s.q, period: s.period, since: s.since,
-    until: s.until, sort: s.sort === 'last_seen' ? '' : s.sort, offset: s.offset || '' };
+    until: s.until, sort: s.sort === 'last_seen' ? '' : s.sort, offset: s.offset || '', assigned: s.assigned,
+    all: s.all ? '1' : '' };
   for (const [k] of PICKERS) out[k] = s[k];
   return out;
 }
@@ -52,14 +55,33 @@ function apiQuery(s) {
     if (s.since) p.set('since', s.since);
     if (s.until) p.set('until', s.until);
   }
+  if (s.assigned) p.set('assigned', s.assigned);
   p.set('sort', s.sort);
   p.set('limit', String(PAGE));
   p.set('offset', String(s.offset));
+  p.set('sparkline', '24h');
+  if (s.all) p.set('project_id', 'all');
   return p.toString();
 }
 
+// The list's filter as POST /v1/errors/bulk takes it: every issue matching, not only this page.
+function bulkFilter(s) {
+  const f = {};
+  if (s.status !== 'any') f.status = s.status;
+  if (s.q) f.q = s.q;
+  for (const [k] of PICKERS) if (s[k].length) f[k] = s[k];
+  const period = PERIODS.find(([k]) => k === s.period);
+  if (period) f.since = Date.now() - period[2];
+  else {
+    if (s.since) f.since = Number(s.since);
+    if (s.until) f.until = Number(s.until);
+  }
+  if (s.assigned) f.assigned = s.assigned;
+  return f;
+}
+
 function narrowed(s) {
-  return Boolean(s.q || s.period || s.since || s.until || PICKERS.some(([k]) => s[k].length));
+  return Boolean(s.q || s.period || s.since || s.until || s.assigned || PICKERS.some(([k]) => s[k].length));
 }
 
 // The last stream URL seen in each project: where "← Issues" goes back to.
@@ -128,7 +150,7 @@ function fromLocalInput(value) {
 }
 
 // Every control applies at once: choosing a value, a status, a range or a sort, or pausing while typing.
-function Filters({ s, go, facets, reloadFacets }) {
+function Filters({ s, go, facets, reloadFacets, multi }) {
   const [q, setQ] = useState(s.q);
   const [customOpen, setCustomOpen] = useState(false);
   const typing = useRef(null);
@@ -160,7 +182,7 @@ function Filters({ s, go, facets, reloadFacets }) {
     setQ('');
     setCustomOpen(false);
     go({ status: 'unresolved', q: '', period: '', since: '', until: '', sort: 'last_seen', environment: [], release: [],
-      source: [], route: [] });
+      source: [], route: [], assigned: '' });
   };
   const dirty = narrowed(s) || s.status !== 'unresolved' || s.sort !== 'last_seen';
   return html`<form id="filters" class="filters" role="search" onSubmit=${submit}>
@@ -171,6 +193,12 @@ function Filters({ s, go, facets, reloadFacets }) {
     </select></label>
     ${PICKERS.map(([k, label]) => html`<${Picker} name=${k} label=${label} values=${facets ? facets[k] : null}
       selected=${s[k]} onChange=${(v) => go({ [k]: v })} onOpen=${reloadFacets} />`)}
+    <label>Assigned <select id="filter-assigned" value=${['', 'me', 'none'].includes(s.assigned) ? s.assigned : 'user'}
+      onChange=${(e) => go({ assigned: e.target.value === 'user' ? s.assigned : e.target.value })}>
+      <option value="">anyone or nobody</option><option value="me">to me</option><option value="none">to nobody</option>
+      ${['', 'me', 'none'].includes(s.assigned) ? null : html`<option value="user">to ${s.assigned}</option>`}</select></label>
+    ${multi ? html`<label class="check" title="Issues of every project you are a member of"><input id="filter-all-projects"
+      type="checkbox" checked=${s.all} onChange=${(e) => go({ all: e.target.checked })} /> All projects</label>` : null}
     <label>Last seen <select id="filter-period" value=${range} onChange=${(e) => chooseRange(e.target.value)}>
       <option value="">any time</option>${PERIODS.map(([k, text]) => html`<option value=${k}>${text}</option>`)}
       <option value="custom">between…</option></select></label>
@@ -185,16 +213,44 @@ function Filters({ s, go, facets, reloadFacets }) {
   </form>`;
 }
 
-function IssueRow({ g, s, navigate }) {
+// The row's events per hour over the last 24 h, as a small line.
+function Sparkline({ points }) {
+  if (!points || points.length === 0) return null;
+  const max = Math.max(1, ...points);
+  const w = 72;
+  const h = 18;
+  const step = w / Math.max(1, points.length - 1);
+  const line = points.map((v, i) => `${(i * step).toFixed(1)},${(h - 1 - (v / max) * (h - 2)).toFixed(1)}`).join(' ');
+  const total = points.reduce((a, b) => a + b, 0);
+  return html`<svg class="sparkline" width=${w} height=${h} viewBox=${`0 0 ${w} ${h}`} role="img"
+    aria-label=${`${plural(total, 'event')} in the last 24 h`}><title>${plural(total, 'event')} in the last 24 h</title>
+    <polyline points=${line} fill="none" stroke="currentColor" stroke-width="1.5" /></svg>`;
+}
+
+function rowLink(g, projects, all) {
+  if (!all) return issueLink(g.fingerprint);
+  const p = (projects || []).find((x) => x.id === g.project_id);
+  return `/issues/${encodeURIComponent(g.fingerprint)}?project=${encodeURIComponent(p ? p.slug : g.project_id)}`;
+}
+
+function IssueRow({ g, s, navigate, projects, cursor, selected, onSelect }) {
   const frame = g.top_frame ? frameSummary(g.top_frame) : null;
   const release = s.release.length === 1 ? s.release[0] : g.last_release;
-  return html`<tr data-fingerprint=${g.fingerprint}>
-    <td class="issue"><${Link} to=${issueLink(g.fingerprint)} navigate=${navigate} class="title">
+  const project = s.all ? (projects || []).find((x) => x.id === g.project_id) : null;
+  return html`<tr data-fingerprint=${g.fingerprint} class=${`${cursor ? 'cursor' : ''}${selected ? ' selected' : ''}`}
+      aria-current=${cursor ? 'true' : undefined}>
+    ${s.all ? null : html`<td class="pick"><input type="checkbox" class="row-select" aria-label="Select issue"
+      checked=${selected} onChange=${(e) => onSelect(e.target.checked)} /></td>`}
+    ${s.all ? html`<td class="project-cell">${project ? project.name : g.project_id}</td>` : null}
+    <td class="issue"><${Link} to=${rowLink(g, projects, s.all)} navigate=${navigate} class="title">
         <span class="type">${g.error_type}</span>
         ${frame ? html`<span class="culprit"><span class="in"> in </span><code>${frame.fn}</code>${frame.file ? html`<span class="file">${` · ${frame.file}`}</span>` : null}</span>` : null}
         <span class="message">${g.message}</span></${Link}>
       <${Meta} class="muted small meta" parts=${[g.source, g.route_or_procedure || g.screen, (g.environments || []).join(', ')]} /></td>
     <td class="status-cell"><${Status} status=${g.status} /></td>
+    <td class="assignee-cell">${g.assignee || html`<span class="muted">—</span>`}</td>
+    <td class="spark"><${Sparkline} points=${g.sparkline} /></td>
+    <td class="num users">${count(g.users_affected || 0)}</td>
     <td class="num count">${count(g.total_count)}<span class="unit">${g.total_count === 1 ? ' event' : ' events'}</span></td>
     <td class="time last"><${Ago} ms=${g.last_seen} /></td>
     <td class="time first"><${Ago} ms=${g.first_seen} /></td>
@@ -215,12 +271,73 @@ function NothingHere({ s, project, go, navigate }) {
     <p><${Link} to=${link('/issues', { status: 'any' })} navigate=${navigate}>Show every issue</${Link}></p></${Empty}>`;
 }
 
-export function IssueStream({ path, navigate, project }) {
+// What the keys do on the stream (shown by "?").
+const KEYS = [['j / k', 'next / previous issue'], ['o or Enter', 'open the issue'], ['r', 'resolve'], ['i', 'ignore'],
+  ['m', 'mute'], ['x', 'select / unselect'], ['/', 'search'], ['?', 'this help']];
+
+function KeyHelp({ onClose }) {
+  return html`<div class="card key-help" id="key-help" role="dialog" aria-label="Keyboard shortcuts">
+    <div class="card-head"><h3>Keyboard</h3><button type="button" onClick=${onClose}>Close</button></div>
+    <dl class="meta">${KEYS.map(([k, what]) => html`<dt><kbd>${k}</kbd></dt><dd>${what}</dd>`)}</dl></div>`;
+}
+
+function typingIn(target) {
+  const tag = target && target.tagName;
+  return tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || (target && target.isContentEditable);
+}
+
+// Several issues at once: the ones ticked, or every issue matching the filters.
+function BulkBar({ s, rows, total, selected, allMatching, setAllMatching, clear, done, user }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const [result, setResult] = useState(null);
+  const n = allMatching ? total : selected.size;
+  const act = async (action, extra = {}) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const body = allMatching ? { action, filter: bulkFilter(s), ...extra } : { action, fingerprints: [...selected], ...extra };
+      const r = await api('POST', scoped('/v1/errors/bulk'), body);
+      setResult(r);
+      clear();
+      done();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (n === 0) {
+    return result ? html`<p class="muted small" id="bulk-result">${plural(result.changed, 'issue')} changed${result.skipped
+      ? `, ${result.skipped} skipped` : ''}.</p>` : null;
+  }
+  const wholePage = selected.size === rows.length && total > rows.length;
+  return html`<div class="bulk-bar card" id="bulk-bar">
+    <strong id="bulk-count">${plural(n, 'issue')} selected</strong>
+    ${wholePage && !allMatching ? html`<button type="button" class="link" id="bulk-all-matching"
+      onClick=${() => setAllMatching(true)}>Select all ${count(total)} matching</button>` : null}
+    <button type="button" id="bulk-resolve" disabled=${busy} onClick=${() => act('resolve')}>Resolve</button>
+    <button type="button" id="bulk-ignore" disabled=${busy} onClick=${() => act('ignore')}>Ignore</button>
+    <button type="button" id="bulk-mute" disabled=${busy} onClick=${() => act('mute')}>Mute</button>
+    <button type="button" id="bulk-unresolve" disabled=${busy} onClick=${() => act('unresolve')}>Reopen</button>
+    <button type="button" id="bulk-assign-me" disabled=${busy} onClick=${() => act('assign', { assignee: user.username })}>Assign to me</button>
+    <button type="button" id="bulk-unassign" disabled=${busy} onClick=${() => act('assign', { assignee: null })}>Unassign</button>
+    <button type="button" class="link" onClick=${clear}>Clear selection</button>
+    <${Problem} error=${error} />
+  </div>`;
+}
+
+export function IssueStream({ path, navigate, project, projects, user }) {
   const search = path.includes('?') ? path.slice(path.indexOf('?')) : '';
   const s = readStream(search);
   const key = new URLSearchParams(params(s)).toString() + JSON.stringify(PICKERS.map(([k]) => s[k]));
   const [result, setResult] = useState(null);
   const [error, setError] = useState(null);
+  const [tick, setTick] = useState(0);
+  const [cursor, setCursor] = useState(0);
+  const [selected, setSelected] = useState(new Set());
+  const [allMatching, setAllMatching] = useState(false);
+  const [help, setHelp] = useState(false);
   const [facets, , reloadFacets] = useLoad(() => api('GET', scoped('/v1/errors/facets')), [project && project.id]);
   useTitle(s.status === 'any' ? 'Issues' : `${s.status[0].toUpperCase()}${s.status.slice(1)} issues`, project && project.name);
   useEffect(() => {
@@ -232,9 +349,17 @@ export function IssueStream({ path, navigate, project }) {
     }
   }, [key, project && project.id]);
 
+  // Another list: nothing selected, the cursor on its first row.
+  useEffect(() => {
+    setSelected(new Set());
+    setAllMatching(false);
+    setCursor(0);
+  }, [key, project && project.id]);
+
   useEffect(() => {
     let live = true;
-    const load = () => page(scoped(`/v1/errors?${apiQuery(s)}`)).then((r) => live && (setResult(r), setError(null)),
+    const query = `/v1/errors?${apiQuery(s)}`;
+    const load = () => page(s.all ? query : scoped(query)).then((r) => live && (setResult(r), setError(null)),
       (e) => live && setError(e));
     load();
     const timer = setInterval(load, 10000); // live counts
@@ -242,7 +367,7 @@ export function IssueStream({ path, navigate, project }) {
       live = false;
       clearInterval(timer);
     };
-  }, [key, project && project.id]);
+  }, [key, project && project.id, tick]);
 
   // A change of filters starts at the first page; a change of page starts at the top of the page.
   // Both start from the address as it is now (a timer's closure may hold an older state).
@@ -250,18 +375,84 @@ export function IssueStream({ path, navigate, project }) {
   const go = (changes) => navigate(link('/issues', params({ ...now(), offset: 0, ...changes })), { scroll: false });
   const toPage = (offset) => navigate(link('/issues', params({ ...now(), offset })));
   const shown = result && result.rows;
+  const select = (fp, on) => {
+    const next = new Set(selected);
+    if (on) next.add(fp);
+    else next.delete(fp);
+    setSelected(next);
+    setAllMatching(false);
+  };
+  const clear = () => {
+    setSelected(new Set());
+    setAllMatching(false);
+  };
+
+  // j/k/o/Enter/r/i/m/x and / and ?, unless typing in a field.
+  const keys = useRef(null);
+  keys.current = async (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey || typingIn(e.target)) return;
+    const rows = shown || [];
+    const at = Math.min(cursor, Math.max(0, rows.length - 1));
+    const g = rows[at];
+    const k = e.key;
+    if (k === '?') {
+      e.preventDefault();
+      setHelp(!help);
+    } else if (k === '/') {
+      e.preventDefault();
+      const q = document.getElementById('filter-q');
+      if (q) q.focus();
+    } else if (k === 'Escape') {
+      setHelp(false);
+    } else if (k === 'j' && rows.length) {
+      setCursor(Math.min(rows.length - 1, at + 1));
+    } else if (k === 'k' && rows.length) {
+      setCursor(Math.max(0, at - 1));
+    } else if ((k === 'o' || k === 'Enter') && g) {
+      e.preventDefault();
+      navigate(rowLink(g, projects, s.all));
+    } else if (k === 'x' && g && !s.all) {
+      select(g.fingerprint, !selected.has(g.fingerprint));
+    } else if (['r', 'i', 'm'].includes(k) && g) {
+      const action = { r: 'resolve', i: 'ignore', m: 'mute' }[k];
+      const p = (projects || []).find((x) => x.id === g.project_id);
+      try {
+        await api('POST', `/v1/errors/${encodeURIComponent(g.fingerprint)}/${action}?project_id=${encodeURIComponent(p ? p.id : g.project_id)}`);
+        setTick((t) => t + 1);
+      } catch (err) {
+        setError(err);
+      }
+    }
+  };
+  useEffect(() => {
+    const onKey = (e) => keys.current(e);
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  const multi = projects && projects.length > 1;
+  const allOnPage = shown && shown.length > 0 && shown.every((g) => selected.has(g.fingerprint));
   return html`<section id="stream">
-    <h2>Issues</h2>
-    <${Filters} s=${s} go=${go} facets=${facets} reloadFacets=${reloadFacets} />
+    <h2>Issues${s.all ? ' in all projects' : ''} <button type="button" class="link small" id="key-help-open"
+      title="Keyboard shortcuts (?)" onClick=${() => setHelp(!help)}>⌨ keys</button></h2>
+    ${help ? html`<${KeyHelp} onClose=${() => setHelp(false)} />` : null}
+    <${Filters} s=${s} go=${go} facets=${facets} reloadFacets=${reloadFacets} multi=${multi} />
     <${Problem} error=${error} />
     ${!result && !error ? html`<${Loading} />` : null}
     ${shown && shown.length === 0 ? html`<${NothingHere} s=${s} project=${project} go=${go} navigate=${navigate} />` : null}
     ${shown && shown.length > 0 ? html`
       <p class="muted" id="issue-total">${plural(result.total, 'issue')}</p>
+      ${s.all ? null : html`<${BulkBar} s=${s} rows=${shown} total=${result.total} selected=${selected} allMatching=${allMatching}
+        setAllMatching=${setAllMatching} clear=${clear} done=${() => setTick((t) => t + 1)} user=${user} />`}
       <table class="issues" id="issue-list">
-        <thead><tr><th>Issue</th><th>Status</th><th class="num">Events</th><th>Last seen</th><th>First seen</th>
+        <thead><tr>${s.all ? html`<th>Project</th>` : html`<th class="pick"><input type="checkbox" id="select-page"
+          aria-label="Select every issue on this page" checked=${allOnPage}
+          onChange=${(e) => { setSelected(e.target.checked ? new Set(shown.map((g) => g.fingerprint)) : new Set()); setAllMatching(false); }} /></th>`}
+          <th>Issue</th><th>Status</th><th>Assignee</th><th>24 h</th><th class="num">Users</th><th class="num">Events</th><th>Last seen</th><th>First seen</th>
           ${s.release.length > 1 ? null : html`<th>${s.release.length === 1 ? 'Release' : 'Last release'}</th>`}</tr></thead>
-        <tbody>${shown.map((g) => html`<${IssueRow} g=${g} s=${s} navigate=${navigate} />`)}</tbody>
+        <tbody>${shown.map((g, i) => html`<${IssueRow} g=${g} s=${s} navigate=${navigate} projects=${projects}
+          cursor=${i === Math.min(cursor, shown.length - 1)} selected=${allMatching || selected.has(g.fingerprint)}
+          onSelect=${(on) => select(g.fingerprint, on)} />`)}</tbody>
       </table>
       <div class="pager">
         <button id="page-prev" disabled=${s.offset === 0} onClick=${() => toPage(Math.max(0, s.offset - PAGE))}>Previous</button>
@@ -281,31 +472,68 @@ const ACTIONS = {
   muted: [['unresolve', 'Unmute'], ['resolve', 'Resolve']],
 };
 
-function Actions({ status, change }) {
+function Actions({ status, change, regression }) {
   const actions = ACTIONS[status] || ACTIONS.unresolved;
   return html`<div class="actions-block">
     <div class="actions">${actions.map(([a, text]) => html`<button id=${`action-${a}`} type="button"
       onClick=${() => change(a)}>${text}</button>`)}</div>
-    ${status === 'unresolved' ? html`<p class="muted small" id="status-help"><strong>Resolve</strong> when it is fixed: a new
-      event reopens it as a regression. <strong>Ignore</strong> what is not worth fixing (noise, a bot, a browser
+    ${regression ? html`<p class="small" id="regression-rule">${regression.explanation}</p>` : null}
+    ${status === 'unresolved' ? html`<p class="muted small" id="status-help"><strong>Resolve</strong> when it is fixed: an
+      event from a newer release reopens it as a regression. <strong>Ignore</strong> what is not worth fixing (noise, a bot, a browser
       extension); <strong>mute</strong> what is real but known and waiting. Both take it off the unresolved list and
       stop its alerts while it keeps counting; today they behave the same, the choice tells your team why.</p>`
-      : html`<p class="muted small" id="status-help">${status === 'resolved' ? 'A new event reopens it as a regression.'
+      : html`<p class="muted small" id="status-help">${status === 'resolved' ? 'An event from a newer release reopens it as a regression.'
         : `It keeps counting but never alerts; ${status === 'ignored' ? 'stop ignoring' : 'unmute'} it to see it in the unresolved list again.`}</p>`}
   </div>`;
 }
 
+// Who is on the issue: a member of the project (or you), or nobody.
+function Assignee({ detail, project, user, assign }) {
+  const [members] = useLoad(() => api('GET', `/v1/projects/${encodeURIComponent(project.slug)}/members`), [project.id]);
+  const names = new Set((members || []).map((m) => m.username));
+  names.add(user.username);
+  if (detail.assignee) names.add(detail.assignee);
+  return html`<label class="assignee">Assignee <select id="assignee" value=${detail.assignee || ''}
+    onChange=${(e) => assign(e.target.value || null)}>
+    <option value="">nobody</option>${[...names].sort().map((n) => html`<option value=${n}>${n}${n === user.username ? ' (me)' : ''}</option>`)}
+  </select></label>`;
+}
+
+// A comment: plain text as typed (shown as text, never as HTML).
+function CommentForm({ fingerprint, done }) {
+  const [body, setBody] = useState('');
+  const [error, setError] = useState(null);
+  const submit = async (e) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await api('POST', scoped(`/v1/errors/${encodeURIComponent(fingerprint)}/comments`), { body });
+      setBody('');
+      done();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return html`<form class="comment-form" id="comment-form" onSubmit=${submit}>
+    <label>Comment <textarea id="comment-body" rows="3" maxlength="10000" value=${body}
+      placeholder="What you found, who is on it… (plain text)" onInput=${(e) => setBody(e.target.value)}></textarea></label>
+    <button type="submit" id="comment-submit" disabled=${!body.trim()}>Add comment</button>
+    <${Problem} error=${error} /></form>`;
+}
+
 function History({ history }) {
   if (!history) return null;
-  if (history.length === 0) return html`<p class="muted small" id="history-summary">No status changes yet.</p>`;
-  const describe = (c) => (c.actor === 'system' && c.old_status === 'resolved' ? 'regressed: a new event after it was resolved'
-    : `${c.old_status} → ${c.new_status}`);
-  return html`<details class="history" id="history-card">
+  if (history.length === 0) return html`<p class="muted small" id="history-summary">No changes or comments yet.</p>`;
+  const describe = (c) => (c.kind === 'comment' ? 'commented'
+    : c.kind === 'assign' ? (c.assignee ? `assigned to ${c.assignee}` : 'unassigned')
+      : c.actor === 'system' && c.old_status === 'resolved' ? 'regressed: an event from a newer release after it was resolved'
+        : `${c.old_status} → ${c.new_status}`);
+  return html`<details class="history" id="history-card" open=${history.some((c) => c.kind === 'comment')}>
     <summary id="history-summary"><${Meta} parts=${[describe(history[0]), `by ${history[0].actor}`, ago(history[0].changed_at)]} />
-      ${history.length > 1 ? html`<span class="muted">${` (${plural(history.length, 'change')})`}</span>` : null}</summary>
+      ${history.length > 1 ? html`<span class="muted">${` (${plural(history.length, 'entry', 'entries')})`}</span>` : null}</summary>
     <table id="history"><thead><tr><th>When</th><th>Who</th><th>Change</th></tr></thead>
-      <tbody>${history.map((c) => html`<tr><td title=${when(c.changed_at)}>${when(c.changed_at)}</td><td>${c.actor}</td>
-        <td>${describe(c)}</td></tr>`)}</tbody></table></details>`;
+      <tbody>${history.map((c) => html`<tr data-kind=${c.kind}><td title=${when(c.changed_at)}>${when(c.changed_at)}</td><td>${c.actor}</td>
+        <td>${describe(c)}${c.kind === 'comment' ? html`<p class="comment-body">${c.comment}</p>` : null}</td></tr>`)}</tbody></table></details>`;
 }
 
 const TAG_NAMES = { environment: 'Environment', release: 'Release', app_version: 'App version', browser: 'Browser',
@@ -397,7 +625,7 @@ function Breakdown({ title, rows, keyName }) {
       <td><${Ago} ms=${r.first_seen} /></td><td><${Ago} ms=${r.last_seen} /></td></tr>`)}</tbody></table></div>`;
 }
 
-export function IssuePage({ fingerprint, navigate, project }) {
+export function IssuePage({ fingerprint, navigate, project, user }) {
   const fp = encodeURIComponent(fingerprint);
   const [detail, error, reload] = useLoad(() => api('GET', scoped(`/v1/errors/${fp}`)), [fingerprint]);
   const [history, , reloadHistory] = useLoad(() => api('GET', scoped(`/v1/errors/${fp}/history`)), [fingerprint]);
@@ -408,6 +636,16 @@ export function IssuePage({ fingerprint, navigate, project }) {
     setActionError(null);
     try {
       await api('POST', scoped(`/v1/errors/${fp}/${action}`));
+      reload();
+      reloadHistory();
+    } catch (e) {
+      setActionError(e);
+    }
+  };
+  const assign = async (assignee) => {
+    setActionError(null);
+    try {
+      await api('POST', scoped(`/v1/errors/${fp}/assign`), { assignee });
       reload();
       reloadHistory();
     } catch (e) {
@@ -433,9 +671,11 @@ export function IssuePage({ fingerprint, navigate, project }) {
       ${' '}<${Meta} class="muted" parts=${[detail.source, detail.route_or_procedure || detail.screen,
         plural(detail.total_count, 'event'), `first seen ${ago(detail.first_seen)}`, `last seen ${ago(detail.last_seen)}`,
         releases.length > 1 ? `releases ${releases.slice(0, 3).join(', ')}${releases.length > 3 ? '…' : ''}` : `release ${detail.last_release}`]} /></p>
-    <${Actions} status=${detail.status} change=${change} />
+    <${Actions} status=${detail.status} change=${change} regression=${detail.regression} />
+    <${Assignee} detail=${detail} project=${project} user=${user} assign=${assign} />
     <${Problem} error=${actionError} />
     <${History} history=${history} />
+    <${CommentForm} fingerprint=${fingerprint} done=${reloadHistory} />
     <${TrendCard} title="Events" path=${`/v1/errors/${fp}/trend`} initial="7d" deps=${[fingerprint, detail.total_count]} id="issue-trend" />
     <${Tags} fingerprint=${fingerprint} />
     <${Events} fingerprint=${fingerprint} detail=${detail} />

@@ -244,7 +244,7 @@ public final class AlertEngine implements FlushListener, Managed {
         }
         Notification n = new Notification(new Notification.RuleRef(rule.id(), rule.name(), rule.type()), rule.projectId(),
                 fingerprint, errorType, message, release, environment, count, reason,
-                issueLink(rule.projectId(), fingerprint), now, "bloop");
+                issueLink(rule.projectId(), fingerprint), now, "bloop", store.assignee(rule.projectId(), fingerprint));
         dispatcher.dispatch(rule.id(), service.targets(rule.id()), n);
     }
 

@@ -134,7 +134,7 @@ final class AlertService {
         long now = System.currentTimeMillis();
         Notification n = new Notification(new Notification.RuleRef(r.id(), r.name(), r.type()), projectId, null,
                 "TestNotification", "Test notification from bloop alert rule #" + r.id(), null, null, 0,
-                "Test", null, now, "bloop");
+                "Test", null, now, "bloop", null);
         return Optional.of(new AlertTestResults(dispatcher.test(ruleId, targets(ruleId), n)));
     }
 

@@ -239,6 +239,13 @@ final class AlertStore {
                 .findOne());
     }
 
+    /** The username of the person on the group, null when nobody is (or there is no such group). */
+    String assignee(String projectId, String fingerprint) {
+        return reader.withHandle(h -> h.createQuery("SELECT u.username FROM error_groups g JOIN users u "
+                        + "ON u.id = g.assignee_id WHERE g.project_id = :p AND g.fingerprint = :fp")
+                .bind("p", projectId).bind("fp", fingerprint).mapTo(String.class).findOne().orElse(null));
+    }
+
     /** When the rule last fired for the group, or empty. */
     Optional<Long> lastFired(long ruleId, String fingerprint) {
         return reader.withHandle(h -> h.createQuery("SELECT last_fired FROM alert_cooldowns WHERE rule_id = :rule "

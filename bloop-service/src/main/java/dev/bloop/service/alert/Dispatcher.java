@@ -235,6 +235,7 @@ final class Dispatcher implements Managed {
         body.put("text", "*" + slack(n.reason()) + "* (rule \"" + slack(n.rule().name()) + "\")\n*" + slack(n.errorType())
                 + "*: " + slack(n.message()) + "\nrelease `" + slack(n.release()) + "` · environment `"
                 + slack(n.environment()) + "` · " + n.count() + (n.count() == 1 ? " event" : " events")
+                + (n.assignee() == null ? "" : " · assigned to " + slack(n.assignee()))
                 + (n.url() == null ? "" : "\n<" + n.url() + "|Open in bloop>"));
         return json.writeValueAsBytes(body);
     }

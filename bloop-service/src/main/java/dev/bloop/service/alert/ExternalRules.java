@@ -86,7 +86,7 @@ public final class ExternalRules {
         }
         Notification n = new Notification(new Notification.RuleRef(rule.id(), rule.name(), rule.type()),
                 rule.projectId(), null, alert.title(), alert.detail(), null, null, alert.count(), alert.reason(),
-                baseUrl + alert.path(), now, "bloop");
+                baseUrl + alert.path(), now, "bloop", null);
         dispatcher.dispatch(rule.id(), service.targets(rule.id()), n);
         return true;
     }

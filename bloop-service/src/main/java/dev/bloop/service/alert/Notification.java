@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param reason what happened, for people: "New issue", "Regression", "Threshold: 12 events in 300 s", ...
  * @param count  the events behind the alert (1 for a new issue; the window's count for thresholds and spikes)
  * @param url    the group in bloop
+ * @param assignee the username of the person on the group (null: nobody, or not about a group)
  */
 record Notification(@JsonProperty("rule") RuleRef rule,
                     @JsonProperty("project_id") String projectId,
@@ -20,7 +21,8 @@ record Notification(@JsonProperty("rule") RuleRef rule,
                     @JsonProperty("reason") String reason,
                     @JsonProperty("url") String url,
                     @JsonProperty("timestamp") long timestamp,
-                    @JsonProperty("source") String source) {
+                    @JsonProperty("source") String source,
+                    @JsonProperty("assignee") String assignee) {
 
     record RuleRef(@JsonProperty("id") long id, @JsonProperty("name") String name, @JsonProperty("type") String type) {
     }
@@ -32,6 +34,7 @@ record Notification(@JsonProperty("rule") RuleRef rule,
     String text() {
         return reason + " (rule \"" + rule.name() + "\")\n" + errorType + ": " + message + "\n"
                 + "release " + (release == null ? "-" : release) + ", environment " + (environment == null ? "-" : environment)
-                + ", " + count + (count == 1 ? " event" : " events") + "\n" + url;
+                + ", " + count + (count == 1 ? " event" : " events") + "\n"
+                + (assignee == null ? "" : "assigned to " + assignee + "\n") + url;
     }
 }

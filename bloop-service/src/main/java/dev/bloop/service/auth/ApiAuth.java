@@ -34,6 +34,8 @@ import java.util.Set;
  */
 public final class ApiAuth {
     public static final String CSRF_HEADER = "X-CSRF-Token";
+    /** {@code project_id=all}: the issue list across every project the user may see. */
+    private static final String ALL_PROJECTS = "all";
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private ApiAuth() {
@@ -98,7 +100,10 @@ public final class ApiAuth {
             Set<String> member = projects.memberProjectIds(user.id());
             String requested = request.getUriInfo().getQueryParameters().getFirst("project_id");
             String projectId;
-            if (requested != null && !requested.isBlank()) {
+            if (ALL_PROJECTS.equals(requested)) {
+                // The issue list's all-projects stream reads the parameter itself; elsewhere: the default.
+                projectId = defaultProject(user, member);
+            } else if (requested != null && !requested.isBlank()) {
                 Optional<Project> p = projects.findByIdOrSlug(requested.trim());
                 if (p.isEmpty() || !(user.admin() || member.contains(p.get().id()))) {
                     throw ApiProblem.notFound("project not found: no project " + requested.trim()

@@ -15,6 +15,10 @@ public final class BadParameterException extends RuntimeException {
         this.parameter = parameter;
     }
 
+    String parameter() {
+        return parameter;
+    }
+
     public static final class Mapper implements ExceptionMapper<BadParameterException> {
         @Override
         public Response toResponse(BadParameterException e) {

@@ -46,7 +46,9 @@ final class ErrorQueries {
     private static String groupColumns(String cnt, String fs, String ls) {
         return "g.project_id, g.fingerprint, g.error_type, g.message, g.source, g.route_or_procedure, g.screen, "
                 + "g.status, " + cnt + " AS total_count, " + fs + " AS first_seen, " + ls + " AS last_seen, "
-                + "g.last_release, " + ENVIRONMENTS + " AS envs, g.grouping_frame";
+                + "g.last_release, " + ENVIRONMENTS + " AS envs, g.grouping_frame, "
+                + "(SELECT u.username FROM users u WHERE u.id = g.assignee_id) AS assignee, g.users_affected, "
+                + "g.resolved_in_release";
     }
 
     private final Jdbi reader;
@@ -69,7 +71,7 @@ final class ErrorQueries {
 
     /** No release or environment filter: the groups' own totals, straight from error_groups' indexes. */
     private Page<ErrorGroup> listGroups(GroupFilter f, String match) {
-        StringBuilder from = new StringBuilder("FROM error_groups g WHERE g.project_id = :p");
+        StringBuilder from = new StringBuilder("FROM error_groups g WHERE " + inProjects("g.project_id", f));
         appendGroupFilters(from, f, match);
         if (f.since() != null) {
             from.append(" AND g.last_seen >= :since");
@@ -93,20 +95,20 @@ final class ErrorQueries {
      * sorted and cut before the join, so only its rows are looked up.
      */
     private Page<ErrorGroup> listByCounts(GroupFilter f, String match) {
-        StringBuilder counts = new StringBuilder("SELECT fingerprint, sum(count) AS cnt, min(first_seen) AS fs, "
+        StringBuilder counts = new StringBuilder("SELECT project_id, fingerprint, sum(count) AS cnt, min(first_seen) AS fs, "
                 + "max(last_seen) AS ls FROM ");
         if (f.releases() != null) {
-            counts.append("group_counts WHERE project_id = :p AND release IN (<release>)");
+            counts.append("group_counts WHERE " + inProjects("project_id", f) + " AND release IN (<release>)");
             if (f.environments() != null) {
                 counts.append(" AND environment IN (<environment>)");
             }
         } else {
-            counts.append("group_env_counts WHERE project_id = :p AND environment IN (<environment>)");
+            counts.append("group_env_counts WHERE " + inProjects("project_id", f) + " AND environment IN (<environment>)");
         }
         // "+fingerprint": grouping by an expression keeps the planner off the by-group index (which
         // would save it a sort but scan every row of the project); the clustered key range is what
         // makes this fast, with or without ANALYZE statistics.
-        counts.append(" GROUP BY +fingerprint");
+        counts.append(" GROUP BY project_id, +fingerprint");
         String having = (f.since() != null ? " AND max(last_seen) >= :since" : "")
                 + (f.until() != null ? " AND max(last_seen) <= :until" : "");
         if (!having.isEmpty()) {
@@ -117,18 +119,18 @@ final class ErrorQueries {
             case TOTAL_COUNT -> "cnt";
             case FIRST_SEEN -> "fs";
         };
-        String inner = " ORDER BY " + column + " DESC, fingerprint DESC";
-        String outer = " ORDER BY m." + column + " DESC, m.fingerprint DESC";
+        String inner = " ORDER BY " + column + " DESC, fingerprint DESC, project_id DESC";
+        String outer = " ORDER BY m." + column + " DESC, m.fingerprint DESC, m.project_id DESC";
         String columns = groupColumns("m.cnt", "m.fs", "m.ls");
         boolean groupFilters = f.sources() != null || f.routes() != null || f.status() != null || match != null
-                || f.firstSeenInRelease();
+                || f.assignee() != null || f.firstSeenInRelease();
         if (!groupFilters) {
             String select = "SELECT " + columns + " FROM (" + counts + inner + " LIMIT :limit OFFSET :offset) m "
-                    + "JOIN error_groups g ON g.project_id = :p AND g.fingerprint = m.fingerprint" + outer;
+                    + "JOIN error_groups g ON g.project_id = m.project_id AND g.fingerprint = m.fingerprint" + outer;
             return page(f, null, "SELECT count(*) FROM (" + counts + ")", select);
         }
-        StringBuilder from = new StringBuilder("FROM (" + counts + ") m JOIN error_groups g ON g.project_id = :p "
-                + "AND g.fingerprint = m.fingerprint WHERE 1 = 1");
+        StringBuilder from = new StringBuilder("FROM (" + counts + ") m JOIN error_groups g "
+                + "ON g.project_id = m.project_id AND g.fingerprint = m.fingerprint WHERE 1 = 1");
         appendGroupFilters(from, f, match);
         if (f.firstSeenInRelease()) {
             // the group's first event is one of these counts' first events (the writer stores the same time)
@@ -136,6 +138,14 @@ final class ErrorQueries {
         }
         String select = "SELECT " + columns + " " + from + outer + " LIMIT :limit OFFSET :offset";
         return page(f, match, "SELECT count(*) " + from, select);
+    }
+
+    /**
+     * One project is an equality, so the planner walks the (project_id, sort column) index in order
+     * and stops at the page; several (the all-projects stream) are a list.
+     */
+    private static String inProjects(String column, GroupFilter f) {
+        return f.projects().size() == 1 ? column + " = :p" : column + " IN (<p>)";
     }
 
     private static void appendGroupFilters(StringBuilder sql, GroupFilter f, String match) {
@@ -147,6 +157,11 @@ final class ErrorQueries {
         }
         if (f.status() != null) {
             sql.append(" AND g.status = :status");
+        }
+        if (GroupFilter.NOBODY.equals(f.assignee())) {
+            sql.append(" AND g.assignee_id IS NULL");
+        } else if (f.assignee() != null) {
+            sql.append(" AND g.assignee_id = :assignee");
         }
         if (match != null) {
             sql.append(" AND g.id IN (SELECT rowid FROM error_groups_fts WHERE error_groups_fts MATCH :match)");
@@ -167,7 +182,14 @@ final class ErrorQueries {
     }
 
     private static Query bind(Query q, GroupFilter f, String match) {
-        q.bind("p", f.projectId());
+        if (f.projects().size() == 1) {
+            q.bind("p", f.projects().get(0));
+        } else {
+            q.bindList("p", f.projects());
+        }
+        if (f.assignee() != null && !GroupFilter.NOBODY.equals(f.assignee())) {
+            q.bind("assignee", f.assignee());
+        }
         if (f.releases() != null) {
             q.bindList("release", f.releases());
         }
@@ -202,7 +224,8 @@ final class ErrorQueries {
         return new ErrorGroup(rs.getString("project_id"), rs.getString("fingerprint"), rs.getString("error_type"),
                 rs.getString("message"), rs.getString("source"), rs.getString("route_or_procedure"),
                 rs.getString("screen"), rs.getString("status"), rs.getLong("total_count"), rs.getLong("first_seen"),
-                rs.getLong("last_seen"), rs.getString("last_release"), environments, rs.getString("grouping_frame"));
+                rs.getLong("last_seen"), rs.getString("last_release"), environments, rs.getString("grouping_frame"),
+                rs.getString("assignee"), rs.getLong("users_affected"), null);
     }
 
     Optional<ErrorGroupDetail> detail(String projectId, String fingerprint) {
@@ -240,8 +263,12 @@ final class ErrorQueries {
                     .bind("p", projectId).bind("fp", fingerprint)
                     .mapTo(String.class).list().stream().map(this::parse)
                     .map(sample -> withDeobfuscatedStack(projectId, sample)).toList();
-            return Optional.of(new ErrorGroupDetail(head.get().getKey(), head.get().getValue(), releases,
-                    environments, samples));
+            String resolvedIn = h.createQuery("SELECT resolved_in_release FROM error_groups WHERE project_id = :p "
+                            + "AND fingerprint = :fp").bind("p", projectId).bind("fp", fingerprint)
+                    .mapTo(String.class).findOne().orElse(null);
+            ErrorGroup group = head.get().getKey();
+            return Optional.of(new ErrorGroupDetail(group, head.get().getValue(), releases,
+                    environments, samples, regression(group, resolvedIn)));
         });
     }
 
@@ -294,14 +321,81 @@ final class ErrorQueries {
             if (!exists(h, projectId, fingerprint)) {
                 return null;
             }
-            return h.createQuery("SELECT id, fingerprint, old_status, new_status, actor, changed_at FROM status_history "
-                            + "WHERE project_id = :p AND fingerprint = :fp ORDER BY changed_at DESC, id DESC")
+            // Comments are interleaved by time; their status fields hold the group's current status.
+            return h.createQuery("SELECT id, fingerprint, old_status, new_status, actor, changed_at, kind, assignee, "
+                            + "NULL AS comment, 0 AS tiebreak FROM status_history "
+                            + "WHERE project_id = :p AND fingerprint = :fp "
+                            + "UNION ALL SELECT c.id, c.fingerprint, g.status, g.status, c.author, c.created_at, "
+                            + "'comment', NULL, c.body, 1 FROM issue_comments c JOIN error_groups g "
+                            + "ON g.project_id = c.project_id AND g.fingerprint = c.fingerprint "
+                            + "WHERE c.project_id = :p AND c.fingerprint = :fp "
+                            + "ORDER BY changed_at DESC, tiebreak DESC, id DESC")
                     .bind("p", projectId).bind("fp", fingerprint)
                     .map((rs, ctx) -> new StatusChange(rs.getLong("id"), rs.getString("fingerprint"),
                             rs.getString("old_status"), rs.getString("new_status"), rs.getString("actor"),
-                            rs.getLong("changed_at")))
+                            rs.getLong("changed_at"), rs.getString("kind"), rs.getString("assignee"),
+                            rs.getString("comment")))
                     .list();
         });
+    }
+
+    /** What reopens the group, in words for the issue page. */
+    static ErrorGroupDetail.Regression regression(ErrorGroup g, String resolvedIn) {
+        boolean resolved = "resolved".equals(g.status());
+        if (resolved && resolvedIn == null) {
+            return new ErrorGroupDetail.Regression("any_event", null, null,
+                    "Resolved before releases were recorded: any new event reopens it.");
+        }
+        String release = resolved ? resolvedIn : g.lastRelease();
+        ReleaseOrder.Rule order = ReleaseOrder.ruleFor(release);
+        String how = order == ReleaseOrder.Rule.SEMVER ? "compared as semantic versions"
+                : "compared by when this project first saw each release";
+        String text = resolved
+                ? "Resolved in release " + release + ": only an event from a newer release reopens it (" + how + ")."
+                : "Once resolved, only an event from a release newer than " + release
+                        + " (the latest it was seen in) reopens it (" + how + ").";
+        return new ErrorGroupDetail.Regression("newer_release", resolved ? resolvedIn : null, order.wire, text);
+    }
+
+    /**
+     * The page's rows with their event counts per hour (24) or day (14), oldest first, zero-filled:
+     * one query for the whole page, from the hourly buckets.
+     */
+    Page<ErrorGroup> withSparklines(Page<ErrorGroup> page, Sparkline spark, long now) {
+        if (page.items().isEmpty()) {
+            return page;
+        }
+        long step = spark.stepMs;
+        long current = Math.floorDiv(now, step) * step;
+        long first = current - (spark.points - 1L) * step;
+        List<String> projects = page.items().stream().map(ErrorGroup::projectId).distinct().toList();
+        List<String> fps = page.items().stream().map(ErrorGroup::fingerprint).distinct().toList();
+        Map<String, long[]> lines = new HashMap<>();
+        reader.useHandle(h -> h.createQuery("SELECT project_id, fingerprint, hour_bucket, sum(count) AS n "
+                        + "FROM hourly_counts WHERE project_id IN (<p>) AND fingerprint IN (<fp>) "
+                        + "AND hour_bucket >= :first GROUP BY project_id, fingerprint, hour_bucket")
+                .bindList("p", projects).bindList("fp", fps).bind("first", first)
+                .map((rs, ctx) -> {
+                    int at = (int) ((rs.getLong("hour_bucket") - first) / step);
+                    if (at >= 0 && at < spark.points) {
+                        lines.computeIfAbsent(rs.getString("project_id") + "/" + rs.getString("fingerprint"),
+                                k -> new long[spark.points])[at] += rs.getLong("n");
+                    }
+                    return at;
+                })
+                .forEach(x -> { }));
+        List<ErrorGroup> items = new ArrayList<>(page.items().size());
+        for (ErrorGroup g : page.items()) {
+            long[] line = lines.getOrDefault(g.projectId() + "/" + g.fingerprint(), new long[spark.points]);
+            items.add(g.withSparkline(Arrays.stream(line).boxed().toList()));
+        }
+        return new Page<>(items, page.total());
+    }
+
+    /** Every project's id (the all-projects stream of an admin). */
+    List<String> allProjectIds() {
+        return reader.withHandle(h -> h.createQuery("SELECT id FROM projects ORDER BY created_at, id")
+                .mapTo(String.class).list());
     }
 
     /** Hourly buckets, oldest first, zero-filled: the current hour and the {@code hours - 1} before it. */

@@ -11,8 +11,12 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import dev.bloop.service.errors.ReleaseOrder;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 
@@ -72,6 +76,10 @@ final class BatchWriter {
         AcceptedEvent latest;
         final Tally tally = new Tally();
         final ArrayDeque<AcceptedEvent> recent = new ArrayDeque<>();
+        /** The releases of this flush's events, in arrival order (a resolved group may reopen on one of them). */
+        final Set<String> releases = new LinkedHashSet<>();
+        /** The distinct user_id_hash values of this flush's events. */
+        final Set<String> users = new HashSet<>();
 
         GroupTally(AcceptedEvent first) {
             this.first = first;
@@ -105,6 +113,10 @@ final class BatchWriter {
                 g.latest = e;
             }
             g.recent.addLast(e);
+            g.releases.add(ev.release());
+            if (ev.userIdHash() != null && !ev.userIdHash().isEmpty()) {
+                g.users.add(ev.userIdHash());
+            }
             if (g.recent.size() > sampleLimit) {
                 g.recent.removeFirst();
             }
@@ -124,6 +136,7 @@ final class BatchWriter {
         }
 
         List<FlushOutcome.GroupChange> changes = upsertGroups(c, groups, now);
+        countUsers(c, groups);
         upsertCounts(c, counts);
         upsertEnvCounts(c, envCounts);
         upsertRoutes(c, routes);
@@ -172,7 +185,7 @@ final class BatchWriter {
             throws SQLException {
         List<FlushOutcome.GroupChange> changes = new ArrayList<>(groups.size());
         try (PreparedStatement select = c.prepareStatement(
-                     "SELECT status FROM error_groups WHERE project_id = ? AND fingerprint = ?");
+                     "SELECT status, resolved_in_release FROM error_groups WHERE project_id = ? AND fingerprint = ?");
              PreparedStatement insert = c.prepareStatement("INSERT INTO error_groups (project_id, fingerprint, "
                      + "error_type, message, source, route_or_procedure, screen, status, total_count, first_seen, "
                      + "last_seen, last_release, grouping_version, grouping_kind, grouping_message, grouping_frame, "
@@ -180,7 +193,8 @@ final class BatchWriter {
                      + "VALUES (?, ?, ?, ?, ?, ?, ?, 'unresolved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement update = c.prepareStatement("UPDATE error_groups SET total_count = total_count + ?, "
                      + "last_seen = max(last_seen, ?), last_release = ?, "
-                     + "status = CASE WHEN status = 'resolved' THEN 'unresolved' ELSE status END "
+                     + "status = CASE WHEN ? THEN 'unresolved' ELSE status END, "
+                     + "resolved_in_release = CASE WHEN ? THEN NULL ELSE resolved_in_release END "
                      + "WHERE project_id = ? AND fingerprint = ?");
              PreparedStatement history = c.prepareStatement("INSERT INTO status_history (project_id, fingerprint, "
                      + "old_status, new_status, actor, changed_at, release) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -191,15 +205,20 @@ final class BatchWriter {
                 GroupId id = entry.getKey();
                 GroupTally g = entry.getValue();
                 String status = null;
+                String resolvedIn = null;
                 select.setString(1, id.projectId());
                 select.setString(2, id.fingerprint());
                 try (ResultSet rs = select.executeQuery()) {
                     if (rs.next()) {
                         status = rs.getString(1);
+                        resolvedIn = rs.getString(2);
                     }
                 }
                 boolean created = status == null;
-                boolean regressed = RESOLVED.equals(status);
+                // Resolved in a release: only an event of a newer release brings it back.
+                String reopenedBy = RESOLVED.equals(status) ? reopeningRelease(c, id.projectId(), resolvedIn, g)
+                        : null;
+                boolean regressed = reopenedBy != null;
                 if (created) {
                     IngestEvent first = g.first.event();
                     GroupingKey key = g.first.grouping();
@@ -227,8 +246,10 @@ final class BatchWriter {
                     update.setInt(1, g.tally.count);
                     update.setLong(2, g.tally.last);
                     update.setString(3, g.latest.event().release());
-                    update.setString(4, id.projectId());
-                    update.setString(5, id.fingerprint());
+                    update.setBoolean(4, regressed);
+                    update.setBoolean(5, regressed);
+                    update.setString(6, id.projectId());
+                    update.setString(7, id.fingerprint());
                     update.addBatch();
                     updates = true;
                 }
@@ -239,8 +260,7 @@ final class BatchWriter {
                     history.setString(4, UNRESOLVED);
                     history.setString(5, SYSTEM_ACTOR);
                     history.setLong(6, now);
-                    // The group's first event of this flush is the one that brought it back.
-                    history.setString(7, g.first.event().release());
+                    history.setString(7, reopenedBy);
                     history.addBatch();
                     regressions = true;
                 }
@@ -259,6 +279,74 @@ final class BatchWriter {
             }
         }
         return changes;
+    }
+
+    /**
+     * The release of this flush that re-opens a group resolved in {@code resolvedIn}: the first of its
+     * events' releases that is newer ({@link ReleaseOrder}); null when none is. A group resolved
+     * before releases were recorded re-opens on any event (its first event's release).
+     */
+    private static String reopeningRelease(Connection c, String projectId, String resolvedIn, GroupTally g)
+            throws SQLException {
+        if (resolvedIn == null) {
+            return g.first.event().release();
+        }
+        for (String release : g.releases) {
+            if (ReleaseOrder.isNewer(release, resolvedIn, r -> releaseFirstSeen(c, projectId, r))) {
+                return release;
+            }
+        }
+        return null;
+    }
+
+    /** When the project first saw a release (null: never, so far: this flush's counts come after). */
+    private static Long releaseFirstSeen(Connection c, String projectId, String release) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "SELECT min(first_seen) FROM group_counts WHERE project_id = ? AND release = ?")) {
+            st.setString(1, projectId);
+            st.setString(2, release);
+            try (ResultSet rs = st.executeQuery()) {
+                long v = rs.next() ? rs.getLong(1) : 0;
+                return rs.wasNull() ? null : v;
+            }
+        }
+    }
+
+    /**
+     * Adds this flush's users to each group's set and the number that were new to the group's
+     * users_affected, so the list reads the count from the group's row.
+     */
+    private static void countUsers(Connection c, Map<GroupId, GroupTally> groups) throws SQLException {
+        List<Map.Entry<GroupId, GroupTally>> withUsers = groups.entrySet().stream()
+                .filter(e -> !e.getValue().users.isEmpty()).toList();
+        if (withUsers.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = c.prepareStatement("INSERT OR IGNORE INTO group_users (project_id, "
+                + "fingerprint, user_id_hash) VALUES (?, ?, ?)");
+             PreparedStatement add = c.prepareStatement("UPDATE error_groups SET users_affected = users_affected + ? "
+                     + "WHERE project_id = ? AND fingerprint = ?")) {
+            boolean any = false;
+            for (Map.Entry<GroupId, GroupTally> e : withUsers) {
+                int added = 0;
+                for (String user : e.getValue().users) {
+                    insert.setString(1, e.getKey().projectId());
+                    insert.setString(2, e.getKey().fingerprint());
+                    insert.setString(3, user);
+                    added += insert.executeUpdate();
+                }
+                if (added > 0) {
+                    add.setInt(1, added);
+                    add.setString(2, e.getKey().projectId());
+                    add.setString(3, e.getKey().fingerprint());
+                    add.addBatch();
+                    any = true;
+                }
+            }
+            if (any) {
+                add.executeBatch();
+            }
+        }
     }
 
     /** Binds one row of a batched statement. */

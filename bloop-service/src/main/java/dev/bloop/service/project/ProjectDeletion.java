@@ -25,10 +25,10 @@ public final class ProjectDeletion {
     private static final int CHUNK = 5_000;
     /** Tables keyed by project that have a rowid, deleted in chunks. */
     private static final List<String> ROW_TABLES = List.of("raw_events", "group_samples", "status_history",
-            "error_groups");
+            "issue_comments", "error_groups");
     /** Aggregate tables (WITHOUT ROWID, small per project): one statement each. */
     private static final List<String> AGGREGATE_TABLES = List.of("group_counts", "group_env_counts", "route_counts",
-            "hourly_counts", "project_hourly_counts", "minute_counts", "ingest_ledger");
+            "hourly_counts", "project_hourly_counts", "minute_counts", "ingest_ledger", "group_users");
 
     private final Jdbi writer;
     private final ProjectKeys keys;

@@ -98,8 +98,13 @@ class AlertingIT {
     }
 
     private static String ingest(String env, String source, String type, String message) throws Exception {
+        return ingest(env, source, type, message, "9.9.9");
+    }
+
+    private static String ingest(String env, String source, String type, String message, String release)
+            throws Exception {
         String body = "{\"timestamp\":" + System.currentTimeMillis() + ",\"source\":\"" + source + "\",\"environment\":\""
-                + env + "\",\"release\":\"9.9.9\",\"error_type\":\"" + type + "\",\"message\":\"" + message + "\"}";
+                + env + "\",\"release\":\"" + release + "\",\"error_type\":\"" + type + "\",\"message\":\"" + message + "\"}";
         HttpResponse<String> r = BLOOP.ingest("/v1/ingest", body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body()).get("fingerprint").asText();
@@ -236,10 +241,16 @@ class AlertingIT {
         assertThat(receiver.nextFor("/hook-reg", 800)).as("new, not a regression").isNull();
         BLOOP.awaitCount("SELECT count(*) FROM error_groups WHERE fingerprint = '" + fp + "'", 1);
         json(call(admin, "POST", "/v1/errors/" + fp + "/resolve", null), 200);
+        BLOOP.withDatabase(db -> db.writer().useHandle(h -> h.execute("INSERT INTO users (id, username, user_handle, "
+                + "is_admin, created_at) VALUES ('u-ann', 'ann', 'handle-ann', 1, 0)")));
+        json(call(admin, "POST", "/v1/errors/" + fp + "/assign", "{\"assignee\":\"ann\"}"), 200);
         ingest("t-reg", "api", "RegressError", "boom 2");
+        assertThat(receiver.nextFor("/hook-reg", 800)).as("the release it was resolved in: no regression").isNull();
+        ingest("t-reg", "api", "RegressError", "boom 3", "9.10.0");
         Receiver.Received hook = receiver.nextFor("/hook-reg", 5000);
         assertThat(hook).isNotNull();
         assertThat(JSON.readTree(hook.body()).get("reason").asText()).isEqualTo("Regression");
+        assertThat(JSON.readTree(hook.body()).get("assignee").asText()).as("who is on it").isEqualTo("ann");
     }
 
     @Test

@@ -76,7 +76,7 @@ class DnsRebindingTest {
     private List<AlertTestResults.ChannelAttempt> send(Dispatcher dispatcher, String url) {
         ObjectNode channel = JsonNodeFactory.instance.objectNode().put("type", "webhook").put("url", url);
         Notification n = new Notification(new Notification.RuleRef(ruleId, "r", "new_issue"), "default", "0123456789abcdef",
-                "E", "m", "1", "prod", 1, "New issue", "https://bloop.example.com/issues/0123456789abcdef", 0, "bloop");
+                "E", "m", "1", "prod", 1, "New issue", "https://bloop.example.com/issues/0123456789abcdef", 0, "bloop", null);
         return dispatcher.test(ruleId, List.of(new Dispatcher.Target(1L, "webhook", channel)), n);
     }
 

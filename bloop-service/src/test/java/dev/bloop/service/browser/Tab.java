@@ -160,6 +160,30 @@ public final class Tab {
                 + "; e.dispatchEvent(new Event('change', {bubbles: true})); return true; })()");
     }
 
+    /**
+     * Presses a key as the keyboard would (DevTools input events: keydown, the character, keyup), on
+     * whatever has the focus. {@code key} is a character or a named key such as {@code Enter}.
+     */
+    public void press(String key) {
+        boolean enter = key.equals("Enter");
+        Map<String, Object> down = new java.util.HashMap<>(Map.of("type", "keyDown", "key", key));
+        if (enter) {
+            down.put("code", "Enter");
+            down.put("windowsVirtualKeyCode", 13);
+            down.put("text", "\r");
+        } else if (key.length() == 1) {
+            down.put("text", key);
+        }
+        send("Input.dispatchKeyEvent", down);
+        send("Input.dispatchKeyEvent", Map.of("type", "keyUp", "key", key));
+    }
+
+    /** Emulates the system's colour scheme ({@code light} or {@code dark}) for prefers-color-scheme. */
+    public void colorScheme(String scheme) {
+        send("Emulation.setEmulatedMedia", Map.of("features", List.of(Map.of("name", "prefers-color-scheme",
+                "value", scheme))));
+    }
+
     /** Where the tab is. */
     public String url() {
         return eval("window.location.href").asText();

@@ -3,6 +3,7 @@ package dev.bloop.service.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,9 +43,20 @@ class MigratorTest {
         int latest = new Migrator().latestVersion();
         test.write(h -> h.execute("INSERT INTO projects (id, slug, name, ingest_key, ingest_secret, created_at) "
                 + "VALUES ('p1', 'kept', 'Kept', 'k1', 's1', 0)"));
-        // Roll the file back to version 9, as a database of the previous release is: undo 014, 013 and 011 (LLM
-        // tracing's tables, their trace tags and evaluation; the search tables' own parts go with them), 012 (the release of a regression) and 010 (Sentry compatibility).
+        // Roll the file back to version 9, as a database of the previous release is: undo 016 (triage), 015, 014,
+        // 013 and 011 (LLM tracing's tables, trace tags, evaluation and experiments; the search tables' own parts
+        // go with them), 012 (the release of a regression) and 010 (Sentry compatibility).
         test.write(h -> {
+            // 016 (triage)
+            h.execute("DROP TRIGGER users_unassign");
+            h.execute("DROP INDEX error_groups_assignee");
+            for (String column : List.of("assignee_id", "resolved_in_release", "users_affected")) {
+                h.execute("ALTER TABLE error_groups DROP COLUMN " + column);
+            }
+            h.execute("ALTER TABLE status_history DROP COLUMN kind");
+            h.execute("ALTER TABLE status_history DROP COLUMN assignee");
+            h.execute("DROP TABLE group_users");
+            h.execute("DROP TABLE issue_comments");
             h.execute("ALTER TABLE status_history DROP COLUMN release");
             for (String table : h.createQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'llm!_%' "
                     + "ESCAPE '!' AND name NOT LIKE '%!_fts!_%' ESCAPE '!'").mapTo(String.class).list()) {
