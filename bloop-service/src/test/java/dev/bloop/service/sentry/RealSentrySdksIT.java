@@ -1,5 +1,6 @@
 package dev.bloop.service.sentry;
 
+import dev.bloop.service.NpmTestProject;
 import static dev.bloop.service.auth.WebSession.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -140,7 +141,7 @@ class RealSentrySdksIT {
 
     @Test
     void debiansPythonSdkSendsThroughTheLegacyStoreEndpoint() throws Exception {
-        SentryClients.Result check = SentryClients.tryRun(Path.of("."), 60, "/usr/bin/python3", "-c",
+        NpmTestProject.Result check = SentryClients.tryRun(Path.of("."), 60, "/usr/bin/python3", "-c",
                 "import sentry_sdk; print(sentry_sdk.VERSION)");
         if (check == null || check.exit() != 0) {
             SentryClients.missing("Debian's python3-sentry-sdk is not installed for /usr/bin/python3 "
@@ -161,7 +162,7 @@ class RealSentrySdksIT {
 
     @Test
     void debiansRubySdkSendsEnvelopes() throws Exception {
-        SentryClients.Result check = SentryClients.tryRun(Path.of("."), 60, "ruby", "-e",
+        NpmTestProject.Result check = SentryClients.tryRun(Path.of("."), 60, "ruby", "-e",
                 "require 'sentry-ruby'; print Sentry::VERSION");
         if (check == null || check.exit() != 0) {
             SentryClients.missing("Debian's ruby-sentry-ruby is not installed (apt-get install ruby-sentry-ruby)");

@@ -1,5 +1,6 @@
 package dev.bloop.service.llm.exchange;
 
+import dev.bloop.service.NpmTestProject;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -235,7 +236,7 @@ class LangSmithExportIT {
         // And a field LangSmith's types do not have is caught: the check can fail.
         Files.writeString(npm.resolve("runs.ts"), Files.readString(npm.resolve("runs.ts"))
                 .replaceFirst("\"run_type\"", "\"not_a_field\": 1, \"run_type\""), StandardCharsets.UTF_8);
-        ExchangeClients.Result wrong = ExchangeClients.tryRun(npm, 180, "node", "node_modules/typescript/bin/tsc",
+        NpmTestProject.Result wrong = ExchangeClients.tryRun(npm, 180, "node", "node_modules/typescript/bin/tsc",
                 "--noEmit", "-p", "tsconfig.json");
         assertThat(wrong.exit()).as(wrong.out()).isNotZero();
         assertThat(wrong.out()).contains("not_a_field");

@@ -1,5 +1,6 @@
 package dev.bloop.service.llm.proxy;
 
+import dev.bloop.service.NpmTestProject;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,7 +36,7 @@ class RealLlmClientsIT {
     /** Scenario → what the application saw. */
     private static Map<String, JsonNode> run(Path project, String openai, String anthropic, String token,
                                              String prefix) throws Exception {
-        LlmClients.Result r = LlmClients.tryRun(project, 120, "node", "proxy-client.mjs", openai, anthropic, token,
+        NpmTestProject.Result r = LlmClients.tryRun(project, 120, "node", "proxy-client.mjs", openai, anthropic, token,
                 prefix);
         assertThat(r).isNotNull();
         assertThat(r.exit()).as(r.err()).isZero();
