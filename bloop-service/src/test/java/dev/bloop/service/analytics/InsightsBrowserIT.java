@@ -127,6 +127,8 @@ class InsightsBrowserIT {
         tab.select("#insights-hours", "336");
         tab.waitFor("document.querySelector('#spikes-table tr') && document.querySelector('#spikes-table svg polyline')"
                 + ".getAttribute('points').split(' ').length === 336");
+        // The environment choices come from the environments answer, which the window change reloads.
+        tab.waitFor("document.querySelector('#insights-environment option[value=\"staging\"]')");
         tab.select("#insights-environment", "staging");
         tab.waitFor("document.querySelectorAll('#environments-table tbody tr').length >= 1 && "
                 + "!document.querySelector('#movers-table tr[data-fingerprint=\""
