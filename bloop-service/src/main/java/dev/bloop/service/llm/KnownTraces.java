@@ -9,6 +9,10 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * A project's trace as stored and as still queued for the writer: an update, a score or a vote sent a
  * moment after its trace must find it before the writer has committed it.
+ *
+ * <p>Whoever decides from {@link #find} whether to create a trace or add to it (OTLP import, the
+ * proxy's recorder) holds this object's lock until the result is queued: two requests that both
+ * found a new trace unknown would each create it, and the second would replace the first's spans.
  */
 final class KnownTraces implements TraceLookup {
     private final PendingTraces pending;

@@ -62,13 +62,17 @@ public final class TraceIntake {
     }
 
     /**
-     * Validates each trace and queues the valid ones, all of them or none (the offer says why not).
-     * One request at a time: the spans of one trace arrive in concurrent requests (an exporter sends
-     * each span as it ends), and two requests that both found the trace unknown would each create it,
-     * the second replacing the first's spans. Finding and queueing are cheap; the bodies are parsed
-     * before this, in parallel.
+     * Validates each trace and queues the valid ones, all of them or none (the offer says why not),
+     * under {@link KnownTraces}' lock: the spans of one trace arrive in concurrent requests (an
+     * exporter sends each span as it ends).
      */
-    public synchronized Outcome accept(String projectId, List<TraceIn> traces) {
+    public Outcome accept(String projectId, List<TraceIn> traces) {
+        synchronized (known) {
+            return findAndQueue(projectId, traces);
+        }
+    }
+
+    private Outcome findAndQueue(String projectId, List<TraceIn> traces) {
         long now = System.currentTimeMillis();
         ContentStorage storage = policies.storage(projectId);
         List<QueuedTrace> valid = new ArrayList<>(traces.size());

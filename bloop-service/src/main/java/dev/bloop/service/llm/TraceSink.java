@@ -59,9 +59,14 @@ public final class TraceSink {
      *
      * @param mayExist false for an id bloop just made up: no need to look for it
      */
-    // Synchronized: calls sharing an X-Bloop-Trace-Id end concurrently, and two that both found the
-    // trace unknown would each create it, the second replacing the first's span.
-    public synchronized BoundedQueue.Offer record(TraceIn trace, String projectId, long receivedAt, boolean mayExist)
+    public BoundedQueue.Offer record(TraceIn trace, String projectId, long receivedAt, boolean mayExist)
+            throws InvalidEvent {
+        synchronized (known) {
+            return findAndQueue(trace, projectId, receivedAt, mayExist);
+        }
+    }
+
+    private BoundedQueue.Offer findAndQueue(TraceIn trace, String projectId, long receivedAt, boolean mayExist)
             throws InvalidEvent {
         ContentStorage storage = policies.storage(projectId);
         PendingTraces.Seen seen = trace.id() == null || !mayExist ? null
