@@ -135,8 +135,8 @@ final class BatchWriter {
                     k -> new Tally()).add(e.receivedAt());
         }
 
-        List<FlushOutcome.GroupChange> changes = upsertGroups(c, groups, now);
-        countUsers(c, groups);
+        Map<GroupId, Integer> newUsers = addUsers(c, groups);
+        List<FlushOutcome.GroupChange> changes = upsertGroups(c, groups, newUsers, now);
         upsertCounts(c, counts);
         upsertEnvCounts(c, envCounts);
         upsertRoutes(c, routes);
@@ -181,7 +181,8 @@ final class BatchWriter {
         }
     }
 
-    private static List<FlushOutcome.GroupChange> upsertGroups(Connection c, Map<GroupId, GroupTally> groups, long now)
+    private static List<FlushOutcome.GroupChange> upsertGroups(Connection c, Map<GroupId, GroupTally> groups,
+                                                               Map<GroupId, Integer> newUsers, long now)
             throws SQLException {
         List<FlushOutcome.GroupChange> changes = new ArrayList<>(groups.size());
         try (PreparedStatement select = c.prepareStatement(
@@ -189,10 +190,10 @@ final class BatchWriter {
              PreparedStatement insert = c.prepareStatement("INSERT INTO error_groups (project_id, fingerprint, "
                      + "error_type, message, source, route_or_procedure, screen, status, total_count, first_seen, "
                      + "last_seen, last_release, grouping_version, grouping_kind, grouping_message, grouping_frame, "
-                     + "grouping_route, grouping_frame_reason, grouping_rules_version) "
-                     + "VALUES (?, ?, ?, ?, ?, ?, ?, 'unresolved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                     + "grouping_route, grouping_frame_reason, grouping_rules_version, users_affected) "
+                     + "VALUES (?, ?, ?, ?, ?, ?, ?, 'unresolved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement update = c.prepareStatement("UPDATE error_groups SET total_count = total_count + ?, "
-                     + "last_seen = max(last_seen, ?), last_release = ?, "
+                     + "last_seen = max(last_seen, ?), last_release = ?, users_affected = users_affected + ?, "
                      + "status = CASE WHEN ? THEN 'unresolved' ELSE status END, "
                      + "resolved_in_release = CASE WHEN ? THEN NULL ELSE resolved_in_release END "
                      + "WHERE project_id = ? AND fingerprint = ?");
@@ -240,16 +241,18 @@ final class BatchWriter {
                     insert.setString(16, key.route());
                     insert.setString(17, key.frameReason());
                     insert.setInt(18, key.rulesVersion());
+                    insert.setInt(19, newUsers.getOrDefault(id, 0));
                     insert.addBatch();
                     inserts = true;
                 } else {
                     update.setInt(1, g.tally.count);
                     update.setLong(2, g.tally.last);
                     update.setString(3, g.latest.event().release());
-                    update.setBoolean(4, regressed);
+                    update.setInt(4, newUsers.getOrDefault(id, 0));
                     update.setBoolean(5, regressed);
-                    update.setString(6, id.projectId());
-                    update.setString(7, id.fingerprint());
+                    update.setBoolean(6, regressed);
+                    update.setString(7, id.projectId());
+                    update.setString(8, id.fingerprint());
                     update.addBatch();
                     updates = true;
                 }
@@ -313,39 +316,34 @@ final class BatchWriter {
     }
 
     /**
-     * Adds this flush's users to each group's set and the number that were new to the group's
-     * users_affected, so the list reads the count from the group's row.
+     * Adds this flush's users to each group's set (one batch) and returns how many were new to each
+     * group, which the group's own upsert adds to users_affected (so the list reads the count from the
+     * group's row, and the row is written once per flush).
      */
-    private static void countUsers(Connection c, Map<GroupId, GroupTally> groups) throws SQLException {
-        List<Map.Entry<GroupId, GroupTally>> withUsers = groups.entrySet().stream()
-                .filter(e -> !e.getValue().users.isEmpty()).toList();
-        if (withUsers.isEmpty()) {
-            return;
-        }
+    private static Map<GroupId, Integer> addUsers(Connection c, Map<GroupId, GroupTally> groups) throws SQLException {
+        List<GroupId> rows = new ArrayList<>();
         try (PreparedStatement insert = c.prepareStatement("INSERT OR IGNORE INTO group_users (project_id, "
-                + "fingerprint, user_id_hash) VALUES (?, ?, ?)");
-             PreparedStatement add = c.prepareStatement("UPDATE error_groups SET users_affected = users_affected + ? "
-                     + "WHERE project_id = ? AND fingerprint = ?")) {
-            boolean any = false;
-            for (Map.Entry<GroupId, GroupTally> e : withUsers) {
-                int added = 0;
+                + "fingerprint, user_id_hash) VALUES (?, ?, ?)")) {
+            for (Map.Entry<GroupId, GroupTally> e : groups.entrySet()) {
                 for (String user : e.getValue().users) {
                     insert.setString(1, e.getKey().projectId());
                     insert.setString(2, e.getKey().fingerprint());
                     insert.setString(3, user);
-                    added += insert.executeUpdate();
-                }
-                if (added > 0) {
-                    add.setInt(1, added);
-                    add.setString(2, e.getKey().projectId());
-                    add.setString(3, e.getKey().fingerprint());
-                    add.addBatch();
-                    any = true;
+                    insert.addBatch();
+                    rows.add(e.getKey());
                 }
             }
-            if (any) {
-                add.executeBatch();
+            if (rows.isEmpty()) {
+                return Map.of();
             }
+            int[] inserted = insert.executeBatch();
+            Map<GroupId, Integer> added = new HashMap<>();
+            for (int i = 0; i < inserted.length; i++) {
+                if (inserted[i] > 0) {
+                    added.merge(rows.get(i), inserted[i], Integer::sum);
+                }
+            }
+            return added;
         }
     }
 

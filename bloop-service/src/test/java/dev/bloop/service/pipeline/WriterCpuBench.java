@@ -19,7 +19,8 @@ import java.util.Random;
  * a number of distinct issues into a real SQLite file, timed with the thread's CPU clock, which the
  * other processes of a shared machine do not distort the way they distort wall-clock time.
  *
- * <p>Arguments: distinct issues, flushes, events per flush.
+ * <p>Arguments: distinct issues, flushes, events per flush, and optionally distinct users (0 or absent:
+ * events without a user id).
  */
 public final class WriterCpuBench {
     private WriterCpuBench() {
@@ -29,6 +30,7 @@ public final class WriterCpuBench {
         int issues = Integer.parseInt(args[0]);
         int flushes = Integer.parseInt(args[1]);
         int perFlush = Integer.parseInt(args[2]);
+        int users = args.length > 3 ? Integer.parseInt(args[3]) : 0;
         DatabaseConfig config = new DatabaseConfig();
         config.setPath(Files.createTempDirectory("bloop-writer-bench").resolve("bench.db").toString());
         Database db = Database.open(config, new MetricRegistry());
@@ -48,6 +50,11 @@ public final class WriterCpuBench {
                 String route = "/api/v1/items/" + bug;
                 IngestEvent e = IngestEvent.of(now, "api", "prod", "2.0." + (bug % 3), "TimeoutError", message)
                         .withRoute(route);
+                if (users > 0) {
+                    e = new IngestEvent(e.timestamp(), e.source(), e.environment(), e.release(), e.errorType(),
+                            e.message(), null, null, route, null, null, null, null, "user-" + rng.nextInt(users), null,
+                            null, null);
+                }
                 batch.add(new AcceptedEvent("default", Fingerprinter.group("api", "TimeoutError", message, null, route,
                         null), now, now, e, null));
             }
@@ -61,8 +68,8 @@ public final class WriterCpuBench {
             now += 100;
         }
         double perEventUs = cpu / 1e3 / ((double) measured * perFlush);
-        System.out.printf("writer issues=%d events_per_flush=%d cpu_per_flush_ms=%.1f cpu_per_event_us=%.1f "
-                        + "events_per_cpu_second=%.0f%n", issues, perFlush, cpu / 1e6 / measured, perEventUs,
+        System.out.printf("writer issues=%d users=%d events_per_flush=%d cpu_per_flush_ms=%.1f cpu_per_event_us=%.1f "
+                        + "events_per_cpu_second=%.0f%n", issues, users, perFlush, cpu / 1e6 / measured, perEventUs,
                 1e6 / perEventUs);
         db.stop();
     }
