@@ -7,6 +7,7 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
@@ -31,12 +32,13 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
  * One call's answer, passed through as it arrives: the provider's status and headers, then each chunk
  * written and flushed as it came (never re-chunked, never the whole answer held), with one chunk in
  * flight at a time: the next is asked for only once this one is with the client, so a slow client
- * slows the provider's connection instead of filling memory. Beside the bytes, a line scanner reads
- * usage and the first token from streams, and a non-streaming answer is copied up to
- * {@code max_capture} to be read at the end. A client that goes away cancels the upstream call (the
- * span is kept as {@code cancelled} with the usage seen so far); a stream the provider cuts is cut for
- * the client too and recorded as an error. The call is handed to the {@link Recorder} after its last
- * byte went out.
+ * slows the provider's connection instead of filling memory. Writes to the client are non-blocking
+ * (a servlet {@link WriteListener}): no thread waits on a slow client, so the proxy's few threads serve
+ * any number of open streams. Beside the bytes, a line scanner reads usage and the first token from
+ * streams, and a non-streaming answer is copied up to {@code max_capture} to be read at the end. A
+ * client that goes away cancels the upstream call (the span is kept as {@code cancelled} with the
+ * usage seen so far); a stream the provider cuts is cut for the client too and recorded as an error.
+ * The call is handed to the {@link Recorder} after its last byte went out.
  */
 final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscriber<List<ByteBuffer>>, AsyncListener {
     static final String OVERHEAD_HEADER = "X-Bloop-Overhead-Ms";
@@ -62,7 +64,7 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
     private final String traceId;
 
     private AsyncContext async;
-    private ServletOutputStream out;
+    private volatile ServletOutputStream out;
     private volatile CompletableFuture<HttpResponse<Void>> pending;
     private volatile Flow.Subscription subscription;
     private volatile boolean clientGone;
@@ -74,6 +76,16 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
     private UsageChunkHider hider;
     private ByteArrayOutputStream capture;
     private boolean captureOverflow;
+
+    // What waits for the client's connection; guarded by writes (see pump()).
+    private final Object writes = new Object();
+    private byte[] unwritten;
+    private boolean unflushed;
+    private boolean demanded;
+    private boolean upstreamEnded;
+    private String endStatus;
+    private String endError;
+    private boolean endAbort;
 
     Forwarding(Call call, CallFacts facts, HttpServletRequest req, HttpServletResponse resp, HttpClient client,
                Recorder recorder, ObjectMapper json, int maxCapture) {
@@ -135,11 +147,10 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
         resp.setHeader(OVERHEAD_HEADER, String.format(Locale.ROOT, "%.3f", overheadMs));
         try {
             out = resp.getOutputStream();
-            if (streaming) {
-                // The client's SDK waits for the headers before it reads the first event.
-                resp.flushBuffer();
-            }
-        } catch (IOException e) {
+            // The client's SDK waits for the headers before it reads the first event.
+            unflushed = streaming;
+            out.setWriteListener(new ClientWrites());
+        } catch (IOException | RuntimeException e) {
             clientGone = true;
         }
         return HttpResponse.BodySubscribers.fromSubscriber(this);
@@ -155,47 +166,48 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
             finish("cancelled", null, false);
             return;
         }
-        s.request(1);
+        pump();
     }
 
     @Override
     public void onNext(List<ByteBuffer> buffers) {
+        byte[] forward;
         try {
-            for (ByteBuffer b : buffers) {
-                int n = b.remaining();
-                byte[] bytes;
-                int offset = 0;
-                if (b.hasArray()) {
-                    bytes = b.array();
-                    offset = b.arrayOffset() + b.position();
-                } else {
-                    bytes = new byte[n];
-                    b.get(bytes);
-                }
-                if (hider != null) {
-                    byte[] kept = hider.filter(bytes, offset, n);
-                    out.write(kept);
-                } else {
-                    out.write(bytes, offset, n);
-                }
-                if (streaming) {
-                    lines.feed(bytes, offset, n);
-                } else {
-                    capture(bytes, offset, n);
-                }
-            }
+            byte[] bytes = copy(buffers);
             if (streaming) {
-                out.flush();
+                lines.feed(bytes, 0, bytes.length);
+            } else {
+                capture(bytes, 0, bytes.length);
             }
-        } catch (IOException | RuntimeException e) {
-            // The client is gone (or its response was completed by its going): stop the provider's output
-            // (the input is billed all the same).
+            forward = hider != null ? hider.filter(bytes, 0, bytes.length) : bytes;
+        } catch (RuntimeException e) {
             clientGone = true;
             subscription.cancel();
             finish("cancelled", null, false);
             return;
         }
-        subscription.request(1);
+        synchronized (writes) {
+            demanded = false;
+            unwritten = forward;
+            unflushed = streaming;
+        }
+        pump();
+    }
+
+    /** The chunk's bytes in an array of its own: a write in flight keeps a reference to it until it is done. */
+    private static byte[] copy(List<ByteBuffer> buffers) {
+        int n = 0;
+        for (ByteBuffer b : buffers) {
+            n += b.remaining();
+        }
+        byte[] bytes = new byte[n];
+        int at = 0;
+        for (ByteBuffer b : buffers) {
+            int r = b.remaining();
+            b.get(bytes, at, r);
+            at += r;
+        }
+        return bytes;
     }
 
     @Override
@@ -204,21 +216,26 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
             finish("cancelled", null, false);
             return;
         }
-        // The provider cut the answer: the client must see a cut answer too, not a clean end.
-        finish("error", "the provider's answer was cut: " + describe(failure), true);
+        // The provider cut the answer: the client gets what came before the cut, then a cut answer too,
+        // not a clean end.
+        synchronized (writes) {
+            endStatus = "error";
+            endError = "the provider's answer was cut: " + describe(failure);
+            endAbort = true;
+            upstreamEnded = true;
+        }
+        pump();
     }
 
     @Override
     public void onComplete() {
+        byte[] tail = new byte[0];
         try {
             if (hider != null) {
-                out.write(hider.end());
+                tail = hider.end();
             }
-            out.flush();
-        } catch (IOException e) {
-            clientGone = true;
-            finish("cancelled", null, false);
-            return;
+        } catch (RuntimeException e) {
+            tail = new byte[0];
         }
         if (streaming) {
             lines.end();
@@ -229,7 +246,71 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
         if (status >= 400 && error == null) {
             error = "HTTP " + status;
         }
-        finish(error != null ? "error" : "ok", error, false);
+        synchronized (writes) {
+            if (tail.length > 0) {
+                unwritten = unwritten == null ? tail : concat(unwritten, tail);
+            }
+            unflushed = true;
+            endStatus = error != null ? "error" : "ok";
+            endError = error;
+            upstreamEnded = true;
+        }
+        pump();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    /**
+     * Moves what waits as far as the client's connection takes it without blocking: the chunk, then its
+     * flush; when all is out, either the end (the provider has finished) or the next chunk is asked for.
+     * When the connection is busy, the container calls {@link ClientWrites#onWritePossible} later, which
+     * pumps again. Called from the provider's side (a new chunk, the end) and from the client's (ready).
+     */
+    private void pump() {
+        boolean ask = false;
+        boolean done = false;
+        boolean gone = false;
+        synchronized (writes) {
+            if (finished.get() || out == null) {
+                return;
+            }
+            try {
+                while (out.isReady()) {
+                    if (unwritten != null) {
+                        byte[] b = unwritten;
+                        unwritten = null;
+                        if (b.length > 0) {
+                            out.write(b);
+                        }
+                    } else if (unflushed) {
+                        unflushed = false;
+                        out.flush();
+                    } else if (upstreamEnded) {
+                        done = true;
+                        break;
+                    } else {
+                        if (!demanded && subscription != null) {
+                            demanded = true;
+                            ask = true;
+                        }
+                        break;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                gone = true;
+            }
+        }
+        if (gone) {
+            clientGone();
+        } else if (done) {
+            finish(endStatus, endError, endAbort);
+        } else if (ask) {
+            subscription.request(1);
+        }
     }
 
     private void capture(byte[] bytes, int offset, int n) {
@@ -278,6 +359,19 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
             pending.cancel(true);
         }
         finish("cancelled", null, false);
+    }
+
+    /** The client's connection: ready for more, or gone. */
+    private final class ClientWrites implements WriteListener {
+        @Override
+        public void onWritePossible() {
+            pump();
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            clientGone();
+        }
     }
 
     // ---- the end

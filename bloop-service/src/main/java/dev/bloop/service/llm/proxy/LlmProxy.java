@@ -26,7 +26,10 @@ public final class LlmProxy {
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(config.getConnectTimeoutSecs()))
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Executors.newCachedThreadPool(r -> {
+                // Every task on it is short and never waits on a client (writes are non-blocking, see
+                // Forwarding), so a fixed few threads serve any number of streams; a cached pool grew a
+                // thread per busy stream (377 threads with 200 streams open).
+                .executor(Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
                     Thread t = new Thread(r, "bloop-llm-proxy-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;

@@ -394,6 +394,42 @@ class LlmProxyIT {
     }
 
     @Test
+    void clientsThatStopReadingTheirStreamsHoldNoProxyThreadSoOtherCallsStillGoThrough() throws Exception {
+        String token = project();
+        // More stalled streams than the proxy has threads: a write that waited for its client would hold one each.
+        int stalled = Math.min(24, 3 * Runtime.getRuntime().availableProcessors() + 2);
+        byte[] body = CHAT_STREAM.getBytes(StandardCharsets.UTF_8);
+        URI bloop = URI.create(BLOOP.url("/"));
+        java.util.List<java.net.Socket> sockets = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < stalled; i++) {
+                java.net.Socket socket = new java.net.Socket();
+                socket.setReceiveBufferSize(4_096);
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", bloop.getPort()));
+                sockets.add(socket);
+                // ~26 MB of stream that this client never reads past the status line.
+                socket.getOutputStream().write(("POST /v1/proxy/openai/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "X-Bloop-Token: " + token + "\r\nAuthorization: Bearer sk-test-openai\r\n"
+                        + "X-Stand-In: chunks-200000\r\nContent-Type: application/json\r\nContent-Length: "
+                        + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(body);
+                socket.getOutputStream().flush();
+                assertThat(BloopTestApp.readResponseHead(socket.getInputStream())).startsWith("HTTP/1.1 200");
+            }
+            Thread.sleep(3_000);   // every stalled stream fills its socket buffers
+            long t0 = System.nanoTime();
+            HttpResponse<byte[]> r = viaBloop("openai", "chat/completions", CHAT, token, OPENAI_KEY);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(text(r)).isEqualTo(text(direct("chat/completions", CHAT, OPENAI_KEY)));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        } finally {
+            for (java.net.Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void underFullContentStorageThePromptAndTheStreamedCompletionAreKept() {
         String token = project();
         HttpResponse<byte[]> set = call(BLOOP.url("/v1/llm/settings"), null, Map.of());
