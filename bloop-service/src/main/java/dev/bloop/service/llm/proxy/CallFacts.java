@@ -85,8 +85,38 @@ final class CallFacts {
         if (firstTokenNanos == 0 || text != null || model == null) {
             return true;
         }
-        return data.contains("usage") || data.contains("error") || data.contains("finish_reason\":\"")
+        return hasUsageObject(data) || data.contains("error") || data.contains("finish_reason\":\"")
                 || data.contains("stop_reason") || data.contains("response.");
+    }
+
+    /**
+     * Whether a {@code "usage"} key with an object value appears in this JSON text. OpenAI's chat chunks
+     * carry {@code "usage":null} in every chunk once usage is asked for; only the last one has counts, so
+     * this keeps the parse for the chunks that matter.
+     */
+    static boolean hasUsageObject(String data) {
+        int from = 0;
+        while (true) {
+            int at = data.indexOf("\"usage\"", from);
+            if (at < 0) {
+                return false;
+            }
+            int i = skipSpace(data, at + 7);
+            if (i < data.length() && data.charAt(i) == ':') {
+                i = skipSpace(data, i + 1);
+                if (i < data.length() && data.charAt(i) == '{') {
+                    return true;
+                }
+            }
+            from = at + 7;
+        }
+    }
+
+    private static int skipSpace(String s, int i) {
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        return i;
     }
 
     /** A whole non-streaming answer (2xx) or an error body (any status). */

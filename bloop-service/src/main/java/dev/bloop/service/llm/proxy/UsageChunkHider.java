@@ -68,7 +68,7 @@ final class UsageChunkHider {
             return !drop;
         }
         dropBlank = false;
-        if (!s.startsWith("data:") || !s.contains("\"usage\"")) {
+        if (!s.startsWith("data:") || !CallFacts.hasUsageObject(s)) {
             return true;
         }
         try {

@@ -39,6 +39,17 @@ class StreamReadingTest {
     }
 
     @Test
+    void onlyAUsageKeyWithAnObjectValueIsWorthAParse() {
+        assertThat(CallFacts.hasUsageObject("{\"choices\":[{\"delta\":{\"content\":\"usage\"}}],\"usage\":null}"))
+                .isFalse();
+        assertThat(CallFacts.hasUsageObject("{\"choices\":[],\"usage\":{\"prompt_tokens\":3}}")).isTrue();
+        assertThat(CallFacts.hasUsageObject("{\"usage\" : \n {\"input_tokens\":3}}")).isTrue();
+        assertThat(CallFacts.hasUsageObject("{\"note\":\"\\\"usage\\\" was null\",\"usage\":null}")).isFalse();
+        assertThat(CallFacts.hasUsageObject("{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":9}}}"))
+                .isTrue();
+    }
+
+    @Test
     void aLineOverTheCapIsSkippedAndTheNextIsReadAgain() {
         String text = "data: " + "x".repeat(100) + "\ndata: short\n";
         assertThat(lines(text, 7, 50)).containsExactly("data: short");
