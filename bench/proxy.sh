@@ -3,9 +3,14 @@
 # on loopback) answers OpenAI Chat calls; the same load goes straight to it and through bloop's proxy
 # (the shipped config, -Xmx256m, LLM tracing on, a scratch database), and the script prints time to the
 # first body byte and to the last byte, p50/p99, for both, and what bloop adds:
-#   1. non-streaming calls, CONC (50) at a time, REQUESTS (5000) in all;
-#   2. streams of CHUNKS (500) SSE chunks, 50 at a time, STREAMS (1000) in all;
-#   3. 200 streams open at once (each 200 chunks 50 ms apart, 10 s): bloop's RSS at the peak.
+#   0. a warm-up long enough for the JIT to settle (WARM calls, 20,000: with fewer, compiler threads
+#      still took half the server's CPU in the first measured phase);
+#   1. one call at a time: non-streaming, and streams of CHUNKS (500) SSE chunks;
+#   2. CONC (50) at a time, paced like real models: non-streaming answers after THINK_MS (200 ms),
+#      streams of CHUNKS chunks EVERY_MS (5 ms) apart; the added time is what bloop costs a caller;
+#   3. CONC at a time with a provider that answers at once, back to back: the most calls/s the box
+#      takes (the generator, the stand-in and bloop share its cores), with the server's CPU per call;
+#   4. 200 streams open at once (each 200 chunks 50 ms apart, 10 s): bloop's RSS and threads at the peak.
 # Run by hand; needs python3 and a JDK (java).
 #
 #   bench/proxy.sh                          # CONC=50 REQUESTS=5000 STREAMS=1000 CHUNKS=500 OPEN=200
@@ -16,6 +21,11 @@ REQUESTS=${REQUESTS:-5000}
 STREAMS=${STREAMS:-1000}
 CHUNKS=${CHUNKS:-500}
 OPEN=${OPEN:-200}
+WARM=${WARM:-20000}
+THINK_MS=${THINK_MS:-200}
+EVERY_MS=${EVERY_MS:-5}
+PACED_CALLS=${PACED_CALLS:-2500}
+PACED_STREAMS=${PACED_STREAMS:-500}
 PORT=${PORT:-5396}
 ADMIN_PORT=${ADMIN_PORT:-5397}
 PROVIDER_PORT=${PROVIDER_PORT:-5398}
@@ -51,9 +61,9 @@ direct_path=/v1/chat/completions
 proxy_path=/v1/proxy/openai/chat/completions
 
 echo "# warm-up"
-load "$PORT" $proxy_path "$TOKEN" json "$CONC" 2000 >/dev/null
-load "$PORT" $proxy_path "$TOKEN" stream "$CONC" 200 "$CHUNKS" >/dev/null
-load "$PROVIDER_PORT" $direct_path - json "$CONC" 2000 >/dev/null
+load "$PORT" $proxy_path "$TOKEN" json 4 "$WARM" >/dev/null
+load "$PORT" $proxy_path "$TOKEN" stream 4 $((WARM / 20)) "$CHUNKS" >/dev/null
+load "$PROVIDER_PORT" $direct_path - json 4 "$WARM" >/dev/null
 echo "rss_after_warmup_mb=$(rss)"
 
 echo "## non-streaming, one at a time, 1000 calls (what bloop adds to a call when the box is not saturated)"
@@ -62,10 +72,16 @@ through_bloop json 1 1000
 echo "## streams of $CHUNKS chunks, one at a time, 200 streams"
 echo -n "direct: "; load "$PROVIDER_PORT" $direct_path - stream 1 200 "$CHUNKS"
 through_bloop stream 1 200 "$CHUNKS"
-echo "## non-streaming, $CONC concurrent, $REQUESTS calls"
+echo "## non-streaming, $CONC concurrent, the provider answering after $THINK_MS ms, $PACED_CALLS calls"
+echo -n "direct: "; STAND_IN=think-${THINK_MS}ms load "$PROVIDER_PORT" $direct_path - json "$CONC" "$PACED_CALLS"
+STAND_IN=think-${THINK_MS}ms through_bloop json "$CONC" "$PACED_CALLS"
+echo "## streams of $CHUNKS chunks $EVERY_MS ms apart, $CONC concurrent, $PACED_STREAMS streams"
+echo -n "direct: "; STAND_IN=chunks-$CHUNKS-every-${EVERY_MS}ms load "$PROVIDER_PORT" $direct_path - stream "$CONC" "$PACED_STREAMS"
+STAND_IN=chunks-$CHUNKS-every-${EVERY_MS}ms through_bloop stream "$CONC" "$PACED_STREAMS"
+echo "## capacity: non-streaming, $CONC concurrent, answered at once, $REQUESTS calls"
 echo -n "direct: "; load "$PROVIDER_PORT" $direct_path - json "$CONC" "$REQUESTS"
 through_bloop json "$CONC" "$REQUESTS"
-echo "## streams of $CHUNKS chunks, $CONC concurrent, $STREAMS streams"
+echo "## capacity: streams of $CHUNKS chunks sent at once, $CONC concurrent, $STREAMS streams"
 echo -n "direct: "; load "$PROVIDER_PORT" $direct_path - stream "$CONC" "$STREAMS" "$CHUNKS"
 through_bloop stream "$CONC" "$STREAMS" "$CHUNKS"
 echo "rss_after_streams_mb=$(rss)"

@@ -5,8 +5,11 @@ time to the first body byte (streams: the first SSE chunk) and to the last byte,
 through bloop, the X-Bloop-Overhead-Ms it reported.
 
     proxy_load.py <host> <port> <path> <token or -> <json|stream> <concurrency> <requests> [chunks]
+
+STAND_IN in the environment picks the stand-in's scenario instead (e.g. think-200ms, chunks-500-every-5ms).
 """
 import http.client
+import os
 import sys
 import threading
 import time
@@ -22,6 +25,8 @@ if token != "-":
     headers["X-Bloop-Token"] = token
 if stream:
     headers["X-Stand-In"] = "chunks-%d" % chunks
+if os.environ.get("STAND_IN"):
+    headers["X-Stand-In"] = os.environ["STAND_IN"]
 
 lock = threading.Lock()
 first, last, overhead, errors = [], [], [], []

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * chunk only when asked for). The {@code X-Stand-In} request header picks a scenario: {@code error}
  * (OpenAI 401, Anthropic 429), {@code cut} (the stream stops halfway without its end), {@code overloaded}
  * (Anthropic's error event mid-stream), {@code slow} (a chunk every 50 ms for 10 s), {@code chunks-N}
- * (an OpenAI chat stream of N content chunks, for the benchmark). Only the JDK is used, so that
+ * (an OpenAI chat stream of N content chunks, for the benchmark; {@code chunks-N-every-Mms} paces them
+ * as a model generating), {@code think-Mms} (the usual answer, after M ms, as a model thinking). Only the JDK is used, so that
  * {@code bench/proxy.sh} can run it as a single-file program: {@code java StandInProvider.java <port> <dir>}.
  */
 public final class StandInProvider implements AutoCloseable {
@@ -99,8 +100,12 @@ public final class StandInProvider implements AutoCloseable {
             return;
         }
         if (scenario != null && scenario.startsWith("chunks-")) {
-            benchStream(x, Integer.parseInt(scenario.substring(7)));
+            String[] parts = scenario.split("-");
+            benchStream(x, Integer.parseInt(parts[1]), parts.length == 4 ? millis(parts[3]) : 0);
             return;
+        }
+        if (scenario != null && scenario.startsWith("think-")) {
+            pause(millis(scenario.substring(6)));
         }
         if ("slow".equals(scenario)) {
             slow(x);
@@ -196,13 +201,20 @@ public final class StandInProvider implements AutoCloseable {
         }
     }
 
-    private void benchStream(HttpExchange x, int chunks) throws IOException {
+    private static long millis(String m) {
+        return Long.parseLong(m.replace("ms", ""));
+    }
+
+    private void benchStream(HttpExchange x, int chunks, long everyMs) throws IOException {
         x.getResponseHeaders().set("Content-Type", "text/event-stream");
         x.sendResponseHeaders(200, 0);
         try (OutputStream out = x.getResponseBody()) {
             for (int i = 0; i < chunks; i++) {
                 out.write(chunk(" tok").getBytes(StandardCharsets.UTF_8));
                 out.flush();
+                if (everyMs > 0) {
+                    pause(everyMs);
+                }
             }
             out.write(("data: {\"id\":\"b\",\"object\":\"chat.completion.chunk\",\"model\":\"gpt-4o-mini\",\"choices\":[],"
                     + "\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":" + chunks + ",\"total_tokens\":"
