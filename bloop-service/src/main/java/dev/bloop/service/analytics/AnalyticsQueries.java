@@ -394,11 +394,11 @@ final class AnalyticsQueries {
                            count(DISTINCT gid) AS issues
                     FROM f GROUP BY release
                 ), firsts AS (
-                    SELECT f.gid, f.release,
-                           row_number() OVER (PARTITION BY f.gid ORDER BY f.first_seen, rel.fs, f.release) AS rk
-                    FROM f JOIN rel ON rel.release = f.release
+                    -- one hash aggregate, not a window sorted per issue (the most expensive step of this query)
+                    SELECT arg_min(f.release, row(f.first_seen, rel.fs, f.release)) AS release
+                    FROM f JOIN rel ON rel.release = f.release GROUP BY f.gid
                 ), fresh AS (
-                    SELECT release, count(*) AS n FROM firsts WHERE rk = 1 GROUP BY release
+                    SELECT release, count(*) AS n FROM firsts GROUP BY release
                 ), regs AS (
                     SELECT r.release, count(DISTINCT r.gid) AS n FROM regressions r
                     WHERE r.pid = ? AND EXISTS (SELECT 1 FROM f WHERE f.gid = r.gid AND f.release = r.release)
