@@ -14,6 +14,9 @@
 #
 #   bench/llm.sh                  # TRACE_SECS=30 CONNS=8 WARM_SECS=20 SEED_SPANS=1000000 REQUESTS=200
 #   QUERIES=0 bench/llm.sh        # the ingest run only
+#   QUERIES=0 CONNS=4 TRACE_DELAY_MS=90 bench/llm.sh   # traces offered at a steady ~10,000 spans/s
+#                                 # (each connection waits TRACE_DELAY_MS between batches) instead of
+#                                 # as fast as wrk can, so the run measures a sustained rate, not refusals
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRACE_SECS=${TRACE_SECS:-30}
@@ -22,6 +25,7 @@ SEED_SPANS=${SEED_SPANS:-1000000}
 REQUESTS=${REQUESTS:-200}
 WARM_SECS=${WARM_SECS:-20}
 QUERIES=${QUERIES:-1}
+TRACE_DELAY_MS=${TRACE_DELAY_MS:-}
 PORT=${PORT:-5396}
 ADMIN_PORT=${ADMIN_PORT:-5397}
 SECRET="bench-secret-0123456789abcdef"
@@ -69,7 +73,7 @@ BLOOP_DELAY_MS=48 BLOOP_REQUESTS="$work/events.txt" wrk -t1 -c2 -d$((TRACE_SECS 
 bg=$!
 ( while sleep 1; do echo "sample llm_queue=$(llm_queue) rss_mb=$(rss) traces_committed=$(traces_committed)"; done ) >"$work/run.samples" &
 sampler=$!
-BLOOP_REQUESTS="$work/run.txt" wrk -t1 -c"$CONNS" -d"${TRACE_SECS}s" --latency -s "$root/bench/signed.lua" \
+BLOOP_DELAY_MS=$TRACE_DELAY_MS BLOOP_REQUESTS="$work/run.txt" wrk -t1 -c"$CONNS" -d"${TRACE_SECS}s" --latency -s "$root/bench/signed.lua" \
   "http://127.0.0.1:$PORT/v1/traces/batch" >"$work/traces.wrk" 2>&1
 t_load=$(date +%s%N)
 tr_at_end=$(traces_committed)
