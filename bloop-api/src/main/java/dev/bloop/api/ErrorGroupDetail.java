@@ -19,9 +19,9 @@ public record ErrorGroupDetail(
         @JsonProperty("regression") Regression regression) {
 
     /**
-     * What reopens the issue as a regression. {@code rule}: {@code any_event} (resolved before releases
-     * were recorded: any new event), {@code newer_release} (only an event from a release newer than
-     * {@code resolved_in_release}, or, while it is not resolved, than the latest release it was seen in).
+     * What reopens the issue as a regression. {@code rule}: {@code any_event} (resolved, or not resolved:
+     * any new event), {@code newer_release} (resolved in the next release: only an event from a release
+     * newer than {@code resolved_in_release}).
      * {@code order} says how releases are compared: {@code semver} or {@code first_seen} (the order in
      * which the project first saw them). {@code explanation} says it in words.
      */

@@ -465,12 +465,14 @@ export function IssueStream({ path, navigate, project, projects, user }) {
 // ---- the issue page ----
 
 // The changes that make sense from each status, and what each means.
+// 'resolve-next' is resolving in the next release (only an event from a newer release reopens it).
 const ACTIONS = {
-  unresolved: [['resolve', 'Resolve'], ['ignore', 'Ignore'], ['mute', 'Mute']],
+  unresolved: [['resolve', 'Resolve'], ['resolve-next', 'Resolve in next release'], ['ignore', 'Ignore'], ['mute', 'Mute']],
   resolved: [['unresolve', 'Reopen']],
   ignored: [['unresolve', 'Stop ignoring'], ['resolve', 'Resolve']],
   muted: [['unresolve', 'Unmute'], ['resolve', 'Resolve']],
 };
+const ACTION_PATHS = { 'resolve-next': 'resolve?in_next_release=true' };
 
 function Actions({ status, change, regression }) {
   const actions = ACTIONS[status] || ACTIONS.unresolved;
@@ -478,11 +480,12 @@ function Actions({ status, change, regression }) {
     <div class="actions">${actions.map(([a, text]) => html`<button id=${`action-${a}`} type="button"
       onClick=${() => change(a)}>${text}</button>`)}</div>
     ${regression ? html`<p class="small" id="regression-rule">${regression.explanation}</p>` : null}
-    ${status === 'unresolved' ? html`<p class="muted small" id="status-help"><strong>Resolve</strong> when it is fixed: an
-      event from a newer release reopens it as a regression. <strong>Ignore</strong> what is not worth fixing (noise, a bot, a browser
+    ${status === 'unresolved' ? html`<p class="muted small" id="status-help"><strong>Resolve</strong> when it is fixed: any
+      new event reopens it as a regression; <strong>resolve in next release</strong> when the fix ships with the next
+      release: only an event from a newer release reopens it. <strong>Ignore</strong> what is not worth fixing (noise, a bot, a browser
       extension); <strong>mute</strong> what is real but known and waiting. Both take it off the unresolved list and
       stop its alerts while it keeps counting; today they behave the same, the choice tells your team why.</p>`
-      : html`<p class="muted small" id="status-help">${status === 'resolved' ? 'An event from a newer release reopens it as a regression.'
+      : html`<p class="muted small" id="status-help">${status === 'resolved' ? 'Reopened as a regression by the rule above.'
         : `It keeps counting but never alerts; ${status === 'ignored' ? 'stop ignoring' : 'unmute'} it to see it in the unresolved list again.`}</p>`}
   </div>`;
 }
@@ -526,7 +529,7 @@ function History({ history }) {
   if (history.length === 0) return html`<p class="muted small" id="history-summary">No changes or comments yet.</p>`;
   const describe = (c) => (c.kind === 'comment' ? 'commented'
     : c.kind === 'assign' ? (c.assignee ? `assigned to ${c.assignee}` : 'unassigned')
-      : c.actor === 'system' && c.old_status === 'resolved' ? 'regressed: an event from a newer release after it was resolved'
+      : c.actor === 'system' && c.old_status === 'resolved' ? 'regressed: a new event after it was resolved'
         : `${c.old_status} → ${c.new_status}`);
   return html`<details class="history" id="history-card" open=${history.some((c) => c.kind === 'comment')}>
     <summary id="history-summary"><${Meta} parts=${[describe(history[0]), `by ${history[0].actor}`, ago(history[0].changed_at)]} />
@@ -635,7 +638,7 @@ export function IssuePage({ fingerprint, navigate, project, user }) {
   const change = async (action) => {
     setActionError(null);
     try {
-      await api('POST', scoped(`/v1/errors/${fp}/${action}`));
+      await api('POST', scoped(`/v1/errors/${fp}/${ACTION_PATHS[action] || action}`));
       reload();
       reloadHistory();
     } catch (e) {

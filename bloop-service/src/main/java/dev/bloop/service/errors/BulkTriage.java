@@ -20,15 +20,18 @@ final class BulkTriage {
         this.statuses = statuses;
     }
 
-    /** {@code status} is the new status, or null for an assignment to {@code who} (null: nobody). */
-    BulkResult apply(String projectId, String action, String status, StatusService.Assignee who,
-                     List<String> fingerprints, String actor) {
+    /**
+     * {@code status} is the new status ({@code inNextRelease}: resolved in the next release), or null
+     * for an assignment to {@code who} (null: nobody).
+     */
+    BulkResult apply(String projectId, String action, String status, boolean inNextRelease,
+                     StatusService.Assignee who, List<String> fingerprints, String actor) {
         return statuses.inTransaction(h -> {
             int changed = 0;
             List<String> notFound = new ArrayList<>();
             for (String fp : fingerprints) {
                 Optional<Integer> updated = status != null
-                        ? StatusService.change(h, projectId, fp, status, actor).map(u -> u.updated())
+                        ? StatusService.change(h, projectId, fp, status, actor, inNextRelease).map(u -> u.updated())
                         : StatusService.assign(h, projectId, fp, who, actor).map(u -> u.updated());
                 if (updated.isEmpty()) {
                     notFound.add(fp);

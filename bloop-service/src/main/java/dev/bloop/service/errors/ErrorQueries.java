@@ -342,19 +342,26 @@ final class ErrorQueries {
     /** What reopens the group, in words for the issue page. */
     static ErrorGroupDetail.Regression regression(ErrorGroup g, String resolvedIn) {
         boolean resolved = "resolved".equals(g.status());
-        if (resolved && resolvedIn == null) {
-            return new ErrorGroupDetail.Regression("any_event", null, null,
-                    "Resolved before releases were recorded: any new event reopens it.");
+        if (resolved && resolvedIn != null) {
+            ReleaseOrder.Rule order = ReleaseOrder.ruleFor(resolvedIn);
+            return new ErrorGroupDetail.Regression("newer_release", resolvedIn, order.wire, "Resolved in the next "
+                    + "release after " + resolvedIn + ": only an event from a newer release reopens it ("
+                    + how(order) + ").");
         }
-        String release = resolved ? resolvedIn : g.lastRelease();
-        ReleaseOrder.Rule order = ReleaseOrder.ruleFor(release);
-        String how = order == ReleaseOrder.Rule.SEMVER ? "compared as semantic versions"
+        if (resolved) {
+            return new ErrorGroupDetail.Regression("any_event", null, null, "Resolved: any new event reopens it.");
+        }
+        String latest = g.lastRelease();
+        ReleaseOrder.Rule order = latest == null ? null : ReleaseOrder.ruleFor(latest);
+        return new ErrorGroupDetail.Regression("any_event", null, order == null ? null : order.wire,
+                "Once resolved, any new event reopens it"
+                        + (latest == null ? "." : "; resolved in the next release, only an event from a release newer "
+                        + "than " + latest + " (the latest it was seen in) does (" + how(order) + ")."));
+    }
+
+    private static String how(ReleaseOrder.Rule order) {
+        return order == ReleaseOrder.Rule.SEMVER ? "compared as semantic versions"
                 : "compared by when this project first saw each release";
-        String text = resolved
-                ? "Resolved in release " + release + ": only an event from a newer release reopens it (" + how + ")."
-                : "Once resolved, only an event from a release newer than " + release
-                        + " (the latest it was seen in) reopens it (" + how + ").";
-        return new ErrorGroupDetail.Regression("newer_release", resolved ? resolvedIn : null, order.wire, text);
     }
 
     /**

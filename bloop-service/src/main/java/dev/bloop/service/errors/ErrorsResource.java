@@ -59,9 +59,10 @@ public final class ErrorsResource {
     private static final int MAX_TEXT = 512;
     private static final String BODY = "request body must be a JSON object";
     private static final String ALL_PROJECTS = "all";
+    private static final String RESOLVE_IN_NEXT_RELEASE = "resolve_in_next_release";
     /** Bulk actions that set a status, and the status each sets; {@code assign} is the other one. */
-    private static final Map<String, String> BULK_STATUSES = Map.of("resolve", "resolved", "ignore", "ignored",
-            "mute", "muted", "unresolve", "unresolved");
+    private static final Map<String, String> BULK_STATUSES = Map.of("resolve", "resolved",
+            RESOLVE_IN_NEXT_RELEASE, "resolved", "ignore", "ignored", "mute", "muted", "unresolve", "unresolved");
     private static final String ASSIGN = "assign";
 
     private final ErrorQueries queries;
@@ -190,7 +191,8 @@ public final class ErrorsResource {
     public BulkResult bulk(@Auth Caller caller, @NotNull(message = BODY) @Valid BulkAction body) {
         String project = caller.project();
         if (body.action() == null || !(BULK_STATUSES.containsKey(body.action()) || ASSIGN.equals(body.action()))) {
-            throw ApiProblem.badRequest("action must be one of resolve, ignore, mute, unresolve, assign", "action");
+            throw ApiProblem.badRequest("action must be one of resolve, resolve_in_next_release, ignore, mute, "
+                    + "unresolve, assign", "action");
         }
         String status = BULK_STATUSES.get(body.action()); // null: assign
         if (status != null && body.assignee() != null) {
@@ -219,7 +221,8 @@ public final class ErrorsResource {
         } else {
             fps = matching(caller, project, body.filter());
         }
-        return bulk.apply(project, body.action(), status, who, fps, caller.getName());
+        return bulk.apply(project, body.action(), status, RESOLVE_IN_NEXT_RELEASE.equals(body.action()), who, fps,
+                caller.getName());
     }
 
     /** The fingerprints of every issue of the project that the list would show for this filter. */
@@ -362,8 +365,12 @@ public final class ErrorsResource {
     @POST
     @Path("/errors/{fingerprint}/resolve")
     @RequiresScope(Scope.ERRORS_WRITE)
-    public StatusUpdate resolve(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
-        return setStatus(caller, fingerprint, "resolved");
+    public StatusUpdate resolve(@Auth Caller caller, @PathParam("fingerprint") String fingerprint,
+                                @QueryParam("in_next_release") String inNextRelease) {
+        boolean next = Params.bool("in_next_release", inNextRelease);
+        String fp = fingerprint(fingerprint);
+        return statuses.change(caller.project(), fp, "resolved", caller.getName(), next)
+                .orElseThrow(() -> notFound(fp));
     }
 
     @POST
@@ -389,7 +396,7 @@ public final class ErrorsResource {
 
     private StatusUpdate setStatus(Caller caller, String fingerprint, String status) {
         String fp = fingerprint(fingerprint);
-        return statuses.change(caller.project(), fp, status, caller.getName()).orElseThrow(() -> notFound(fp));
+        return statuses.change(caller.project(), fp, status, caller.getName(), false).orElseThrow(() -> notFound(fp));
     }
 
     private static int limit(String raw) {

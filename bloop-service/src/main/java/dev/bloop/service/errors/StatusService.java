@@ -26,28 +26,38 @@ final class StatusService {
     }
 
     /** Empty when the group does not exist in the project. */
-    Optional<StatusUpdate> change(String projectId, String fingerprint, String newStatus, String actor) {
-        return writer.inTransaction(h -> change(h, projectId, fingerprint, newStatus, actor));
+    Optional<StatusUpdate> change(String projectId, String fingerprint, String newStatus, String actor,
+                                  boolean inNextRelease) {
+        return writer.inTransaction(h -> change(h, projectId, fingerprint, newStatus, actor, inNextRelease));
     }
 
     /**
-     * Resolving records the latest release the group was seen in: from then on only an event of a
-     * newer release re-opens it (see the writer). Any other status forgets it.
+     * A resolved group re-opens on any new event (a regression); resolved {@code inNextRelease}, it
+     * records the latest release the group was seen in and only an event of a newer release re-opens
+     * it (see the writer). Resolving a resolved group again sets how it re-opens, without a history
+     * row; any other status forgets the release.
      */
     static Optional<StatusUpdate> change(Handle h, String projectId, String fingerprint, String newStatus,
-                                         String actor) {
+                                         String actor, boolean inNextRelease) {
         Optional<String> old = h.createQuery("SELECT status FROM error_groups WHERE project_id = :p "
                         + "AND fingerprint = :fp")
                 .bind("p", projectId).bind("fp", fingerprint).mapTo(String.class).findOne();
         if (old.isEmpty()) {
             return Optional.empty();
         }
+        String setRelease = "resolved_in_release = CASE WHEN :s = 'resolved' AND :next THEN last_release END";
         if (old.get().equals(newStatus)) {
+            if (newStatus.equals("resolved")) {
+                h.createUpdate("UPDATE error_groups SET " + setRelease + " WHERE project_id = :p AND fingerprint = :fp")
+                        .bind("s", newStatus).bind("next", inNextRelease).bind("p", projectId)
+                        .bind("fp", fingerprint).execute();
+            }
             return Optional.of(new StatusUpdate(fingerprint, newStatus, old.get(), 0));
         }
-        h.createUpdate("UPDATE error_groups SET status = :s, resolved_in_release = CASE WHEN :s = 'resolved' "
-                        + "THEN last_release END WHERE project_id = :p AND fingerprint = :fp")
-                .bind("s", newStatus).bind("p", projectId).bind("fp", fingerprint).execute();
+        h.createUpdate("UPDATE error_groups SET status = :s, " + setRelease
+                        + " WHERE project_id = :p AND fingerprint = :fp")
+                .bind("s", newStatus).bind("next", inNextRelease).bind("p", projectId).bind("fp", fingerprint)
+                .execute();
         h.createUpdate("INSERT INTO status_history (project_id, fingerprint, old_status, new_status, actor, "
                         + "changed_at) VALUES (:p, :fp, :old, :new, :actor, :at)")
                 .bind("p", projectId).bind("fp", fingerprint).bind("old", old.get()).bind("new", newStatus)

@@ -216,10 +216,16 @@ final class BatchWriter {
                     }
                 }
                 boolean created = status == null;
-                // Resolved in a release: only an event of a newer release brings it back.
-                String reopenedBy = RESOLVED.equals(status) ? reopeningRelease(c, id.projectId(), resolvedIn, g)
-                        : null;
-                boolean regressed = reopenedBy != null;
+                // Resolved: any event brings it back; resolved in the next release: only an event of a newer one.
+                boolean regressed = false;
+                String reopenedBy = null;
+                if (RESOLVED.equals(status) && resolvedIn == null) {
+                    regressed = true;
+                    reopenedBy = g.first.event().release();
+                } else if (RESOLVED.equals(status)) {
+                    reopenedBy = reopeningRelease(c, id.projectId(), resolvedIn, g);
+                    regressed = reopenedBy != null;
+                }
                 if (created) {
                     IngestEvent first = g.first.event();
                     GroupingKey key = g.first.grouping();
@@ -285,15 +291,12 @@ final class BatchWriter {
     }
 
     /**
-     * The release of this flush that re-opens a group resolved in {@code resolvedIn}: the first of its
-     * events' releases that is newer ({@link ReleaseOrder}); null when none is. A group resolved
-     * before releases were recorded re-opens on any event (its first event's release).
+     * The release of this flush that re-opens a group resolved in the next release after
+     * {@code resolvedIn}: the first of its events' releases that is newer ({@link ReleaseOrder}); null
+     * when none is.
      */
     private static String reopeningRelease(Connection c, String projectId, String resolvedIn, GroupTally g)
             throws SQLException {
-        if (resolvedIn == null) {
-            return g.first.event().release();
-        }
         for (String release : g.releases) {
             if (ReleaseOrder.isNewer(release, resolvedIn, r -> releaseFirstSeen(c, projectId, r))) {
                 return release;

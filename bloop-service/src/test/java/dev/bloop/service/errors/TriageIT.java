@@ -199,6 +199,11 @@ class TriageIT {
         assertThat(ok(root.get("/v1/errors/" + foreign + "?project_id=other")).get("status").asText())
                 .as("another project's issue is untouched").isEqualTo("unresolved");
         assertThat(ok(call("POST", "/v1/errors/bulk", named)).get("changed").asInt()).as("already resolved").isZero();
+        JsonNode inNext = ok(call("POST", "/v1/errors/bulk", JSON.writeValueAsString(Map.of(
+                "action", "resolve_in_next_release", "fingerprints", List.of(fps.get(0))))));
+        assertThat(inNext.get("changed").asInt()).as("already resolved: only how it reopens changes").isZero();
+        assertThat(ok(call("GET", "/v1/errors/" + fps.get(0), null)).get("regression").get("rule").asText())
+                .isEqualTo("newer_release");
 
         JsonNode byFilter = ok(alice.post("/v1/errors/bulk",
                 "{\"action\":\"mute\",\"filter\":{\"q\":\"bulk\",\"status\":\"unresolved\"}}"));
@@ -225,12 +230,29 @@ class TriageIT {
     }
 
     @Test
-    void aResolvedIssueReopensOnlyForAnEventFromANewerReleaseAndThePageSaysWhichRuleApplies() throws Exception {
+    void aResolvedIssueReopensOnAnyNewEventEvenFromTheSameRelease() throws Exception {
+        String fp = ingest("plainly resolved failure", "2.0.0");
+        ok(call("POST", "/v1/errors/" + fp + "/resolve", null));
+        JsonNode rule = ok(call("GET", "/v1/errors/" + fp, null)).get("regression");
+        assertThat(rule.get("rule").asText()).isEqualTo("any_event");
+        assertThat(rule.get("resolved_in_release").isNull()).isTrue();
+
+        ingest("plainly resolved failure", "1.0.0");
+        assertThat(ok(call("GET", "/v1/errors/" + fp, null)).get("status").asText()).isEqualTo("unresolved");
+        JsonNode h = ok(call("GET", "/v1/errors/" + fp + "/history", null)).get(0);
+        assertThat(h.get("old_status").asText() + ">" + h.get("new_status").asText() + ":" + h.get("actor").asText())
+                .isEqualTo("resolved>unresolved:system");
+        bad(call("POST", "/v1/errors/" + fp + "/resolve?in_next_release=soon", null), "in_next_release");
+    }
+
+    @Test
+    void resolvedInTheNextReleaseAnIssueReopensOnlyForAnEventFromANewerReleaseAndThePageSaysSo() throws Exception {
         String fp = ingest("release bound failure", "1.2.0");
         JsonNode before = ok(call("GET", "/v1/errors/" + fp, null)).get("regression");
         assertThat(before.get("order").asText()).isEqualTo("semver");
-        ok(call("POST", "/v1/errors/" + fp + "/resolve", null));
+        ok(call("POST", "/v1/errors/" + fp + "/resolve?in_next_release=true", null));
         JsonNode rule = ok(call("GET", "/v1/errors/" + fp, null)).get("regression");
+        assertThat(rule.get("rule").asText()).isEqualTo("newer_release");
         assertThat(rule.get("resolved_in_release").asText()).isEqualTo("1.2.0");
         assertThat(rule.get("explanation").asText()).contains("1.2.0", "semantic versions");
 
@@ -252,7 +274,7 @@ class TriageIT {
     void releasesThatAreNotVersionsAreOrderedByWhenTheProjectFirstSawThem() throws Exception {
         ingest("release order seed", "build-zulu");
         String fp = ingest("named release failure", "build-yankee");
-        ok(call("POST", "/v1/errors/" + fp + "/resolve", null));
+        ok(call("POST", "/v1/errors/" + fp + "/resolve?in_next_release=true", null));
         assertThat(ok(call("GET", "/v1/errors/" + fp, null)).get("regression").get("order").asText())
                 .isEqualTo("first_seen");
         ingest("named release failure", "build-zulu");

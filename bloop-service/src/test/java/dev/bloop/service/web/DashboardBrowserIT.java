@@ -307,8 +307,10 @@ class DashboardBrowserIT {
         assertThat(tab.text("#issue")).contains("2.0.0").contains("prod").contains("checkout").contains("src/cart.ts:10:5")
                 .contains("plan");
         assertThat(tab.eval("[...document.querySelectorAll('#issue .actions button')].map(b => b.id).join()").asText())
-                .isEqualTo("action-resolve,action-ignore,action-mute");
-        assertThat(tab.text("#status-help")).contains("Ignore").contains("mute").contains("behave the same");
+                .isEqualTo("action-resolve,action-resolve-next,action-ignore,action-mute");
+        assertThat(tab.text("#status-help").replaceAll("\\s+", " ")).contains("Ignore").contains("mute")
+                .contains("behave the same").contains("any new event reopens it")
+                .contains("only an event from a newer release");
 
         tab.click("#action-resolve");
         tab.waitFor("document.querySelector('#issue .status').textContent === 'resolved'");
