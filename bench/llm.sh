@@ -14,6 +14,8 @@
 #
 #   bench/llm.sh                  # TRACE_SECS=30 CONNS=8 WARM_SECS=20 SEED_SPANS=1000000 REQUESTS=200
 #   QUERIES=0 bench/llm.sh        # the ingest run only
+#   BLOOP__ANALYTICS__ENABLED=false bench/llm.sh   # LLM tracing without the analytics module (whose
+#                                 # DuckDB refreshes add tens of MB of RSS under ingest; it has its own bench)
 #   QUERIES=0 CONNS=4 TRACE_DELAY_MS=90 bench/llm.sh   # traces offered at a steady ~10,000 spans/s
 #                                 # (each connection waits TRACE_DELAY_MS between batches) instead of
 #                                 # as fast as wrk can, so the run measures a sustained rate, not refusals
@@ -100,7 +102,8 @@ echo "max_rss_mb=$(awk -F'rss_mb=' '{split($2,a," "); if (a[1]+0>m) m=a[1]+0} EN
 [ "$QUERIES" = 0 ] && exit 0
 
 # 2. Seed up to SEED_SPANS spans, every request once (trace ingest alone: its CPU per span).
-have=$(( $(traces_committed) * 5 ))
+# Counted in the database: the warm-up sends its traces again and again, so commits overcount spans.
+have=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from llm_spans').fetchone()[0])" "$work/bench.db")
 missing=$(( (SEED_SPANS - have + SPANS_PER_REQUEST - 1) / SPANS_PER_REQUEST ))
 if [ "$missing" -gt 0 ]; then
   python3 "$root/bench/gen_traces.py" "$SECRET" "$missing" "$work/seed.txt" 50 4
