@@ -394,7 +394,7 @@ final class AnalyticsQueries {
                            count(DISTINCT gid) AS issues
                     FROM f GROUP BY release
                 ), firsts AS (
-                    -- one hash aggregate, not a window sorted per issue (the most expensive step of this query)
+                    -- one hash aggregate per issue, not a window sorted per issue
                     SELECT arg_min(f.release, row(f.first_seen, rel.fs, f.release)) AS release
                     FROM f JOIN rel ON rel.release = f.release GROUP BY f.gid
                 ), fresh AS (

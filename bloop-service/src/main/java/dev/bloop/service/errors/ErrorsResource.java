@@ -367,36 +367,34 @@ public final class ErrorsResource {
     @RequiresScope(Scope.ERRORS_WRITE)
     public StatusUpdate resolve(@Auth Caller caller, @PathParam("fingerprint") String fingerprint,
                                 @QueryParam("in_next_release") String inNextRelease) {
-        boolean next = Params.bool("in_next_release", inNextRelease);
-        String fp = fingerprint(fingerprint);
-        return statuses.change(caller.project(), fp, "resolved", caller.getName(), next)
-                .orElseThrow(() -> notFound(fp));
+        return setStatus(caller, fingerprint, "resolved", Params.bool("in_next_release", inNextRelease));
     }
 
     @POST
     @Path("/errors/{fingerprint}/ignore")
     @RequiresScope(Scope.ERRORS_WRITE)
     public StatusUpdate ignore(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
-        return setStatus(caller, fingerprint, "ignored");
+        return setStatus(caller, fingerprint, "ignored", false);
     }
 
     @POST
     @Path("/errors/{fingerprint}/mute")
     @RequiresScope(Scope.ERRORS_WRITE)
     public StatusUpdate mute(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
-        return setStatus(caller, fingerprint, "muted");
+        return setStatus(caller, fingerprint, "muted", false);
     }
 
     @POST
     @Path("/errors/{fingerprint}/unresolve")
     @RequiresScope(Scope.ERRORS_WRITE)
     public StatusUpdate unresolve(@Auth Caller caller, @PathParam("fingerprint") String fingerprint) {
-        return setStatus(caller, fingerprint, "unresolved");
+        return setStatus(caller, fingerprint, "unresolved", false);
     }
 
-    private StatusUpdate setStatus(Caller caller, String fingerprint, String status) {
+    private StatusUpdate setStatus(Caller caller, String fingerprint, String status, boolean inNextRelease) {
         String fp = fingerprint(fingerprint);
-        return statuses.change(caller.project(), fp, status, caller.getName(), false).orElseThrow(() -> notFound(fp));
+        return statuses.change(caller.project(), fp, status, caller.getName(), inNextRelease)
+                .orElseThrow(() -> notFound(fp));
     }
 
     private static int limit(String raw) {
