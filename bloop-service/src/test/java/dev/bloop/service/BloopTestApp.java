@@ -43,6 +43,14 @@ public final class BloopTestApp {
         env.putIfAbsent("BLOOP__DATABASE__PATH", dbFile.toString());
         this.app = new DropwizardAppExtension<>(BloopApplication.class, "test-config.yml",
                 new BloopConfigSource(new ResourceConfigurationSourceProvider(), env));
+        // Each app preallocates its spill reserves (24 MB): left behind, a few hundred test classes
+        // per run filled the CI disk.
+        this.app.addListener(new DropwizardAppExtension.ServiceListener<>() {
+            @Override
+            public void onStop(DropwizardAppExtension<BloopConfiguration> extension) {
+                TempDirs.deleteQuietly(dbFile.getParent());
+            }
+        });
     }
 
     public BloopTestApp() {

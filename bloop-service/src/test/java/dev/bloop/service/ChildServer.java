@@ -86,6 +86,12 @@ public final class ChildServer implements AutoCloseable {
     @Override
     public void close() {
         process.destroyForcibly();
+        try {
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        TempDirs.deleteQuietly(dir);
     }
 
     private static int freePort() throws IOException {

@@ -181,11 +181,7 @@ public final class Chromium implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try (var files = Files.walk(profile)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException | java.io.UncheckedIOException ignored) {
-            // a temp dir left behind is harmless (the browser's helpers may still be removing files)
-        }
+        dev.bloop.service.TempDirs.deleteQuietly(profile);
     }
 
     void dispatch(JsonNode msg) {

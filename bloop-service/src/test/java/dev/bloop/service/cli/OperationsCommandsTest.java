@@ -42,6 +42,11 @@ class OperationsCommandsTest {
         });
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void removeDatabase() {
+        dev.bloop.service.TempDirs.deleteQuietly(db.getParent());
+    }
+
     private Optional<Throwable> run(String... args) {
         BloopApplication app = new BloopApplication();
         Bootstrap<BloopConfiguration> bootstrap = new Bootstrap<>(app);
