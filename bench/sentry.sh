@@ -5,7 +5,8 @@
 # accepted and committed, p50/p99, 429s, queue depth and RSS over the run. Run by hand; needs wrk and
 # python3. The figures are in docs/performance.md.
 #
-#   bench/sentry.sh                      # SECS=30 CONNS=32 by default
+#   bench/sentry.sh                      # SECS=30 CONNS=32 WARM_SECS=30 by default
+#   JFR=/tmp/s.jfr bench/sentry.sh       # also records a CPU profile of the measured run (bench/jfr_top.py reads it)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SECS=${SECS:-30}
@@ -34,19 +35,22 @@ export BLOOP_REQUESTS="$work/envelopes.bin" BLOOP_SENTRY_AUTH="Sentry sentry_ver
 url="http://127.0.0.1:$PORT/api/$number/envelope/"
 echo "idle_rss_mb=$(rss)"
 
-# Warm the JIT, as a long-running server is.
-wrk -t1 -c8 -d10s -s "$root/bench/envelope.lua" "$url" >/dev/null 2>&1
+# Warm the JIT, as a long-running server is: with 10 s the compiler threads still took a tenth of the
+# server's CPU during the measured run.
+wrk -t1 -c8 -d"${WARM_SECS:-30}s" -s "$root/bench/envelope.lua" "$url" >/dev/null 2>&1
 drained
 
 before=$(committed)
 ( t=0; while sleep 1; do t=$((t+1)); printf 'sample t=%ds queue_depth=%s rss_mb=%s\n' $t \
     "$(curl -s "http://127.0.0.1:$PORT/health" | sed -E 's/.*"queue_depth":([0-9]+).*/\1/')" "$(rss)"; done ) >"$work/samples" &
 sampler=$!
+[ -n "${JFR:-}" ] && jcmd "$java_pid" JFR.start name=bench settings=profile filename="$JFR" >/dev/null
 t0=$(date +%s%N)
 c0=$(cpu_ticks)
 wrk -t1 -c"$CONNS" -d"${SECS}s" --latency -s "$root/bench/envelope.lua" "$url" >"$work/wrk.out" 2>&1
 drained
 t1=$(date +%s%N)
+[ -n "${JFR:-}" ] && jcmd "$java_pid" JFR.stop name=bench >/dev/null
 c1=$(cpu_ticks)
 kill $sampler 2>/dev/null || true
 after=$(committed)
