@@ -21,10 +21,13 @@ def samples(path):
             yield (thread.group(1) if thread else "?"), frames
 
 
+# Thread-name prefixes of the groups that matter for ingest; other threads by their name without a number.
+GROUPS = (("dw-", "jetty"), ("bloop-ingest-", "ingest workers"), ("bloop-writer", "writer"))
+
+
 def group(thread):
-    for prefix, name in (("dw-", "jetty"), ("qtp", "jetty"), ("bloop-ingest", "ingest workers"),
-                         ("bloop-writer", "writer"), ("ingest-", "ingest workers"), ("writer", "writer")):
-        if thread.startswith(prefix) or prefix in thread:
+    for prefix, name in GROUPS:
+        if thread.startswith(prefix):
             return name
     return re.sub(r"[-#]?\d+$", "", thread)
 

@@ -3,6 +3,7 @@ package dev.bloop.service.browser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bloop.service.TempDirs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -181,7 +182,7 @@ public final class Chromium implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        dev.bloop.service.TempDirs.deleteQuietly(profile);
+        TempDirs.deleteQuietly(profile);
     }
 
     void dispatch(JsonNode msg) {

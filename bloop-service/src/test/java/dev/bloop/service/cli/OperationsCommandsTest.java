@@ -6,6 +6,7 @@ import com.codahale.metrics.MetricRegistry;
 import dev.bloop.service.BloopApplication;
 import dev.bloop.service.BloopConfiguration;
 import dev.bloop.service.BloopTestApp;
+import dev.bloop.service.TempDirs;
 import dev.bloop.service.config.BloopConfigSource;
 import dev.bloop.service.retention.OldEvents;
 import dev.bloop.service.store.Database;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,9 +44,9 @@ class OperationsCommandsTest {
         });
     }
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void removeDatabase() {
-        dev.bloop.service.TempDirs.deleteQuietly(db.getParent());
+        TempDirs.deleteQuietly(db.getParent());
     }
 
     private Optional<Throwable> run(String... args) {

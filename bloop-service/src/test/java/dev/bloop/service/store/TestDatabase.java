@@ -1,11 +1,10 @@
 package dev.bloop.service.store;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.bloop.service.TempDirs;
 import dev.bloop.service.project.ProjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -28,9 +27,7 @@ public final class TestDatabase implements BeforeEachCallback, AfterEachCallback
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
         db.stop();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        TempDirs.deleteQuietly(dir);
     }
 
     public Database db() {
