@@ -42,10 +42,9 @@ public final class SentryBundle implements ConfiguredBundle<BloopConfiguration>,
         }
         SentryIngest ingest = new SentryIngest(core.gate(), core.projectKeys(), core.releaseHealth(), config,
                 env.metrics());
-        var servlet = env.servlets().addServlet("sentry", new SentryServlet(ingest, core.gate(), core.projectKeys(),
+        // In front of the servlets, so that envelopes skip their filter chain (SentryHandler says why).
+        env.getApplicationContext().insertHandler(new SentryHandler(ingest, core.gate(), core.projectKeys(),
                 env.getObjectMapper(), config));
-        servlet.setAsyncSupported(true);
-        servlet.addMapping("/api/*");
         dev.bloop.service.apidoc.ServletRoutes.describe(env, SentryRoutes.class);
         // Jetty would inflate gzip request bodies itself, out of reach of the caps on compressed and
         // decompressed size: here the servlet decompresses, counting both.

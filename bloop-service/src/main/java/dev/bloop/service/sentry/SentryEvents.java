@@ -428,7 +428,8 @@ final class SentryEvents {
 
     /** Drops the least useful entries until the metadata fits: extra, request, contexts, then tags. */
     private void trim(ObjectNode out) {
-        if (size(out) <= maxMetadataBytes) {
+        // The validator serialises the metadata once more: measure exactly only what may not fit.
+        if (sizeAtMost(out) <= maxMetadataBytes || size(out) <= maxMetadataBytes) {
             return;
         }
         out.remove("extra");
@@ -459,6 +460,44 @@ final class SentryEvents {
 
     private static int size(JsonNode node) {
         return Utf8.length(node.toString());
+    }
+
+    /**
+     * At least {@link #size}, without writing the JSON: every character counted at its longest
+     * (escaped control characters at 6 bytes, the rest at their UTF-8 length), numbers at 32.
+     */
+    static int sizeAtMost(JsonNode node) {
+        if (node.isObject()) {
+            int n = 2;
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                n += textAtMost(field.getKey()) + 2 + sizeAtMost(field.getValue());
+            }
+            return n;
+        }
+        if (node.isArray()) {
+            int n = 2;
+            for (JsonNode item : node) {
+                n += sizeAtMost(item) + 1;
+            }
+            return n;
+        }
+        if (node.isTextual()) {
+            return textAtMost(node.textValue());
+        }
+        if (node.isBigInteger() || node.isBigDecimal()) {
+            return node.toString().length();
+        }
+        return 32;
+    }
+
+    private static int textAtMost(String s) {
+        int n = 2;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c < 0x20 || c == '"' || c == '\\' ? 6 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+        }
+        return n;
     }
 
     /** {@code tags}: an object, or a list of {@code [key, value]} pairs. */

@@ -20,7 +20,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * The Sentry-compatible routes as the OpenAPI document shows them (only while the module is on). They are
- * served by {@link SentryServlet} beside Jersey, so they are described here by hand; nothing implements this.
+ * served by {@link SentryHandler} in front of Jersey, so they are described here by hand; nothing implements this.
  */
 @Path("/api/{project_id}")
 @Tag(name = "sentry")

@@ -14,7 +14,7 @@ import org.eclipse.jetty.util.Callback;
  * one declared, e.g. a JSON error that echoes a field as HTML. One pre-encoded header per request.
  */
 public final class NoSniff extends Handler.Wrapper {
-    static final HttpField HEADER = new PreEncodedHttpField("X-Content-Type-Options", "nosniff");
+    public static final HttpField HEADER = new PreEncodedHttpField("X-Content-Type-Options", "nosniff");
 
     public static void register(Environment env) {
         env.getApplicationContext().insertHandler(new NoSniff());
