@@ -256,7 +256,9 @@ final class SentryIngest {
                 out.events.add(mapper.map(event, null, receivedAt));
                 return out;
             }
-            EnvelopeReader reader = new EnvelopeReader(in, json, (int) config.getMaxEventSize().toBytes());
+            // Read ahead about as much as the body will decompress to (compressed JSON shrinks 2-10 times).
+            EnvelopeReader reader = new EnvelopeReader(in, json, (int) config.getMaxEventSize().toBytes(),
+                    Math.max(1024, call.length() * (call.encoding() == Bodies.Encoding.IDENTITY ? 1 : 4)));
             JsonNode header;
             try {
                 header = reader.header();
