@@ -47,7 +47,7 @@ public final class SentryBundle implements ConfiguredBundle<BloopConfiguration>,
                 env.getObjectMapper(), config));
         dev.bloop.service.apidoc.ServletRoutes.describe(env, SentryRoutes.class);
         // Jetty would inflate gzip request bodies itself, out of reach of the caps on compressed and
-        // decompressed size: here the servlet decompresses, counting both.
+        // decompressed size: here SentryHandler decompresses, counting both.
         env.lifecycle().addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStarting(LifeCycle event) {

@@ -84,6 +84,21 @@ class LatencyHistogramsTest {
     }
 
     @Test
+    void liveHoursAreReadHourByHourAndALaterHourIsNotMissed() {
+        clock.set(CURRENT + 60_000);
+        row(CURRENT - HOUR, "gpt", 100, 1);
+        row(CURRENT, "gpt", 100, 2);
+        row(CURRENT, "gpt", 50, 1);
+        // Written by a clock that has since been set back an hour.
+        row(CURRENT + HOUR, "gpt", 100, 4);
+        row(CURRENT + HOUR, "claude", 70, 1);
+        Map<String, LatencyHistograms.Hist> all = read(CURRENT - HOUR);
+        assertThat(all.get("gpt").values()).containsExactly(50, 100);
+        assertThat(all.get("gpt").counts()).containsExactly(1, 7);
+        assertThat(all.get("claude").counts()).containsExactly(1);
+    }
+
+    @Test
     void mergeSumsEqualValues() {
         LatencyHistograms.Hist a = new LatencyHistograms.Hist(new long[] {1, 3, 5}, new long[] {1, 1, 1});
         LatencyHistograms.Hist b = new LatencyHistograms.Hist(new long[] {2, 3, 6}, new long[] {4, 2, 1});
