@@ -123,7 +123,7 @@ final class AnalyticsQueries {
         return """
                 WITH recent_ids AS (
                     SELECT gid FROM hourly
-                    WHERE pid = ? AND hr >= ? AND hr >= ? AND hr <= ?""" + env(envId, "") + """
+                    WHERE pid = ? AND hr BETWEEN ? AND ?""" + env(envId, "") + """
 
                     GROUP BY gid HAVING sum(cnt) > 0
                 ), per AS (
@@ -158,8 +158,7 @@ final class AnalyticsQueries {
             throws SQLException {
         int i = 1;
         ps.setInt(i++, pid);
-        ps.setInt(i++, recentLo);
-        ps.setInt(i++, lo);
+        ps.setInt(i++, Math.max(lo, recentLo));
         ps.setInt(i++, hi);
         i = bindEnv(ps, i, envId);
         ps.setInt(i++, pid);
