@@ -47,9 +47,11 @@ sampler=$!
 [ -n "${JFR:-}" ] && jcmd "$java_pid" JFR.start name=bench settings=profile filename="$JFR" >/dev/null
 t0=$(date +%s%N)
 c0=$(cpu_ticks)
+python3 "$root/bench/thread_cpu.py" snap "$java_pid" >"$work/threads.before"
 wrk -t1 -c"$CONNS" -d"${SECS}s" --latency -s "$root/bench/envelope.lua" "$url" >"$work/wrk.out" 2>&1
 drained
 t1=$(date +%s%N)
+python3 "$root/bench/thread_cpu.py" snap "$java_pid" >"$work/threads.after"
 [ -n "${JFR:-}" ] && jcmd "$java_pid" JFR.stop name=bench >/dev/null
 c1=$(cpu_ticks)
 kill $sampler 2>/dev/null || true
@@ -61,6 +63,8 @@ echo "accepted_events_per_s=$(( (reqs - non2xx) / SECS )) rejected=$non2xx"
 echo "committed_events=$((after - before)) committed_events_per_s=$(awk "BEGIN{printf \"%d\", ($after-$before)/(($t1-$t0)/1e9)}") (incl. catch-up)"
 # On a shared machine the wall-clock rate depends on what else runs; CPU time per event does less.
 echo "server_cpu_s=$(( (c1 - c0) / $(getconf CLK_TCK) )) events_per_server_cpu_s=$(awk "BEGIN{printf \"%d\", ($after-$before)/(($c1-$c0)/$(getconf CLK_TCK))}")"
+# Where it went: request threads (dw), ingest workers, the writer, GC (VM_Thread), the JIT.
+python3 "$root/bench/thread_cpu.py" diff "$work/threads.before" "$work/threads.after" "$((after - before))"
 echo "max_queue_depth=$(awk -F'queue_depth=' '{split($2,a," "); if (a[1]+0>m) m=a[1]+0} END{print m+0}' "$work/samples")" \
      "max_rss_mb=$(awk -F'rss_mb=' '{split($2,a," "); if (a[1]+0>m) m=a[1]+0} END{print m+0}' "$work/samples")"
 echo "groups=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from error_groups').fetchone()[0])" "$work/bench.db")"
