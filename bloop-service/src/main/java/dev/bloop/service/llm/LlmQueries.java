@@ -292,7 +292,9 @@ final class LlmQueries {
     }
 
     Optional<TraceDetail> trace(String projectId, String id) {
-        return reader.withHandle(h -> {
+        // One read transaction: the trace's totals and its spans from the same commit of the writer (two
+        // autocommit reads could show a span whose tokens the totals do not have yet).
+        return reader.inTransaction(h -> {
             Optional<Object[]> row = h.createQuery("SELECT " + TRACE_COLUMNS + ", t.input, t.output, t.metadata, "
                             + "t.spans_dropped, t.seq FROM llm_traces t WHERE t.project_id = :p AND t.id = :id")
                     .bind("p", projectId).bind("id", id)
