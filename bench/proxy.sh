@@ -5,6 +5,7 @@
 # first body byte and to the last byte, p50/p99, for both, and what bloop adds:
 #   0. a warm-up long enough for the JIT to settle (WARM calls, 20,000: with fewer, compiler threads
 #      still took half the server's CPU in the first measured phase);
+#   then each load shape below is run both ways unmeasured first (LEAD, 50 % of its calls: see compare());
 #   1. one call at a time: non-streaming, and streams of CHUNKS (500) SSE chunks;
 #   2. CONC (50) at a time, paced like real models: non-streaming answers after THINK_MS (200 ms),
 #      streams of CHUNKS chunks EVERY_MS (5 ms) apart; the added time is what bloop costs a caller;
@@ -22,6 +23,7 @@ STREAMS=${STREAMS:-1000}
 CHUNKS=${CHUNKS:-500}
 OPEN=${OPEN:-200}
 WARM=${WARM:-20000}
+LEAD=${LEAD:-50}
 THINK_MS=${THINK_MS:-200}
 EVERY_MS=${EVERY_MS:-5}
 PACED_CALLS=${PACED_CALLS:-2500}
@@ -57,6 +59,20 @@ through_bloop() {
   echo -n "bloop:  "; load "$PORT" $proxy_path "$TOKEN" "$@"
   echo "server_cpu_ms_per_call=$(awk "BEGIN{printf \"%.3f\", ($(cpu_ticks)-$c0)*$tick_ms/$calls}")"
 }
+# One load shape, straight to the stand-in and through bloop. A lead-in of LEAD percent of its calls goes
+# both ways first, unmeasured: when the shape of the traffic changes (one call at a time after 50, paced
+# after back to back), the JIT recompiles for a few seconds what the previous shape's profile had made
+# specific (80 compilations and 60 deoptimizations in a 4 s phase of single calls, half the server's CPU),
+# which is the phase change, not what a call costs in steady traffic. LEAD=0 measures it as it comes.
+compare() {
+  local lead=$(( $3 * LEAD / 100 ))
+  if [ "$lead" -gt 0 ]; then
+    load "$PORT" $proxy_path "$TOKEN" "$1" "$2" "$lead" ${4:-} >/dev/null
+    load "$PROVIDER_PORT" $direct_path - "$1" "$2" "$lead" ${4:-} >/dev/null
+  fi
+  echo -n "direct: "; load "$PROVIDER_PORT" $direct_path - "$@"
+  through_bloop "$@"
+}
 direct_path=/v1/chat/completions
 proxy_path=/v1/proxy/openai/chat/completions
 
@@ -67,23 +83,17 @@ load "$PROVIDER_PORT" $direct_path - json 4 "$WARM" >/dev/null
 echo "rss_after_warmup_mb=$(rss)"
 
 echo "## non-streaming, one at a time, 1000 calls (what bloop adds to a call when the box is not saturated)"
-echo -n "direct: "; load "$PROVIDER_PORT" $direct_path - json 1 1000
-through_bloop json 1 1000
+compare json 1 1000
 echo "## streams of $CHUNKS chunks, one at a time, 200 streams"
-echo -n "direct: "; load "$PROVIDER_PORT" $direct_path - stream 1 200 "$CHUNKS"
-through_bloop stream 1 200 "$CHUNKS"
+compare stream 1 200 "$CHUNKS"
 echo "## non-streaming, $CONC concurrent, the provider answering after $THINK_MS ms, $PACED_CALLS calls"
-echo -n "direct: "; STAND_IN=think-${THINK_MS}ms load "$PROVIDER_PORT" $direct_path - json "$CONC" "$PACED_CALLS"
-STAND_IN=think-${THINK_MS}ms through_bloop json "$CONC" "$PACED_CALLS"
+STAND_IN=think-${THINK_MS}ms compare json "$CONC" "$PACED_CALLS"
 echo "## streams of $CHUNKS chunks $EVERY_MS ms apart, $CONC concurrent, $PACED_STREAMS streams"
-echo -n "direct: "; STAND_IN=chunks-$CHUNKS-every-${EVERY_MS}ms load "$PROVIDER_PORT" $direct_path - stream "$CONC" "$PACED_STREAMS"
-STAND_IN=chunks-$CHUNKS-every-${EVERY_MS}ms through_bloop stream "$CONC" "$PACED_STREAMS"
+STAND_IN=chunks-$CHUNKS-every-${EVERY_MS}ms compare stream "$CONC" "$PACED_STREAMS"
 echo "## capacity: non-streaming, $CONC concurrent, answered at once, $REQUESTS calls"
-echo -n "direct: "; load "$PROVIDER_PORT" $direct_path - json "$CONC" "$REQUESTS"
-through_bloop json "$CONC" "$REQUESTS"
+compare json "$CONC" "$REQUESTS"
 echo "## capacity: streams of $CHUNKS chunks sent at once, $CONC concurrent, $STREAMS streams"
-echo -n "direct: "; load "$PROVIDER_PORT" $direct_path - stream "$CONC" "$STREAMS" "$CHUNKS"
-through_bloop stream "$CONC" "$STREAMS" "$CHUNKS"
+compare stream "$CONC" "$STREAMS" "$CHUNKS"
 echo "rss_after_streams_mb=$(rss)"
 
 echo "## $OPEN streams open at once (10 s each)"

@@ -70,10 +70,20 @@ import org.slf4j.LoggerFactory;
 /** bloop: wiring only. Each feature builds its own parts; this class connects them. */
 public class BloopApplication extends Application<BloopConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(BloopApplication.class);
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
     /** The optional modules; each is a bundle wired after the core (see {@link Core}). */
     private final List<Core.Module> modules = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
+        // On one or two cores the common pool has a parallelism of 1, and CompletableFuture then runs every
+        // async stage without an executor on a thread of its own: the JDK's HttpClient (the LLM proxy's
+        // upstream client) completes each sendAsync that way, so every proxied call started a thread (a
+        // third of the proxy threads' CPU in a profile of bench/proxy.sh). At least two threads make it a pool
+        // (the JVM's own choice, cores - 1, on larger machines).
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+            System.setProperty(COMMON_POOL_PARALLELISM,
+                    Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));
+        }
         new BloopApplication().run(args);
     }
 
