@@ -13,37 +13,48 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.thread.Invocable;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * One call's answer, passed through as it arrives: the provider's status and headers, then each chunk
  * written and flushed as it came (never re-chunked, never the whole answer held), with one chunk in
- * flight at a time: the next is asked for only once this one is with the client, so a slow client
- * slows the provider's connection instead of filling memory. Writes to the client are non-blocking
- * (a servlet {@link WriteListener}): no thread waits on a slow client, so the proxy's few threads serve
- * any number of open streams. Beside the bytes, a line scanner reads usage and the first token from
- * streams, and a non-streaming answer is copied up to {@code max_capture} to be read at the end. A
- * client that goes away cancels the upstream call (the span is kept as {@code cancelled} with the
- * usage seen so far); a stream the provider cuts is cut for the client too and recorded as an error.
- * The call is handed to the {@link Recorder} after its last byte went out.
+ * flight at a time: the next is read from the provider's connection only once this one is with the
+ * client, so a slow client slows the provider's connection instead of filling memory. Writes to the
+ * client are non-blocking (a servlet {@link WriteListener}) and reads from the provider are demanded
+ * (Jetty's client: a chunk is read when asked for, or a callback comes when one arrives): no thread
+ * waits on either side, so a few threads serve any number of open streams. Beside the bytes, a line
+ * scanner reads usage and the first token from streams, and a non-streaming answer is copied up to
+ * {@code max_capture} to be read at the end. A client that goes away aborts the upstream call (the span
+ * is kept as {@code cancelled} with the usage seen so far); a stream the provider cuts is cut for the
+ * client too and recorded as an error. The call is handed to the {@link Recorder} after its last byte
+ * went out.
  */
-final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscriber<List<ByteBuffer>>, AsyncListener {
+final class Forwarding implements Response.HeadersListener, Response.ContentSourceListener,
+        Response.CompleteListener, AsyncListener {
     static final String OVERHEAD_HEADER = "X-Bloop-Overhead-Ms";
     static final String TRACE_HEADER = "X-Bloop-Trace-Id";
     private static final int MAX_LINE = 1 << 20;
+    /** At most this much of what has already arrived is taken and written at once (see take()). */
+    private static final int MAX_BATCH = 64 * 1024;
     private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "transfer-encoding",
             "proxy-connection", "upgrade", "trailer", "te");
 
@@ -56,17 +67,24 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
     private final CallFacts facts;
     private final HttpServletRequest req;
     private final HttpServletResponse resp;
-    private final HttpClient client;
     private final Recorder recorder;
     private final ObjectMapper json;
     private final int maxCapture;
     private final AtomicBoolean finished = new AtomicBoolean();
     private final String traceId;
+    /**
+     * Called back when the provider's next bytes are there. Non-blocking (it copies, scans and starts a
+     * non-blocking write), so Jetty's client runs it on the thread that saw the bytes instead of handing
+     * every chunk to another thread.
+     */
+    private final Runnable dataArrived = Invocable.from(Invocable.InvocationType.NON_BLOCKING, this::arrived);
 
     private AsyncContext async;
+    private volatile Request upstream;
+    private volatile Scheduler.Task responseTimeout;
     private volatile ServletOutputStream out;
-    private volatile CompletableFuture<HttpResponse<Void>> pending;
-    private volatile Flow.Subscription subscription;
+    private volatile Content.Source source;
+    private volatile boolean headersSeen;
     private volatile boolean clientGone;
     private long sentNanos;
     private double overheadMs;
@@ -79,6 +97,10 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
 
     // What waits for the client's connection; guarded by writes (see pump()).
     private final Object writes = new Object();
+    /** Guards the line scanner, the capture and the usage-chunk hider: the last chunk and the exchange's end may meet. */
+    private final Object parse = new Object();
+    private final java.util.concurrent.atomic.AtomicInteger endParts = new java.util.concurrent.atomic.AtomicInteger(2);
+    private volatile boolean lastRead;
     private byte[] unwritten;
     private boolean unflushed;
     private boolean demanded;
@@ -87,13 +109,12 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
     private String endError;
     private boolean endAbort;
 
-    Forwarding(Call call, CallFacts facts, HttpServletRequest req, HttpServletResponse resp, HttpClient client,
-               Recorder recorder, ObjectMapper json, int maxCapture) {
+    Forwarding(Call call, CallFacts facts, HttpServletRequest req, HttpServletResponse resp, Recorder recorder,
+               ObjectMapper json, int maxCapture) {
         this.call = call;
         this.facts = facts;
         this.req = req;
         this.resp = resp;
-        this.client = client;
         this.recorder = recorder;
         this.json = json;
         this.maxCapture = maxCapture;
@@ -101,38 +122,46 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
                 : java.util.UUID.randomUUID().toString().replace("-", "");
     }
 
-    void start(HttpRequest request) {
+    /**
+     * Sends the request upstream; from here on every outcome ends in {@link #finish} or {@link #failed}.
+     *
+     * @param timeout how long the provider may take to send its status and headers (504 after that)
+     */
+    void start(Request request, Scheduler scheduler, Duration timeout) {
         async = req.startAsync();
         async.setTimeout(0);
         async.addListener(this);
+        upstream = request;
         sentNanos = System.nanoTime();
-        CompletableFuture<HttpResponse<Void>> f = client.sendAsync(request, this);
-        pending = f;
-        f.whenComplete((r, failure) -> {
-            if (failure != null) {
-                failed(failure);
+        responseTimeout = scheduler.schedule(() -> {
+            if (!headersSeen) {
+                request.abort(new TimeoutException("no answer within " + timeout.toSeconds() + " s"));
             }
-        });
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        // send() registers this for every response event it listens to: headers, content source, completion.
+        request.send(this);
     }
 
     // ---- the provider's status and headers
 
     @Override
-    public HttpResponse.BodySubscriber<Void> apply(HttpResponse.ResponseInfo info) {
+    public void onHeaders(Response response) {
         long headersAt = System.nanoTime();
-        status = info.statusCode();
-        String type = info.headers().firstValue("content-type").orElse("");
-        streaming = type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+        headersSeen = true;
+        Scheduler.Task t = responseTimeout;
+        if (t != null) {
+            t.cancel();
+        }
+        status = response.getStatus();
+        String type = response.getHeaders().get("content-type");
+        streaming = type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
         resp.setStatus(status);
-        for (Map.Entry<String, List<String>> h : info.headers().map().entrySet()) {
-            String lower = h.getKey().toLowerCase(Locale.ROOT);
-            if (lower.startsWith(":") || NOT_RETURNED.contains(lower)
-                    || lower.equals("content-length") && (streaming || call.hideUsage())) {
+        for (HttpField h : response.getHeaders()) {
+            String lower = h.getLowerCaseName();
+            if (NOT_RETURNED.contains(lower) || lower.equals("content-length") && (streaming || call.hideUsage())) {
                 continue;
             }
-            for (String v : h.getValue()) {
-                resp.addHeader(h.getKey(), v);
-            }
+            resp.addHeader(h.getName(), h.getValue());
         }
         if (streaming) {
             lines = new SseLines(MAX_LINE, facts::line);
@@ -151,69 +180,157 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
             unflushed = streaming;
             out.setWriteListener(new ClientWrites());
         } catch (IOException | RuntimeException e) {
-            clientGone = true;
+            clientGone();
         }
-        return HttpResponse.BodySubscribers.fromSubscriber(this);
     }
 
     // ---- the provider's bytes
 
     @Override
-    public void onSubscribe(Flow.Subscription s) {
-        subscription = s;
-        if (clientGone) {
-            s.cancel();
-            finish("cancelled", null, false);
-            return;
+    public void onContentSource(Response response, Content.Source contentSource) {
+        // The first read: here, unless the client's side (ready to write) got to it first. One read or
+        // demand at a time: demanding twice is an error.
+        boolean first;
+        synchronized (writes) {
+            source = contentSource;
+            first = !demanded;
+            demanded = true;
         }
-        pump();
+        if (first && !clientGone) {
+            arrived();
+        }
     }
 
-    @Override
-    public void onNext(List<ByteBuffer> buffers) {
+    /** Bytes may be there to read (the first time, or the callback {@link #take} asked for). */
+    private void arrived() {
+        byte[] bytes = take();
+        if (bytes != null && accept(bytes)) {
+            pump();
+        }
+    }
+
+    /**
+     * What has arrived of the answer since the last take, copied (the buffers go back to the pool at once;
+     * a write in flight keeps the copy), or null: nothing yet (a callback is asked for), a failure (the
+     * exchange's end reports it), or the end. Everything already received is taken together, up to
+     * {@link #MAX_BATCH}: a provider that wrote 500 events at once is passed on in one write, as it came,
+     * not in 500 (Jetty's client hands over each HTTP chunk separately).
+     */
+    private byte[] take() {
+        Content.Source s = source;
+        ByteArrayOutputStream batch = null;
+        byte[] first = null;
+        while (true) {
+            Content.Chunk chunk = s.read();
+            if (chunk == null) {
+                if (first != null) {
+                    return batch != null ? batch.toByteArray() : first;
+                }
+                s.demand(dataArrived);
+                return null;
+            }
+            if (Content.Chunk.isFailure(chunk)) {
+                if (!chunk.isLast()) {
+                    upstream.abort(chunk.getFailure());
+                }
+                // what came before the failure still goes out; the exchange's end then reports the cut
+                return first == null ? null : batch != null ? batch.toByteArray() : first;
+            }
+            ByteBuffer buffer = chunk.getByteBuffer();
+            int n = buffer.remaining();
+            boolean last = chunk.isLast();
+            if (n > 0) {
+                if (first == null) {
+                    first = new byte[n];
+                    buffer.get(first);
+                } else {
+                    if (batch == null) {
+                        batch = new ByteArrayOutputStream(Math.max(1_024, first.length * 4));
+                        batch.write(first, 0, first.length);
+                    }
+                    byte[] more = new byte[n];
+                    buffer.get(more);
+                    batch.write(more, 0, n);
+                }
+            }
+            chunk.release();
+            if (last) {
+                lastRead = true;
+                if (first == null) {
+                    endPart();
+                    return null;
+                }
+                return batch != null ? batch.toByteArray() : first;
+            }
+            if (batch != null && batch.size() >= MAX_BATCH) {
+                return batch.toByteArray();
+            }
+        }
+    }
+
+    /** Reads what the chunk says and queues it for the client; false when that failed (the call is cancelled). */
+    private boolean accept(byte[] bytes) {
         byte[] forward;
         try {
-            byte[] bytes = copy(buffers);
-            if (streaming) {
-                lines.feed(bytes, 0, bytes.length);
-            } else {
-                capture(bytes, 0, bytes.length);
+            synchronized (parse) {
+                if (streaming) {
+                    lines.feed(bytes, 0, bytes.length);
+                } else {
+                    capture(bytes, 0, bytes.length);
+                }
+                forward = hider != null ? hider.filter(bytes, 0, bytes.length) : bytes;
             }
-            forward = hider != null ? hider.filter(bytes, 0, bytes.length) : bytes;
         } catch (RuntimeException e) {
-            clientGone = true;
-            subscription.cancel();
-            finish("cancelled", null, false);
-            return;
+            clientGone();
+            return false;
         }
         synchronized (writes) {
             demanded = false;
             unwritten = forward;
             unflushed = streaming;
         }
-        pump();
+        if (lastRead) {
+            endPart();
+        }
+        return true;
     }
 
-    /** The chunk's bytes in an array of its own: a write in flight keeps a reference to it until it is done. */
-    private static byte[] copy(List<ByteBuffer> buffers) {
-        int n = 0;
-        for (ByteBuffer b : buffers) {
-            n += b.remaining();
-        }
-        byte[] bytes = new byte[n];
-        int at = 0;
-        for (ByteBuffer b : buffers) {
-            int r = b.remaining();
-            b.get(bytes, at, r);
-            at += r;
-        }
-        return bytes;
-    }
-
+    /** The exchange is over: the whole answer was read, or it failed (before or after the headers), or was aborted. */
     @Override
-    public void onError(Throwable failure) {
+    public void onComplete(Result result) {
+        Scheduler.Task t = responseTimeout;
+        if (t != null) {
+            t.cancel();
+        }
+        if (result.isFailed()) {
+            upstreamFailed(result.getFailure());
+            return;
+        }
+        if (source == null) {
+            // an answer without a body
+            lastRead = true;
+            endPart();
+        }
+        endPart();
+    }
+
+    /**
+     * The answer ends once both its last bytes have been read (and queued for the client) and the exchange
+     * has completed; the two can come in either order, on different threads.
+     */
+    private void endPart() {
+        if (endParts.decrementAndGet() == 0) {
+            upstreamEnded();
+        }
+    }
+
+    private void upstreamFailed(Throwable failure) {
         if (clientGone) {
             finish("cancelled", null, false);
+            return;
+        }
+        if (!headersSeen) {
+            failed(failure);
             return;
         }
         // The provider cut the answer: the client gets what came before the cut, then a cut answer too,
@@ -227,20 +344,21 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
         pump();
     }
 
-    @Override
-    public void onComplete() {
+    private void upstreamEnded() {
         byte[] tail = new byte[0];
-        try {
-            if (hider != null) {
-                tail = hider.end();
+        synchronized (parse) {
+            try {
+                if (hider != null) {
+                    tail = hider.end();
+                }
+            } catch (RuntimeException e) {
+                tail = new byte[0];
             }
-        } catch (RuntimeException e) {
-            tail = new byte[0];
-        }
-        if (streaming) {
-            lines.end();
-        } else if (capture != null && !captureOverflow) {
-            facts.body(capture.toByteArray(), capture.size(), status);
+            if (streaming) {
+                lines.end();
+            } else if (capture != null && !captureOverflow) {
+                facts.body(capture.toByteArray(), capture.size(), status);
+            }
         }
         String error = facts.error;
         if (status >= 400 && error == null) {
@@ -266,50 +384,58 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
 
     /**
      * Moves what waits as far as the client's connection takes it without blocking: the chunk, then its
-     * flush; when all is out, either the end (the provider has finished) or the next chunk is asked for.
+     * flush; when all is out, either the end (the provider has finished) or the next chunk is read.
      * When the connection is busy, the container calls {@link ClientWrites#onWritePossible} later, which
      * pumps again. Called from the provider's side (a new chunk, the end) and from the client's (ready).
      */
     private void pump() {
-        boolean ask = false;
-        boolean done = false;
-        boolean gone = false;
-        synchronized (writes) {
-            if (finished.get() || out == null) {
+        while (true) {
+            boolean ask = false;
+            boolean done = false;
+            boolean gone = false;
+            synchronized (writes) {
+                if (finished.get() || out == null) {
+                    return;
+                }
+                try {
+                    while (out.isReady()) {
+                        if (unwritten != null) {
+                            byte[] b = unwritten;
+                            unwritten = null;
+                            if (b.length > 0) {
+                                out.write(b);
+                            }
+                        } else if (unflushed) {
+                            unflushed = false;
+                            out.flush();
+                        } else if (upstreamEnded) {
+                            done = true;
+                            break;
+                        } else {
+                            if (!demanded && source != null && !lastRead) {
+                                demanded = true;
+                                ask = true;
+                            }
+                            break;
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    gone = true;
+                }
+            }
+            if (gone) {
+                clientGone();
                 return;
             }
-            try {
-                while (out.isReady()) {
-                    if (unwritten != null) {
-                        byte[] b = unwritten;
-                        unwritten = null;
-                        if (b.length > 0) {
-                            out.write(b);
-                        }
-                    } else if (unflushed) {
-                        unflushed = false;
-                        out.flush();
-                    } else if (upstreamEnded) {
-                        done = true;
-                        break;
-                    } else {
-                        if (!demanded && subscription != null) {
-                            demanded = true;
-                            ask = true;
-                        }
-                        break;
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                gone = true;
+            if (done) {
+                finish(endStatus, endError, endAbort);
+                return;
             }
-        }
-        if (gone) {
-            clientGone();
-        } else if (done) {
-            finish(endStatus, endError, endAbort);
-        } else if (ask) {
-            subscription.request(1);
+            // The next chunk: read here when it is there already (a loop, not a recursion, however many are).
+            byte[] next = ask ? take() : null;
+            if (next == null || !accept(next)) {
+                return;
+            }
         }
     }
 
@@ -352,11 +478,9 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
             return;
         }
         clientGone = true;
-        Flow.Subscription s = subscription;
-        if (s != null) {
-            s.cancel();
-        } else if (pending != null) {
-            pending.cancel(true);
+        Request r = upstream;
+        if (r != null) {
+            r.abort(new CancellationException("the client went away"));
         }
         finish("cancelled", null, false);
     }
@@ -377,22 +501,16 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
     // ---- the end
 
     /** The provider never answered (or the call was cancelled before it did). */
-    private void failed(Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (clientGone || cause instanceof java.util.concurrent.CancellationException) {
+    private void failed(Throwable cause) {
+        if (clientGone || cause instanceof CancellationException) {
             finish("cancelled", null, false);
             return;
         }
-        if (out != null) {
-            // The headers went out already: the body failed (onError has it).
-            finish("error", "the provider's answer was cut: " + describe(cause), true);
-            return;
-        }
-        boolean timeout = cause instanceof HttpTimeoutException;
+        // The response timeout (see start) and the client's idle timeout both fail the call with a TimeoutException.
+        boolean timeout = cause instanceof TimeoutException;
         int code = timeout ? 504 : 502;
         String message = timeout ? "the provider did not answer within llm_tracing.proxy.response_timeout_secs"
-                : cause instanceof ConnectException ? "cannot connect to the provider: " + describe(cause)
+                : connecting(cause) ? "cannot connect to the provider: " + describe(cause)
                 : "the call to the provider failed: " + describe(cause);
         if (finished.compareAndSet(false, true)) {
             try {
@@ -428,7 +546,9 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
             // the container completed it already (client gone)
         }
         if (streaming && lines != null && !spanStatus.equals("ok")) {
-            lines.end();
+            synchronized (parse) {
+                lines.end();
+            }
         }
         String e = error;
         if (spanStatus.equals("error") && e == null) {
@@ -451,6 +571,12 @@ final class Forwarding implements HttpResponse.BodyHandler<Void>, Flow.Subscribe
     private Grouping withTraceId() {
         Grouping g = call.grouping();
         return new Grouping(traceId, g.sessionId(), g.userId(), g.traceName(), g.experiment(), g.variant());
+    }
+
+    /** A failure to reach the provider at all (refused, no such host, or over connect_timeout_secs). */
+    private static boolean connecting(Throwable t) {
+        return t instanceof ConnectException || t instanceof UnknownHostException
+                || t instanceof UnresolvedAddressException || t instanceof SocketTimeoutException;
     }
 
     private static String describe(Throwable t) {

@@ -16,13 +16,14 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
 
 /**
  * {@code /v1/proxy/{openai|anthropic}/{path...}}: authenticates the caller's bloop token (scope
@@ -35,7 +36,7 @@ final class ProxyServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     static final String TOKEN_HEADER = "X-Bloop-Token";
     private static final int RETRY_AFTER_SECS = 1;
-    /** Hop-by-hop headers, what the JDK client sets itself, bloop's own and the dashboard's cookie stay here. */
+    /** Hop-by-hop headers, what the upstream client sets itself, bloop's own and the dashboard's cookie stay here. */
     private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "keep-alive", "proxy-connection",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "expect",
             "accept-encoding", "cookie", "http2-settings");
@@ -160,29 +161,31 @@ final class ProxyServlet extends HttpServlet {
             send(resp, 400, new ApiError("the path cannot be forwarded: " + e.getMessage(), "path"));
             return;
         }
-        HttpRequest.Builder upstream = HttpRequest.newBuilder(target).timeout(upstreams.responseTimeout())
-                .method(req.getMethod(), prepared.body.length == 0 && req.getMethod().equals("GET")
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(prepared.body));
-        if (target.getScheme().equals("http")) {
-            upstream.version(java.net.http.HttpClient.Version.HTTP_1_1);
+        org.eclipse.jetty.client.Request upstream = upstreams.client().newRequest(target).method(req.getMethod());
+        if (req.getMethod().equals("POST")) {
+            // No content type of its own: the client's Content-Type header goes through as it was (or none).
+            upstream.body(new BytesRequestContent((String) null, prepared.body));
         }
-        for (String name : Collections.list(req.getHeaderNames())) {
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (NOT_FORWARDED.contains(lower) || lower.startsWith("x-bloop-")) {
-                continue;
+        upstream.headers(fields -> {
+            // The upstream client adds no User-Agent or Accept-Encoding of its own (see UpstreamClient): the caller's go through.
+            for (String name : Collections.list(req.getHeaderNames())) {
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (NOT_FORWARDED.contains(lower) || lower.startsWith("x-bloop-")) {
+                    continue;
+                }
+                for (String value : Collections.list(req.getHeaders(name))) {
+                    fields.add(name, value);
+                }
             }
-            for (String value : Collections.list(req.getHeaders(name))) {
-                upstream.header(name, value);
-            }
-        }
-        // bloop reads usage from the answer, so it asks for it uncompressed (the client still gets the same content).
-        upstream.header("Accept-Encoding", "identity");
+            // bloop reads usage from the answer, so it asks for it uncompressed (the client still gets the same content).
+            fields.put("Accept-Encoding", "identity");
+        });
 
         CallFacts facts = new CallFacts(api, json, maxText, sink.keepsContent(projectId));
         Forwarding.Call call = new Forwarding.Call(projectId, grouping, api, provider, path, prepared.model,
                 prepared.input, prepared.hideUsage, startedAtMs, received, req.getMethod().equals("POST"));
-        new Forwarding(call, facts, req, resp, upstreams.client(), recorder, json, maxCapture)
-                .start(upstream.build());
+        new Forwarding(call, facts, req, resp, recorder, json, maxCapture)
+                .start(upstream, upstreams.client().getScheduler(), upstreams.responseTimeout());
     }
 
     /** The body to send, with what bloop needs from it. */
@@ -273,7 +276,7 @@ final class ProxyServlet extends HttpServlet {
     }
 
     /** The HTTP client and the base URLs calls go to. */
-    record Upstreams(java.net.http.HttpClient client, String openai, String anthropic, Duration responseTimeout) {
+    record Upstreams(HttpClient client, String openai, String anthropic, Duration responseTimeout) {
         String base(String provider) {
             String b = provider.equals("openai") ? openai : anthropic;
             return b.endsWith("/") ? b.substring(0, b.length() - 1) : b;

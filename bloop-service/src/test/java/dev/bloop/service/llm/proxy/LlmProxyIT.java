@@ -317,6 +317,30 @@ class LlmProxyIT {
     }
 
     @Test
+    void anAuthenticationChallengeFromTheProviderReachesTheClientAsItIs() {
+        String token = project();
+        Map<String, String> h = Map.of("Authorization", "Bearer sk-bad", "X-Stand-In", "challenge");
+        HttpResponse<byte[]> direct = direct("chat/completions", CHAT, h);
+        HttpResponse<byte[]> proxied = viaBloop("openai", "chat/completions", CHAT, token, h);
+        assertThat(proxied.statusCode()).isEqualTo(401);
+        assertThat(proxied.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"gateway\"");
+        assertThat(proxied.body()).isEqualTo(direct.body());
+    }
+
+    @Test
+    void aProviderCookieReachesItsCallerButIsNeverSentWithAnyLaterCall() {
+        String token = project();
+        HttpResponse<byte[]> first = viaBloop("openai", "chat/completions", CHAT, token,
+                Map.of("Authorization", OPENAI_KEY.get("Authorization"), "X-Stand-In", "cookie"));
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("Set-Cookie")).hasValueSatisfying(c -> assertThat(c).startsWith("__cf_bm="));
+        int before = PROVIDER.requests.size();
+        HttpResponse<byte[]> second = viaBloop("openai", "chat/completions", CHAT, project(), OPENAI_KEY);
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(PROVIDER.requests.get(before).header("Cookie")).isNull();
+    }
+
+    @Test
     void aStreamTheProviderCutsIsCutForTheClientAndRecordedAsAnError() {
         String token = project();
         Map<String, String> h = Map.of("Authorization", "Bearer sk-test-openai", "X-Stand-In", "cut",

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code src/test/resources/llm-proxy}) as the providers send them, streams event by event with a
  * flush after each, and honours {@code stream_options.include_usage} as OpenAI does (the usage-only
  * chunk only when asked for). The {@code X-Stand-In} request header picks a scenario: {@code error}
- * (OpenAI 401, Anthropic 429), {@code cut} (the stream stops halfway without its end), {@code overloaded}
+ * (OpenAI 401, Anthropic 429; {@code challenge}: the same with a {@code WWW-Authenticate} header), {@code cookie}
+ * (the usual answer with a {@code Set-Cookie}), {@code cut} (the stream stops halfway without its end), {@code overloaded}
  * (Anthropic's error event mid-stream), {@code slow} (a chunk every 50 ms for 10 s), {@code chunks-N}
  * (an OpenAI chat stream of N content chunks, for the benchmark; {@code chunks-N-every-Mms} paces them
  * as a model generating), {@code think-Mms} (the usual answer, after M ms, as a model thinking). Only the JDK is used, so that
@@ -95,7 +96,14 @@ public final class StandInProvider implements AutoCloseable {
         String scenario = x.getRequestHeaders().getFirst("X-Stand-In");
         boolean stream = body.replace(" ", "").contains("\"stream\":true");
         boolean anthropic = path.endsWith("/messages");
-        if ("error".equals(scenario)) {
+        if ("cookie".equals(scenario)) {
+            x.getResponseHeaders().add("Set-Cookie", "__cf_bm=provider-cookie; Path=/; HttpOnly");
+        }
+        if ("challenge".equals(scenario)) {
+            // a gateway's 401: a generic HTTP client would answer the challenge itself instead of passing it on
+            x.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"gateway\"");
+        }
+        if ("error".equals(scenario) || "challenge".equals(scenario)) {
             json(x, anthropic ? 429 : 401, anthropic ? "anthropic-error-429.json" : "openai-error-401.json");
             return;
         }
