@@ -76,10 +76,9 @@ public class BloopApplication extends Application<BloopConfiguration> {
 
     public static void main(String[] args) throws Exception {
         // On one or two cores the common pool has a parallelism of 1, and CompletableFuture then runs every
-        // async stage without an executor on a thread of its own: the JDK's HttpClient (the LLM proxy's
-        // upstream client) completes each sendAsync that way, so every proxied call started a thread (a
-        // third of the proxy threads' CPU in a profile of bench/proxy.sh). At least two threads make it a pool
-        // (the JVM's own choice, cores - 1, on larger machines).
+        // async stage without an executor on a new thread of its own. Libraries do that (the JDK's HttpClient
+        // for every sendAsync: a third of the LLM proxy's CPU while it used that client, bench/proxy.sh). At
+        // least two threads make it a pool (the JVM's own choice, cores - 1, on larger machines).
         if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
             System.setProperty(COMMON_POOL_PARALLELISM,
                     Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors() - 1)));

@@ -9,7 +9,7 @@ import org.eclipse.jetty.client.HttpClient;
 /**
  * The LLM proxy ({@code /v1/proxy/openai/...}, {@code /v1/proxy/anthropic/...}): a part of LLM tracing,
  * built only while it is on. The upstream client is Jetty's (the server's own version): a response body
- * read chunk by chunk on demand, on a few threads of its own. It replaced the JDK's {@link java.net.http.HttpClient},
+ * read chunk by chunk on demand, on a few threads of its own. It replaced the JDK's HttpClient,
  * whose per-chunk hand-offs between its selector and executor threads cost more CPU than the rest of a
  * proxied call (bench/proxy.sh, docs/performance.md). See {@link UpstreamClient} for how it is set up.
  */
