@@ -55,8 +55,9 @@ final class Forwarding implements Response.HeadersListener, Response.ContentSour
     private static final int MAX_LINE = 1 << 20;
     /** At most this much of what has already arrived is taken and written at once (see take()). */
     private static final int MAX_BATCH = 64 * 1024;
+    /** Hop-by-hop headers, and Date: the server sends its own, and a response with two is malformed. */
     private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "transfer-encoding",
-            "proxy-connection", "upgrade", "trailer", "te");
+            "proxy-connection", "upgrade", "trailer", "te", "date");
 
     /** What is known of the call before the provider answers. */
     record Call(String projectId, Grouping grouping, Api api, String provider, String path, String requestModel,
@@ -203,20 +204,21 @@ final class Forwarding implements Response.HeadersListener, Response.ContentSour
 
     /** Bytes may be there to read (the first time, or the callback {@link #take} asked for). */
     private void arrived() {
-        byte[] bytes = take();
-        if (bytes != null && accept(bytes)) {
+        Taken taken = take();
+        if (taken != null && accept(taken)) {
             pump();
         }
     }
 
     /**
      * What has arrived of the answer since the last take, copied (the buffers go back to the pool at once;
-     * a write in flight keeps the copy), or null: nothing yet (a callback is asked for), a failure (the
+     * a write in flight keeps the copy; whether the end came with it is part of the answer, not a field
+     * another thread's take could change meanwhile), or null: nothing yet (a callback is asked for), a failure (the
      * exchange's end reports it), or the end. Everything already received is taken together, up to
      * {@link #MAX_BATCH}: a provider that wrote 500 events at once is passed on in one write, as it came,
      * not in 500 (Jetty's client hands over each HTTP chunk separately).
      */
-    private byte[] take() {
+    private Taken take() {
         Content.Source s = source;
         ByteArrayOutputStream batch = null;
         byte[] first = null;
@@ -224,7 +226,7 @@ final class Forwarding implements Response.HeadersListener, Response.ContentSour
             Content.Chunk chunk = s.read();
             if (chunk == null) {
                 if (first != null) {
-                    return batch != null ? batch.toByteArray() : first;
+                    return new Taken(batch != null ? batch.toByteArray() : first, false);
                 }
                 s.demand(dataArrived);
                 return null;
@@ -234,7 +236,7 @@ final class Forwarding implements Response.HeadersListener, Response.ContentSour
                     upstream.abort(chunk.getFailure());
                 }
                 // what came before the failure still goes out; the exchange's end then reports the cut
-                return first == null ? null : batch != null ? batch.toByteArray() : first;
+                return first == null ? null : new Taken(batch != null ? batch.toByteArray() : first, false);
             }
             ByteBuffer buffer = chunk.getByteBuffer();
             int n = buffer.remaining();
@@ -260,16 +262,21 @@ final class Forwarding implements Response.HeadersListener, Response.ContentSour
                     endPart();
                     return null;
                 }
-                return batch != null ? batch.toByteArray() : first;
+                return new Taken(batch != null ? batch.toByteArray() : first, true);
             }
             if (batch != null && batch.size() >= MAX_BATCH) {
-                return batch.toByteArray();
+                return new Taken(batch.toByteArray(), false);
             }
         }
     }
 
+    /** Bytes of the answer, and whether they are its last (then the answer ends once they are queued). */
+    private record Taken(byte[] bytes, boolean last) {
+    }
+
     /** Reads what the chunk says and queues it for the client; false when that failed (the call is cancelled). */
-    private boolean accept(byte[] bytes) {
+    private boolean accept(Taken taken) {
+        byte[] bytes = taken.bytes();
         byte[] forward;
         try {
             synchronized (parse) {
@@ -289,7 +296,7 @@ final class Forwarding implements Response.HeadersListener, Response.ContentSour
             unwritten = forward;
             unflushed = streaming;
         }
-        if (lastRead) {
+        if (taken.last()) {
             endPart();
         }
         return true;
@@ -432,7 +439,7 @@ final class Forwarding implements Response.HeadersListener, Response.ContentSour
                 return;
             }
             // The next chunk: read here when it is there already (a loop, not a recursion, however many are).
-            byte[] next = ask ? take() : null;
+            Taken next = ask ? take() : null;
             if (next == null || !accept(next)) {
                 return;
             }

@@ -148,6 +148,10 @@ class LlmProxyIT {
         assertThat(proxied.body()).isEqualTo(direct.body());
         assertThat(proxied.headers().firstValue("x-request-id")).hasValue("req_standin_1");
         assertThat(proxied.headers().firstValue("content-type")).hasValue("application/json");
+        // The server's own Date, not a second one copied from the provider.
+        assertThat(proxied.headers().allValues("Date")).hasSize(1);
+        // The caller's User-Agent reached the provider, not one of the upstream client's own.
+        assertThat(PROVIDER.requests.get(before).header("User-Agent")).startsWith("Java-http-client");
         assertThat(Double.parseDouble(proxied.headers().firstValue("X-Bloop-Overhead-Ms").orElseThrow()))
                 .isGreaterThanOrEqualTo(0);
         // The provider got the caller's own key and the body as sent; bloop's token stayed with bloop.
