@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { line, runApp, storedEvents } from "./helpers/app";
-import { closedPort, sign, startStandIn, type StandIn } from "./helpers/standin";
+import { OFFLINE_ENDPOINT, sign, startStandIn, type StandIn } from "./helpers/standin";
 
 const SECRET = "crash-test-secret-0123456789";
 
@@ -36,7 +36,7 @@ test("without the SDK, React Native's handler ends the app at once (the baseline
 
 test("bloop unreachable: the app ends the same way after the bounded flush, the crash stored; the next start sends it", async () => {
   const storage = join(dir, "storage.json");
-  const offline = `http://127.0.0.1:${await closedPort()}`;
+  const offline = OFFLINE_ENDPOINT;
   const crashed = await runApp({
     APP_SDK: "1", APP_ACTION: "crash", BLOOP_ENDPOINT: offline, BLOOP_SECRET: SECRET, APP_STORAGE: storage,
     APP_VERSION: "1.0.0", SHUTDOWN_TIMEOUT: "700",

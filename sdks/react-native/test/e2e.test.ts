@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { captureException, close, flush, getClient, init, setScreen } from "../src";
 import { startBloop, waitForGroups, type Bloop } from "./helpers/bloop";
 import { line, runApp, storedEvents } from "./helpers/app";
-import { closedPort } from "./helpers/standin";
+import { OFFLINE_ENDPOINT } from "./helpers/standin";
 
 const ErrorUtils = (globalThis as any).ErrorUtils;
 const originalHandler = ErrorUtils.getGlobalHandler();
@@ -114,7 +114,7 @@ test("a crash while offline is stored on the device and reaches bloop at the nex
   const storage = join(dir, "storage.json");
   try {
     const crashed = await runApp({
-      APP_SDK: "1", APP_ACTION: "crash", BLOOP_ENDPOINT: `http://127.0.0.1:${await closedPort()}`, BLOOP_SECRET: bloop.secret,
+      APP_SDK: "1", APP_ACTION: "crash", BLOOP_ENDPOINT: OFFLINE_ENDPOINT, BLOOP_SECRET: bloop.secret,
       APP_STORAGE: storage, APP_VERSION: "3.1.0", APP_BUILD: "310", SHUTDOWN_TIMEOUT: "500",
     });
     expect(crashed.signal).toBe("SIGKILL");

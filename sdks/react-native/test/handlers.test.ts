@@ -2,7 +2,7 @@
 // (the preset's mock), and Hermes' rejection tracker (a stand-in object: Node is not Hermes).
 import { AppState } from "react-native";
 import { close, getClient, init, persistenceState } from "../src";
-import { closedPort, recordingStorage, sleep, startStandIn, type StandIn } from "./helpers/standin";
+import { OFFLINE_ENDPOINT, recordingStorage, sleep, startStandIn, type StandIn } from "./helpers/standin";
 
 jest.mock("react-native/Libraries/promiseRejectionTrackingOptions", () => ({
   __esModule: true,
@@ -98,10 +98,9 @@ describe("ErrorUtils global handler", () => {
   });
 
   test("fatal with bloop unreachable: the previous handler still runs within shutdownTimeout and the event stays stored", async () => {
-    const port = await closedPort();
     const prev = previousHandler();
     const storage = recordingStorage();
-    init({ endpoint: `http://127.0.0.1:${port}`, secret: SECRET, environment: "production", release: "1.0.0",
+    init({ endpoint: OFFLINE_ENDPOINT, secret: SECRET, environment: "production", release: "1.0.0",
       storage, logger: false, shutdownTimeout: 600, minBackoff: 60000 });
     const t0 = Date.now();
     ErrorUtils.reportFatalError(new RangeError("Maximum call stack size exceeded"));
@@ -115,10 +114,9 @@ describe("ErrorUtils global handler", () => {
   });
 
   test("a storage that never answers cannot hold the app: the previous handler runs within the bound", async () => {
-    const port = await closedPort();
     const prev = previousHandler();
     const stuck = { getItem: () => null, setItem: () => new Promise(() => {}), removeItem: () => new Promise(() => {}) };
-    init({ endpoint: `http://127.0.0.1:${port}`, secret: SECRET, environment: "production", release: "1.0.0",
+    init({ endpoint: OFFLINE_ENDPOINT, secret: SECRET, environment: "production", release: "1.0.0",
       storage: stuck, logger: false, shutdownTimeout: 400, minBackoff: 60000 });
     const t0 = Date.now();
     ErrorUtils.reportFatalError(new Error("stuck storage"));

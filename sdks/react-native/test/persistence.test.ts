@@ -1,7 +1,7 @@
 // Crash events survive the crash: written to storage on a fatal error, queued again and sent at the
 // next start (a new init() over the same storage, as after an app restart), then forgotten.
 import { close, getClient, init, persistenceState, whenRestored } from "../src";
-import { closedPort, recordingStorage, sleep, startStandIn, type StandIn } from "./helpers/standin";
+import { OFFLINE_ENDPOINT, recordingStorage, sleep, startStandIn, type StandIn } from "./helpers/standin";
 
 const SECRET = "persistence-test-secret-0123456789";
 const ErrorUtils = (globalThis as any).ErrorUtils;
@@ -11,7 +11,7 @@ let server: StandIn;
 let offline: string;
 beforeAll(async () => {
   server = await startStandIn();
-  offline = `http://127.0.0.1:${await closedPort()}`;
+  offline = OFFLINE_ENDPOINT;
 });
 afterAll(() => server.close());
 beforeEach(() => {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { BloopClient, describeError, normalizeEvent, parseRetryAfter, type BloopOptions } from "../src/index.js";
 import { nodeHttpTransport, nodeSigner } from "../src/node/index.js";
-import { closedPort, eventsOf, recordingLogger, sign, startStandIn, waitUntil, type StandIn } from "./helpers/standin.js";
+import { OFFLINE_ENDPOINT, eventsOf, recordingLogger, sign, startStandIn, waitUntil, type StandIn } from "./helpers/standin.js";
 
 const SECRET = "client-test-secret-0123456789";
 let server: StandIn;
@@ -123,7 +123,7 @@ describe("sending", () => {
   });
 
   it("a server that is down: flush times out and the events stay queued (not dropped)", async () => {
-    const c = client({ endpoint: `http://127.0.0.1:${await closedPort()}` });
+    const c = client({ endpoint: OFFLINE_ENDPOINT });
     c.captureMessage("Down", "a");
     c.captureMessage("Down", "b");
     assert.equal(await c.flush(300), false);

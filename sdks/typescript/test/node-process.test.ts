@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { after, before, beforeEach, describe, it } from "node:test";
-import { closedPort, eventsOf, sign, startStandIn, waitUntil, type StandIn } from "./helpers/standin.js";
+import { OFFLINE_ENDPOINT, eventsOf, sign, startStandIn, waitUntil, type StandIn } from "./helpers/standin.js";
 
 const SECRET = "crash-test-secret-0123456789";
 const fixtures = fileURLToPath(new URL("./fixtures/node/", import.meta.url));
@@ -92,7 +92,7 @@ describe("uncaughtException", () => {
   });
 
   it("exits within shutdownTimeout when bloop is unreachable", async () => {
-    const r = await run("uncaught.mjs", { endpoint: `http://127.0.0.1:${await closedPort()}`, env: { SHUTDOWN_TIMEOUT: "500" } });
+    const r = await run("uncaught.mjs", { endpoint: OFFLINE_ENDPOINT, env: { SHUTDOWN_TIMEOUT: "500" } });
     assert.equal(r.code, 1);
     assert.ok(r.ms < 10000, `took ${r.ms} ms (the flush interval is 60 s)`);
   });
@@ -148,7 +148,7 @@ describe("exit", () => {
   });
 
   it("a flush at exit to an unreachable server is bounded by shutdownTimeout", async () => {
-    const r = await run("idle.mjs", { endpoint: `http://127.0.0.1:${await closedPort()}`, env: { CAPTURE: "1", SHUTDOWN_TIMEOUT: "600" } });
+    const r = await run("idle.mjs", { endpoint: OFFLINE_ENDPOINT, env: { CAPTURE: "1", SHUTDOWN_TIMEOUT: "600" } });
     assert.equal(r.code, 0);
     assert.ok(r.ms >= 600 && r.ms < 10000, `took ${r.ms} ms (the flush interval is 60 s)`);
   });

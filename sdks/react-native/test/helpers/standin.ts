@@ -87,7 +87,14 @@ export async function startStandIn(responder?: Responder): Promise<StandIn> {
   };
 }
 
-/** A loopback port nobody listens on (connections are refused). */
+/**
+ * An endpoint nothing listens on, ever: port 1 is privileged and unused, so connections are refused. A port
+ * found free and released (closedPort) can be taken meanwhile by a server of a test running beside this one,
+ * which then answers the "offline" client.
+ */
+export const OFFLINE_ENDPOINT = "http://127.0.0.1:1";
+
+/** A free port for a server to listen on (bound, then released): not an offline endpoint, see OFFLINE_ENDPOINT. */
 export async function closedPort(): Promise<number> {
   const s = createNetServer();
   await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
