@@ -66,6 +66,8 @@ before=$(committed); tb=$(date +%s%N)
 BLOOP_DELAY_MS=48 BLOOP_REQUESTS="$work/batch.txt" wrk -t1 -c2 -d900s -s "$root/bench/signed.lua" \
   "http://127.0.0.1:$PORT/v1/ingest/batch" >"$work/background.wrk" 2>&1 &
 bg=$!
+# A failed request below ends the script: the paced ingest must not outlive it (it would load the next run).
+trap 'kill $bg 2>/dev/null || true; kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
 sleep 65   # two refreshes with new events in them
 python3 "$root/bench/analytics_latency.py" "http://127.0.0.1:$PORT" "$TOKEN" "$REQUESTS" ingest
 after=$(committed); ta=$(date +%s%N)

@@ -24,7 +24,7 @@ public class AnalyticsConfig {
     private boolean enabled;
     @NotNull @MinDataSize(value = 16, unit = DataSizeUnit.MEBIBYTES)
     @MaxDataSize(value = 64, unit = DataSizeUnit.GIBIBYTES)
-    private DataSize memoryLimit = DataSize.mebibytes(64);
+    private DataSize memoryLimit = DataSize.mebibytes(48);
     @Min(1) @Max(64) private int threads = 1;
     @NotNull @MinDuration(value = 100, unit = TimeUnit.MILLISECONDS) @MaxDuration(value = 10, unit = TimeUnit.MINUTES)
     private Duration queryTimeout = Duration.seconds(10);

@@ -57,6 +57,7 @@ final class Mirror {
     static final String SCHEMA = """
             CREATE TABLE groups (gid BIGINT, pid INTEGER, fingerprint VARCHAR);
             CREATE TABLE hourly (pid INTEGER, gid BIGINT, hr INTEGER, env INTEGER, cnt BIGINT);
+            CREATE TABLE hourly_all (pid INTEGER, gid BIGINT, hr INTEGER, cnt BIGINT);
             CREATE TABLE rc (pid INTEGER, release VARCHAR, env INTEGER, gid BIGINT, cnt BIGINT,
                              first_seen BIGINT, last_seen BIGINT);
             CREATE TABLE regressions (pid INTEGER, gid BIGINT, release VARCHAR, changed_at BIGINT);
@@ -464,11 +465,11 @@ final class Mirror {
         duck.setAutoCommit(false);
         try (Statement s = duck.createStatement()) {
             if (wipe) {
-                for (String table : List.of("groups", "hourly", "rc", "regressions")) {
+                for (String table : List.of("groups", "hourly", "hourly_all", "rc", "regressions")) {
                     s.execute("DELETE FROM " + table);
                 }
             }
-            for (String table : List.of("groups", "hourly", "rc", "regressions")) {
+            for (String table : List.of("groups", "hourly", "hourly_all", "rc", "regressions")) {
                 deleteProjects(table, r.goneProjects);
             }
             if (r.fullGroups) {
@@ -478,9 +479,17 @@ final class Mirror {
             s.execute("DELETE FROM hourly USING stage_hours k WHERE hourly.pid = k.pid AND hourly.hr = k.hr");
             // In hour order: the window filters then skip whole row groups by their min/max hour.
             s.execute("INSERT INTO hourly SELECT * FROM stage_hourly ORDER BY hr");
-            try (PreparedStatement old = duck.prepareStatement("DELETE FROM hourly WHERE hr < ?")) {
-                old.setInt(1, horizon);
-                old.execute();
+            // The same hours with the environments merged: one row per issue and hour, so the statistics
+            // without an environment read their series without grouping (a hash table of every issue-hour
+            // of the window, which took most of DuckDB's memory_limit over 720 hours).
+            s.execute("DELETE FROM hourly_all USING stage_hours k WHERE hourly_all.pid = k.pid AND hourly_all.hr = k.hr");
+            s.execute("INSERT INTO hourly_all SELECT pid, gid, hr, CAST(sum(cnt) AS BIGINT) FROM stage_hourly "
+                    + "GROUP BY pid, gid, hr ORDER BY hr");
+            for (String table : List.of("hourly", "hourly_all")) {
+                try (PreparedStatement old = duck.prepareStatement("DELETE FROM " + table + " WHERE hr < ?")) {
+                    old.setInt(1, horizon);
+                    old.execute();
+                }
             }
             deleteProjects("rc", r.rcFullProjects);
             s.execute("DELETE FROM rc USING stage_rc n WHERE rc.pid = n.pid AND rc.gid = n.gid "

@@ -131,7 +131,7 @@ class BloopConfigSourceTest {
     void analyticsIsOnInTheShippedConfigAndSwitchedAndTunedByTheEnvironment() throws Exception {
         BloopConfiguration c = shipped(Map.of());
         assertThat(c.getAnalytics().isEnabled()).isTrue();
-        assertThat(c.getAnalytics().getMemoryLimit().toMebibytes()).isEqualTo(64);
+        assertThat(c.getAnalytics().getMemoryLimit().toMebibytes()).isEqualTo(48);
         assertThat(c.getAnalytics().getThreads()).isEqualTo(1);
         assertThat(c.getAnalytics().getZscoreThreshold()).isEqualTo(2.5);
         assertThat(c.getAnalytics().getCacheTtlSecs()).isEqualTo(60);
