@@ -56,6 +56,10 @@ public final class Database implements Managed {
         write.getProperties().put("journal_size_limit", Long.toString(64L * 1024 * 1024));
         DataSourceFactory read = factory(file, config.getBusyTimeout(), config.getReadPoolSize(), READ_CACHE_KIB);
         read.setInitializationQuery("PRAGMA query_only = ON");
+        // A big sort or GROUP BY (LLM sessions, traces by model: hundreds of thousands of rows) spills
+        // past the page cache into a temporary file, which the OS caches, instead of process memory:
+        // with temp_store MEMORY those queries were the query phase's RSS growth (bench/llm.sh).
+        read.getProperties().put("temp_store", "FILE");
         return new Database(file, write.build(metrics, "sqlite-write"), read.build(metrics, "sqlite-read"));
     }
 
