@@ -97,6 +97,7 @@ class ReadmeExamplesIT {
             }
         } finally {
             receiver.stop(0);
+            TempDirs.deleteQuietly(dir);
         }
     }
 

@@ -6,17 +6,22 @@ import dev.bloop.service.BloopApplication;
 import dev.bloop.service.BloopConfiguration;
 import dev.bloop.service.config.BloopConfigSource;
 import dev.bloop.service.BloopTestApp;
+import dev.bloop.service.TempDirs;
 import io.dropwizard.configuration.ResourceConfigurationSourceProvider;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.util.JarLocation;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class CreateTokenCommandTest {
@@ -37,9 +42,22 @@ class CreateTokenCommandTest {
         return new Cli(new JarLocation(getClass()), bootstrap, stdout, stderr).run(all);
     }
 
+    private final List<Path> scratch = new ArrayList<>();
+
+    private Path scratch() throws IOException {
+        Path dir = Files.createTempDirectory("bloop-cli");
+        scratch.add(dir);
+        return dir;
+    }
+
+    @AfterEach
+    void removeScratch() {
+        scratch.forEach(TempDirs::deleteQuietly);
+    }
+
     @Test
     void printsOnlyTheTokenOnStdoutAndStoresItsHash() throws Exception {
-        Path db = Files.createTempDirectory("bloop-cli").resolve("bloop.db");
+        Path db = scratch().resolve("bloop.db");
         Optional<Throwable> failure = run(db, "--name", "deploy-bot", "--project", "default",
                 "--scopes", "errors:read,errors:write", "--expires-days", "30");
         assertThat(failure).isEmpty();
@@ -53,7 +71,7 @@ class CreateTokenCommandTest {
 
     @Test
     void refusesUnknownScopesAndProjectsWithAPlainMessage() throws Exception {
-        Path db = Files.createTempDirectory("bloop-cli").resolve("bloop.db");
+        Path db = scratch().resolve("bloop.db");
         assertThat(run(db, "--name", "x", "--scopes", "errors:reed")).isPresent();
         assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("unknown scope 'errors:reed'");
         assertThat(run(db, "--name", "x", "--project", "nope", "--scopes", "errors:read")).isPresent();

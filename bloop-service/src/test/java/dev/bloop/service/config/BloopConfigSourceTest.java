@@ -158,5 +158,6 @@ class BloopConfigSourceTest {
         assertThat(app(c).getPort()).isEqualTo(5332);
         assertThat(admin(c).getBindHost()).isEqualTo("127.0.0.1");
         assertThat(c.getAnalytics().isEnabled()).as("optional modules are off unless configured").isFalse();
+        Files.delete(empty);
     }
 }
