@@ -483,8 +483,7 @@ final class Mirror {
             // without an environment read their series without grouping (a hash table of every issue-hour
             // of the window, which took most of DuckDB's memory_limit over 720 hours).
             s.execute("DELETE FROM hourly_all USING stage_hours k WHERE hourly_all.pid = k.pid AND hourly_all.hr = k.hr");
-            s.execute("INSERT INTO hourly_all SELECT pid, gid, hr, CAST(sum(cnt) AS BIGINT) FROM stage_hourly "
-                    + "GROUP BY pid, gid, hr ORDER BY hr");
+            s.execute(mergeEnvironments("stage_hourly"));
             for (String table : List.of("hourly", "hourly_all")) {
                 try (PreparedStatement old = duck.prepareStatement("DELETE FROM " + table + " WHERE hr < ?")) {
                     old.setInt(1, horizon);
@@ -522,6 +521,12 @@ final class Mirror {
         regressionMark = r.regressionMark == null ? regressionMark : r.regressionMark;
         rcStale.removeAll(r.rcFullProjects);
         return true;
+    }
+
+    /** Adds the rows of a table shaped like {@code hourly} to {@code hourly_all}, its environments merged. */
+    static String mergeEnvironments(String from) {
+        return "INSERT INTO hourly_all SELECT pid, gid, hr, CAST(sum(cnt) AS BIGINT) FROM " + from
+                + " GROUP BY pid, gid, hr ORDER BY hr";
     }
 
     /** Deletes the rows of the given projects from one of the copy's tables (names are constants). */

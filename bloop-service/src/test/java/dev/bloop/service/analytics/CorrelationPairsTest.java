@@ -97,8 +97,7 @@ class CorrelationPairsTest {
             }
             try (java.sql.Statement s = duck.writer().createStatement()) {
                 // As Mirror keeps it beside the per-environment rows.
-                s.execute("INSERT INTO hourly_all SELECT pid, gid, hr, CAST(sum(cnt) AS BIGINT) FROM hourly "
-                        + "GROUP BY pid, gid, hr");
+                s.execute(Mirror.mergeEnvironments("hourly"));
             }
             for (int[] window : new int[][] {{0, hours - 1}, {150, hours - 1}, {0, 23}}) {
                 int lo = window[0];

@@ -19,12 +19,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
@@ -100,7 +103,7 @@ final class Forwarding implements Response.HeadersListener, Response.ContentSour
     private final Object writes = new Object();
     /** Guards the line scanner, the capture and the usage-chunk hider: the last chunk and the exchange's end may meet. */
     private final Object parse = new Object();
-    private final java.util.concurrent.atomic.AtomicInteger endParts = new java.util.concurrent.atomic.AtomicInteger(2);
+    private final AtomicInteger endParts = new AtomicInteger(2);
     private volatile boolean lastRead;
     private byte[] unwritten;
     private boolean unflushed;
@@ -120,7 +123,7 @@ final class Forwarding implements Response.HeadersListener, Response.ContentSour
         this.json = json;
         this.maxCapture = maxCapture;
         this.traceId = call.grouping().traceId() != null ? call.grouping().traceId()
-                : java.util.UUID.randomUUID().toString().replace("-", "");
+                : UUID.randomUUID().toString().replace("-", "");
     }
 
     /**
@@ -384,7 +387,7 @@ final class Forwarding implements Response.HeadersListener, Response.ContentSour
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
         return c;
     }
