@@ -63,10 +63,14 @@ public final class Chromium implements AutoCloseable {
             Assumptions.abort(message);
         }
         Path profile = Files.createTempDirectory("bloop-chromium");
-        Process p = new ProcessBuilder(binary, "--headless=new", "--no-sandbox", "--disable-gpu",
+        ProcessBuilder pb = new ProcessBuilder(binary, "--headless=new", "--no-sandbox", "--disable-gpu",
                 "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--remote-debugging-port=0",
                 "--user-data-dir=" + profile, "--window-size=1280,900", "about:blank")
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true);
+        // Chromium puts its singleton socket in a directory of its own under TMPDIR and removes it only
+        // on a clean exit: inside the profile, it goes when the profile is deleted.
+        pb.environment().put("TMPDIR", Files.createDirectory(profile.resolve("tmp")).toString());
+        Process p = pb.start();
         String ws = awaitDevTools(p);
         Listener listener = new Listener();
         WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
