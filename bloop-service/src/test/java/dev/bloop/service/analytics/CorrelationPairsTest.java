@@ -9,6 +9,7 @@ import org.duckdb.DuckDBConnection;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -66,7 +67,7 @@ class CorrelationPairsTest {
         config.setThreads(1);
         config.setQueryTimeout(Duration.seconds(60));
         try (DuckDb duck = new DuckDb(config, dir.resolve("copy.duckdb"), dir.resolve("spill"))) {
-            try (java.sql.Statement s = duck.writer().createStatement()) {
+            try (Statement s = duck.writer().createStatement()) {
                 s.execute(Mirror.SCHEMA);
             }
             Random random = new Random(42);
@@ -95,7 +96,7 @@ class CorrelationPairsTest {
                     }
                 }
             }
-            try (java.sql.Statement s = duck.writer().createStatement()) {
+            try (Statement s = duck.writer().createStatement()) {
                 // As Mirror keeps it beside the per-environment rows.
                 s.execute(Mirror.mergeEnvironments("hourly"));
             }
