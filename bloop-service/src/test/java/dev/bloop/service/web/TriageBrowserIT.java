@@ -161,7 +161,8 @@ class TriageBrowserIT {
         tab.waitFor("document.getElementById('bulk-count').textContent.includes('60')");
         tab.screenshot(SCREENSHOTS.resolve("triage-bulk-selected-light.png"));
         tab.click("#bulk-resolve");
-        tab.waitFor("document.getElementById('bulk-result')");
+        // The result line can be on the page before the answer's text is in it: wait for the text.
+        tab.waitFor("(document.getElementById('bulk-result') || {}).textContent?.includes('issues changed')");
         assertThat(tab.text("#bulk-result")).contains("60 issues changed");
         tab.waitFor("!document.getElementById('issue-list')");
         assertThat(BLOOP.count("SELECT count(*) FROM error_groups WHERE message LIKE 'bulk failure%' "
