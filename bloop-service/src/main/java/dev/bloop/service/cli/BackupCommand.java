@@ -36,6 +36,10 @@ public final class BackupCommand extends OperatorCommand {
     @Override
     protected void run(Bootstrap<BloopConfiguration> bootstrap, Namespace ns, BloopConfiguration config)
             throws Exception {
+        if (config.getDatabase().isPostgres()) {
+            throw new UsageException("the database is PostgreSQL (database.type: postgres): back it up with its own "
+                    + "tools, e.g. pg_dump --format=custom --file=FILE DBNAME while bloop runs (see docs/postgres.md)");
+        }
         Path target = Path.of(ns.getString("target"));
         Database db = Database.open(config.getDatabase(), new MetricRegistry());
         try {

@@ -4,10 +4,17 @@ import com.codahale.metrics.MetricRegistry;
 import dev.bloop.service.BloopConfiguration;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.store.Database;
+import dev.bloop.service.store.PostgresMigrator;
 import io.dropwizard.core.setup.Bootstrap;
+import java.sql.Connection;
+import java.sql.SQLException;
 import net.sourceforge.argparse4j.inf.Namespace;
 
-/** {@code bloop migrate config.yml}: brings the schema up to date and prints the version reached. */
+/**
+ * {@code bloop migrate config.yml}: brings the schema up to date and prints the version reached. On
+ * PostgreSQL ({@code database.type: postgres}) it applies the PostgreSQL migrations; the default
+ * project is created by the server's first start there, as the server is not built for PostgreSQL yet.
+ */
 public final class MigrateCommand extends OperatorCommand {
     public MigrateCommand() {
         super("migrate", "Create or upgrade the database schema and print the version reached");
@@ -16,6 +23,19 @@ public final class MigrateCommand extends OperatorCommand {
     @Override
     protected void run(Bootstrap<BloopConfiguration> bootstrap, Namespace namespace, BloopConfiguration config)
             throws Exception {
+        if (config.getDatabase().isPostgres()) {
+            Connection connection;
+            try {
+                connection = PostgresMigrator.connect(config.getDatabase());
+            } catch (SQLException e) {
+                throw new UsageException("cannot connect to " + config.getDatabase().getUrl() + ": " + e.getMessage());
+            }
+            try (Connection c = connection) {
+                int version = new PostgresMigrator().migrate(c);
+                System.out.println("PostgreSQL database " + c.getMetaData().getURL() + " is at schema version " + version);
+            }
+            return;
+        }
         Database db = Database.open(config.getDatabase(), new MetricRegistry());
         try {
             int version = db.migrate();

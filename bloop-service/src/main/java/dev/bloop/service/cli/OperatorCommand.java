@@ -1,6 +1,7 @@
 package dev.bloop.service.cli;
 
 import dev.bloop.service.BloopConfiguration;
+import dev.bloop.service.store.Database;
 import dev.bloop.service.store.Migrator;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ConfiguredCommand;
@@ -26,7 +27,8 @@ abstract class OperatorCommand extends ConfiguredCommand<BloopConfiguration> {
 
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
-        if (e instanceof UsageException || e instanceof Migrator.SchemaTooNewException) {
+        if (e instanceof UsageException || e instanceof Migrator.SchemaTooNewException
+                || e instanceof Database.PostgresNotServedYet) {
             cli.getStdErr().println(getName() + ": " + e.getMessage());
         } else {
             super.onError(cli, namespace, e);

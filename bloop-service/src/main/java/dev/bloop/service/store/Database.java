@@ -41,6 +41,9 @@ public final class Database implements Managed {
     }
 
     public static Database open(DatabaseConfig config, MetricRegistry metrics) {
+        if (config.isPostgres()) {
+            throw new PostgresNotServedYet();
+        }
         Path file = Path.of(config.getPath()).toAbsolutePath().normalize();
         try {
             if (file.getParent() != null) {
@@ -149,5 +152,16 @@ public final class Database implements Managed {
     public void stop() throws Exception {
         readSource.stop();
         writeSource.stop();
+    }
+
+    /** {@code database.type: postgres} asked of a command that only works on SQLite so far. */
+    public static final class PostgresNotServedYet extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        PostgresNotServedYet() {
+            super("database.type postgres: only `bloop migrate` works on PostgreSQL so far (the server, purge, "
+                    + "create-token and backup run on SQLite only; see docs/postgres.md). Set database.type to "
+                    + "sqlite, or leave it out, to run bloop.");
+        }
     }
 }
