@@ -424,23 +424,24 @@ final class LlmQueries {
     /** The ids of the sessions on a page, in page order: last trace received first, then by id. */
     private static List<String> recentSessions(Handle h, String projectId, long since, String userId, int offset,
                                                int limit) {
+        record Trace(String session, long receivedAt) {
+        }
         int wanted = offset + limit;
         Map<String, Long> lastSeen = new HashMap<>();
-        try (ResultIterator<Object[]> rows = h.createQuery("SELECT session_id, received_at FROM llm_traces "
+        try (ResultIterator<Trace> rows = h.createQuery("SELECT session_id, received_at FROM llm_traces "
                         + "INDEXED BY llm_traces_by_time WHERE project_id = :p AND received_at >= :since "
                         + "AND session_id IS NOT NULL" + (userId == null ? "" : " AND user_id = :user")
                         + " ORDER BY received_at DESC")
                 .bind("p", projectId).bind("since", since).bind("user", userId)
-                .map((rs, ctx) -> new Object[] {rs.getString(1), rs.getLong(2)}).iterator()) {
+                .map((rs, ctx) -> new Trace(rs.getString(1), rs.getLong(2))).iterator()) {
             long boundary = Long.MIN_VALUE;
             while (rows.hasNext()) {
-                Object[] row = rows.next();
-                long receivedAt = (Long) row[1];
-                if (receivedAt < boundary) {
+                Trace t = rows.next();
+                if (t.receivedAt() < boundary) {
                     break; // every session not met yet was last active before the page's last one
                 }
-                if (lastSeen.putIfAbsent((String) row[0], receivedAt) == null && lastSeen.size() == wanted) {
-                    boundary = receivedAt;
+                if (lastSeen.putIfAbsent(t.session(), t.receivedAt()) == null && lastSeen.size() == wanted) {
+                    boundary = t.receivedAt();
                 }
             }
         }
