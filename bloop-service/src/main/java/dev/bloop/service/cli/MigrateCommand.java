@@ -28,11 +28,13 @@ public final class MigrateCommand extends OperatorCommand {
             try {
                 connection = PostgresMigrator.connect(config.getDatabase());
             } catch (SQLException e) {
-                throw new UsageException("cannot connect to " + config.getDatabase().getUrl() + ": " + e.getMessage());
+                throw new UsageException("cannot connect to " + withoutParameters(config.getDatabase().getUrl()) + ": "
+                        + e.getMessage());
             }
             try (Connection c = connection) {
                 int version = new PostgresMigrator().migrate(c);
-                System.out.println("PostgreSQL database " + c.getMetaData().getURL() + " is at schema version " + version);
+                System.out.println("PostgreSQL database " + withoutParameters(config.getDatabase().getUrl())
+                        + " is at schema version " + version);
             }
             return;
         }
@@ -44,5 +46,11 @@ public final class MigrateCommand extends OperatorCommand {
         } finally {
             db.stop();
         }
+    }
+
+    /** The URL without its parameters, which may hold the password ({@code ?password=…}): never printed. */
+    private static String withoutParameters(String url) {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
     }
 }

@@ -160,6 +160,10 @@ class PostgresSchemaIT {
 
     /** Runs an operator command through Dropwizard's CLI with the test config, pointed at this server. */
     private Optional<Throwable> command(ByteArrayOutputStream stderr, String... args) {
+        return command("jdbc:postgresql://localhost:" + server.getPort() + "/bloop_test", stderr, args);
+    }
+
+    private Optional<Throwable> command(String url, ByteArrayOutputStream stderr, String... args) {
         BloopApplication app = new BloopApplication();
         Bootstrap<BloopConfiguration> bootstrap = new Bootstrap<>(app);
         bootstrap.addCommand(new MigrateCommand());
@@ -167,7 +171,7 @@ class PostgresSchemaIT {
         bootstrap.addCommand(new PurgeCommand());
         bootstrap.setConfigurationSourceProvider(new BloopConfigSource(new ResourceConfigurationSourceProvider(),
                 Map.of("BLOOP__DATABASE__TYPE", "postgres",
-                        "BLOOP__DATABASE__URL", "jdbc:postgresql://localhost:" + server.getPort() + "/bloop_test",
+                        "BLOOP__DATABASE__URL", url,
                         "BLOOP__DATABASE__USER", "postgres")));
         String[] all = new String[args.length + 1];
         all[0] = args[0];
@@ -188,6 +192,15 @@ class PostgresSchemaIT {
 
         assertThat(command(stderr, "purge")).isPresent();
         assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("purge: database.type postgres: only `bloop migrate`");
+    }
+
+    @Test
+    void anUnreachableServerIsOneLineWithoutThePasswordOfTheUrl() {
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        assertThat(command("jdbc:postgresql://127.0.0.1:1/bloop?password=hunter2", stderr, "migrate")).isPresent();
+        assertThat(stderr.toString(StandardCharsets.UTF_8))
+                .startsWith("migrate: cannot connect to jdbc:postgresql://127.0.0.1:1/bloop: ")
+                .doesNotContain("hunter2");
     }
 
     private long count(String sql) throws SQLException {
