@@ -43,6 +43,7 @@ final class TraceValidator {
     private final int maxContentBytes;
     private final int maxMetadataBytes;
     private final TraceTagCheck tags;
+    private final RepeatedStrings repeated = new RepeatedStrings();
 
     TraceValidator(ObjectMapper json, LlmTracingConfig config) {
         this(json, config, TraceTagCheck.NONE);
@@ -90,7 +91,7 @@ final class TraceValidator {
         List<SpanIn> spans = t.spans() == null ? List.of() : t.spans();
         List<QueuedTrace.QueuedSpan> out = spans(spans, startedAt, receivedAt, storage, Map.of(), false);
         return new QueuedTrace(projectId, id, false, receivedAt, name(t.sessionId(), "session_id"),
-                name(t.userId(), "user_id"), name(t.name(), "name"), status,
+                name(t.userId(), "user_id"), repeated.of(name(t.name(), "name")), repeated.of(status),
                 content(t.input(), "input", storage), content(t.output(), "output", storage),
                 metadata(t.metadata(), "metadata", storage), startedAt, endedAt, out,
                 tag(t.promptName(), "prompt_name"), tag(version(t.promptVersion()), "prompt_version"),
@@ -121,7 +122,7 @@ final class TraceValidator {
             throw new InvalidEvent("the trace would have " + ids.size() + " spans; at most " + maxSpans
                     + " per trace", "spans");
         }
-        return new QueuedTrace(projectId, id, true, receivedAt, null, null, null, status, null,
+        return new QueuedTrace(projectId, id, true, receivedAt, null, null, null, repeated.of(status), null,
                 content(u.output(), "output", storage), metadata(u.metadata(), "metadata", storage), null, endedAt, out,
                 null, null, null, null);
     }
@@ -234,8 +235,9 @@ final class TraceValidator {
             providedNanos = s.cost().multiply(NANOS).setScale(0, RoundingMode.HALF_UP).longValueExact();
         }
         String error = s.errorMessage() == null ? null : Utf8.truncate(s.errorMessage(), MAX_ERROR_MESSAGE_BYTES);
-        return new QueuedTrace.QueuedSpan(id, s.parentSpanId(), type, name(s.name(), at + "name"),
-                name(s.model(), at + "model"), name(s.provider(), at + "provider"), status, error, startedAt, endedAt,
+        return new QueuedTrace.QueuedSpan(id, s.parentSpanId(), repeated.of(type),
+                repeated.of(name(s.name(), at + "name")), repeated.of(name(s.model(), at + "model")),
+                repeated.of(name(s.provider(), at + "provider")), repeated.of(status), error, startedAt, endedAt,
                 latency, ttft, uncached, read, write5m, write1h, output, reasoning, providedNanos,
                 content(s.input(), at + "input", storage), content(s.output(), at + "output", storage),
                 metadata(s.metadata(), at + "metadata", storage));
