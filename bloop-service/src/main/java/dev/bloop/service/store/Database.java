@@ -159,8 +159,8 @@ public final class Database implements Managed {
         private static final long serialVersionUID = 1L;
 
         PostgresNotServedYet() {
-            super("database.type postgres: only `bloop migrate` works on PostgreSQL so far (the server, purge, "
-                    + "create-token and backup run on SQLite only; see docs/postgres.md). Set database.type to "
+            super("database.type postgres: only `bloop migrate` works on PostgreSQL so far (the server, purge and "
+                    + "create-token run on SQLite only; see docs/postgres.md). Set database.type to "
                     + "sqlite, or leave it out, to run bloop.");
         }
     }

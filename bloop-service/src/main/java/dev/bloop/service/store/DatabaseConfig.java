@@ -33,6 +33,7 @@ public class DatabaseConfig {
         this.type = type;
     }
 
+    @JsonIgnore
     public boolean isPostgres() {
         return "postgres".equals(type);
     }
@@ -58,7 +59,8 @@ public class DatabaseConfig {
         this.user = user;
     }
 
-    @JsonProperty("password")
+    /** Read from the configuration, never written out (were the configuration ever serialized). */
+    @JsonProperty(value = "password", access = JsonProperty.Access.WRITE_ONLY)
     public String getPassword() {
         return password;
     }
