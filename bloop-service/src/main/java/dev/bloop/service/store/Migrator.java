@@ -28,7 +28,10 @@ public final class Migrator {
     }
 
     public Migrator() {
-        this.migrations = load();
+        this.migrations = load(DIR);
+        if (migrations.get(0).version() != 1) {
+            throw new IllegalStateException("the first migration in " + DIR + " must be number 1");
+        }
     }
 
     public int latestVersion() {
@@ -92,14 +95,21 @@ public final class Migrator {
         return handle.createQuery("PRAGMA user_version").mapTo(Integer.class).one();
     }
 
-    private static List<Migration> load() {
+    /**
+     * The migrations listed in {@code dir}'s {@code index.txt}, numbered by their file names'
+     * prefixes, which must follow each other without a gap (SQLite's and PostgreSQL's directories).
+     */
+    static List<Migration> load(String dir) {
         List<Migration> list = new ArrayList<>();
-        for (String name : readLines(DIR + "index.txt")) {
+        for (String name : readLines(dir + "index.txt")) {
             int version = Integer.parseInt(name.substring(0, name.indexOf('_')));
-            if (version != list.size() + 1) {
-                throw new IllegalStateException("migration " + name + " is out of sequence");
+            if (!list.isEmpty() && version != list.get(list.size() - 1).version() + 1) {
+                throw new IllegalStateException("migration " + dir + name + " is out of sequence");
             }
-            list.add(new Migration(version, name, String.join("\n", readLines(DIR + name))));
+            list.add(new Migration(version, name, String.join("\n", readLines(dir + name))));
+        }
+        if (list.isEmpty()) {
+            throw new IllegalStateException("no migrations in " + dir);
         }
         return List.copyOf(list);
     }
