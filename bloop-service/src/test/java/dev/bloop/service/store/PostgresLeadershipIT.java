@@ -2,33 +2,19 @@ package dev.bloop.service.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Job leadership across "nodes" (each its own connection) on a real PostgreSQL server. */
 class PostgresLeadershipIT {
-    private static EmbeddedPostgres server;
     private final List<Connection> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
 
     private PostgresLeadership node() {
         return new PostgresLeadership(() -> {
-            Connection c = server.getPostgresDatabase().getConnection();
+            Connection c = TestPostgres.connect();
             opened.add(c);
             return c;
         });
@@ -46,7 +32,7 @@ class PostgresLeadershipIT {
 
             // Node a dies: PostgreSQL ends its session (as when the kernel closes a killed process's socket).
             int pid = backendPid(opened.get(0));
-            try (Connection admin = server.getPostgresDatabase().getConnection(); Statement st = admin.createStatement()) {
+            try (Connection admin = TestPostgres.connect(); Statement st = admin.createStatement()) {
                 st.execute("SELECT pg_terminate_backend(" + pid + ")");
             }
             assertThat(b.leads("retention")).as("b takes a's job at its next run").isTrue();

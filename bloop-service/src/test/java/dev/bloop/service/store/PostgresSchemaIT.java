@@ -13,7 +13,6 @@ import io.dropwizard.configuration.ResourceConfigurationSourceProvider;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.util.JarLocation;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -25,15 +24,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The PostgreSQL schema against a real PostgreSQL server (binaries from Maven Central, started by the
- * test): the same tables, columns and named indexes as SQLite's at the same version, and the parts
+ * The PostgreSQL schema against a real PostgreSQL server ({@link TestPostgres}): the same tables,
+ * columns and named indexes as SQLite's at the same version, and the parts
  * SQLite did with its own features (triggers, FTS5, NOCASE) doing the same job.
  */
 class PostgresSchemaIT {
@@ -43,29 +40,17 @@ class PostgresSchemaIT {
     private static final Set<String> POSTGRES_ONLY_INDEXES = Set.of("users_username_nocase", "error_groups_search",
             "llm_traces_search", "llm_spans_search");
 
-    private static EmbeddedPostgres server;
-
     @RegisterExtension
     final TestDatabase sqlite = new TestDatabase();
     private Connection pg;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = EmbeddedPostgres.builder().start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
     @BeforeEach
     void freshDatabase() throws Exception {
-        try (Connection admin = server.getPostgresDatabase().getConnection(); Statement st = admin.createStatement()) {
+        try (Connection admin = TestPostgres.connect(); Statement st = admin.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS bloop_test");
             st.execute("CREATE DATABASE bloop_test");
         }
-        pg = server.getDatabase("postgres", "bloop_test").getConnection();
+        pg = TestPostgres.server().getDatabase("postgres", "bloop_test").getConnection();
     }
 
     @org.junit.jupiter.api.AfterEach
@@ -160,7 +145,7 @@ class PostgresSchemaIT {
 
     /** Runs an operator command through Dropwizard's CLI with the test config, pointed at this server. */
     private Optional<Throwable> command(ByteArrayOutputStream stderr, String... args) {
-        return command("jdbc:postgresql://localhost:" + server.getPort() + "/bloop_test", stderr, args);
+        return command("jdbc:postgresql://localhost:" + TestPostgres.server().getPort() + "/bloop_test", stderr, args);
     }
 
     private Optional<Throwable> command(String url, ByteArrayOutputStream stderr, String... args) {
