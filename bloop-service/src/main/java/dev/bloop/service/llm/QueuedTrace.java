@@ -11,7 +11,9 @@ import java.util.List;
  * Serialized as it is into the spill journal and the dead-letter table.
  *
  * @param update    false: a whole trace ({@code POST}; an id that exists is replaced); true: an update
- *                  ({@code PUT}): its null fields leave the stored ones as they are
+ *                  ({@code PUT}): its null fields leave the stored ones as they are; an update with a
+ *                  {@code startedAt} is a part of a trace sent in parts (OTLP import), which widens the
+ *                  stored trace's window instead of overwriting it
  * @param receivedAt server time when it arrived: the trace's (and its spans') place in windows
  */
 record QueuedTrace(@JsonProperty("project_id") String projectId,

@@ -1,7 +1,6 @@
 package dev.bloop.service.llm;
 
 import dev.bloop.api.llm.TraceIn;
-import dev.bloop.api.llm.TraceUpdate;
 import dev.bloop.service.ingest.InvalidEvent;
 import dev.bloop.service.pipeline.BoundedQueue;
 import java.util.ArrayList;
@@ -81,13 +80,13 @@ public final class TraceIntake {
             TraceIn t = traces.get(i);
             try {
                 PendingTraces.Seen seen = t.id() == null ? null : known.find(projectId, t.id());
+                boolean hasRoot = t.spans() != null && t.spans().stream().anyMatch(s -> s != null
+                        && s.parentSpanId() == null);
                 t = adoptOrphans(t, seen == null ? java.util.Set.of() : seen.parents().keySet());
                 if (seen == null) {
                     valid.add(validator.trace(t, projectId, now, storage));
                 } else {
-                    TraceUpdate more = new TraceUpdate(t.status(), t.endedAt(), t.output(), null, t.spans());
-                    valid.add(validator.update(t.id(), more, projectId, now, storage, seen.parents(),
-                            seen.startedAt()));
+                    valid.add(validator.part(t, hasRoot, projectId, now, storage, seen.parents(), seen.startedAt()));
                 }
             } catch (InvalidEvent e) {
                 refused.add(new Refused(i, e.getMessage()));

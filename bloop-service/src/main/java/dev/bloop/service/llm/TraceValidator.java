@@ -127,6 +127,50 @@ final class TraceValidator {
                 null, null, null, null);
     }
 
+    /**
+     * More of a trace that is stored or queued, sent in parts (an OTLP exporter sends spans as they end,
+     * in whatever order its requests land): the stored trace widens to cover the part's window, takes
+     * its name and status only from a part that holds the root span, and keeps the session, user and
+     * tags it already has.
+     *
+     * @param hasRoot   whether the part holds the trace's root span (not a placeholder for a parent)
+     * @param traceStart the trace's start as stored or queued
+     */
+    QueuedTrace part(TraceIn t, boolean hasRoot, String projectId, long receivedAt, ContentStorage storage,
+                     Map<String, String> existing, long traceStart) throws InvalidEvent {
+        String status = hasRoot ? t.status() : null;
+        if (status != null && !TRACE_STATUSES.contains(status)) {
+            throw new InvalidEvent("status must be one of running, completed, error", "status");
+        }
+        Long startedAt = t.startedAt() == null ? null : epochMs(t.startedAt(), "started_at");
+        Long endedAt = t.endedAt() == null ? null : epochMs(t.endedAt(), "ended_at");
+        long start = startedAt == null ? traceStart : startedAt;
+        if (endedAt != null && endedAt < start) {
+            throw new InvalidEvent("ended_at must not be before started_at", "ended_at");
+        }
+        String experiment = tag(t.experiment(), "experiment");
+        String variant = tag(t.variant(), "variant");
+        if (variant != null && experiment == null) {
+            throw new InvalidEvent("variant needs the experiment it belongs to", "experiment");
+        }
+        checkTags(projectId, experiment, variant);
+        List<SpanIn> spans = t.spans() == null ? List.of() : t.spans();
+        List<QueuedTrace.QueuedSpan> out = spans(spans, Math.min(start, traceStart), receivedAt, storage, existing,
+                true);
+        Set<String> ids = new HashSet<>(existing.keySet());
+        out.forEach(s -> ids.add(s.id()));
+        if (ids.size() > maxSpans) {
+            throw new InvalidEvent("the trace would have " + ids.size() + " spans; at most " + maxSpans
+                    + " per trace", "spans");
+        }
+        // A part always carries its start: that is what tells the writer to widen rather than overwrite.
+        return new QueuedTrace(projectId, t.id(), true, receivedAt, name(t.sessionId(), "session_id"),
+                name(t.userId(), "user_id"), hasRoot ? repeated.of(name(t.name(), "name")) : null,
+                repeated.of(status), null, content(t.output(), "output", storage),
+                metadata(t.metadata(), "metadata", storage), start, endedAt, out, tag(t.promptName(), "prompt_name"),
+                tag(version(t.promptVersion()), "prompt_version"), experiment, variant);
+    }
+
     private List<QueuedTrace.QueuedSpan> spans(List<SpanIn> spans, long traceStart, long receivedAt,
                                                ContentStorage storage, Map<String, String> existing, boolean update)
             throws InvalidEvent {

@@ -737,6 +737,10 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
         }
 
         void updateTraceFields(QueuedTrace t, long now) throws SQLException {
+            if (t.startedAt() != null) {
+                widenTrace(t, now);
+                return;
+            }
             try (PreparedStatement p = c.prepareStatement("UPDATE llm_traces SET status = coalesce(?, status), "
                     + "ended_at = coalesce(?, ended_at), output = coalesce(?, output), metadata = coalesce(?, metadata), "
                     + "updated_at = ? WHERE project_id = ? AND id = ?")) {
@@ -747,6 +751,35 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
                 p.setLong(5, now);
                 p.setString(6, t.projectId());
                 p.setString(7, t.id());
+                p.executeUpdate();
+            }
+        }
+
+        /** A part of a trace sent in parts: the window covers both, what the trace already has is kept. */
+        private void widenTrace(QueuedTrace t, long now) throws SQLException {
+            try (PreparedStatement p = c.prepareStatement("UPDATE llm_traces SET status = coalesce(?, status), "
+                    + "name = coalesce(?, name), session_id = coalesce(session_id, ?), user_id = coalesce(user_id, ?), "
+                    + "started_at = min(started_at, ?), ended_at = CASE WHEN ended_at IS NULL THEN ? "
+                    + "ELSE max(ended_at, coalesce(?, ended_at)) END, output = coalesce(?, output), "
+                    + "metadata = coalesce(?, metadata), prompt_name = coalesce(prompt_name, ?), "
+                    + "prompt_version = coalesce(prompt_version, ?), experiment = coalesce(experiment, ?), "
+                    + "variant = coalesce(variant, ?), updated_at = ? WHERE project_id = ? AND id = ?")) {
+                p.setString(1, t.status());
+                p.setString(2, t.name());
+                p.setString(3, t.sessionId());
+                p.setString(4, t.userId());
+                p.setLong(5, t.startedAt());
+                setLong(p, 6, t.endedAt());
+                setLong(p, 7, t.endedAt());
+                p.setString(8, t.output());
+                p.setString(9, t.metadata());
+                p.setString(10, t.promptName());
+                p.setString(11, t.promptVersion());
+                p.setString(12, t.experiment());
+                p.setString(13, t.variant());
+                p.setLong(14, now);
+                p.setString(15, t.projectId());
+                p.setString(16, t.id());
                 p.executeUpdate();
             }
         }

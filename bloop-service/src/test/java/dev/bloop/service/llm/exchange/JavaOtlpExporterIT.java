@@ -94,13 +94,14 @@ class JavaOtlpExporterIT {
                         && Exchanges.span(t.get("spans"), "invoke_agent shopper") != null);
     }
 
-    private static void assertAgentTrace(JsonNode trace, boolean rootFirst) {
-        if (rootFirst) {
-            // Session and user are attributes of the agent span; a trace first seen through its children keeps
-            // those of the children.
-            assertThat(trace.get("session_id").asText()).isEqualTo("session-7");
-            assertThat(trace.get("user_id").asText()).isEqualTo("user-3");
-        }
+    private static void assertAgentTrace(JsonNode trace) {
+        // Session and user are attributes of the agent span, the trace's name is its name and its window is
+        // the agent's, whichever of the spans' requests landed first.
+        assertThat(trace.get("session_id").asText()).isEqualTo("session-7");
+        assertThat(trace.get("user_id").asText()).isEqualTo("user-3");
+        assertThat(trace.get("name").asText()).isEqualTo("invoke_agent shopper");
+        assertThat(trace.get("started_at").asLong()).isEqualTo(T0);
+        assertThat(trace.get("ended_at").asLong()).isEqualTo(T0 + 1500);
         JsonNode agent = trace.get("spans").get(0);
         assertThat(agent.get("name").asText()).isEqualTo("invoke_agent shopper");
         assertThat(agent.get("span_type").asText()).isEqualTo("custom");
@@ -131,7 +132,7 @@ class JavaOtlpExporterIT {
     void theJavaExporterSpansBecomeOneTraceWithItsTreeTokensAndCost(String compression) {
         Exchanges.Project p = Exchanges.project(BLOOP, "java" + compression);
         String traceId = sendAgentTrace(p, compression, true);
-        assertAgentTrace(awaitTrace(p, traceId), true);
+        assertAgentTrace(awaitTrace(p, traceId));
     }
 
     @Test
@@ -141,7 +142,7 @@ class JavaOtlpExporterIT {
         // Each span is its own request and they may be handled in any order: wait for the whole tree, not
         // for the first state that has the agent in it.
         JsonNode trace = awaitTrace(p, traceId);
-        assertAgentTrace(trace, false);
+        assertAgentTrace(trace);
         assertThat(trace.get("spans")).hasSize(1);
         assertThat(Exchanges.span(trace.get("spans"), dev.bloop.service.llm.TraceIntake.PLACEHOLDER)).isNull();
     }

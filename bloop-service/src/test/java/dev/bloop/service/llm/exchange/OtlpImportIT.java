@@ -110,6 +110,71 @@ class OtlpImportIT {
         assertThat(span.get("input").isNull()).isTrue();
     }
 
+    /** One span of an agent trace as its own OTLP JSON request, the way a simple span processor sends it. */
+    private static String partRequest(String traceId, String part) {
+        String span = switch (part) {
+            case "agent" -> """
+                    {"traceId":"%s","spanId":"a000000000000001","parentSpanId":"","name":"invoke_agent shopper",
+                     "startTimeUnixNano":"1718000000000000000","endTimeUnixNano":"1718000001500000000",
+                     "attributes":[{"key":"session.id","value":{"stringValue":"session-7"}},
+                                   {"key":"user.id","value":{"stringValue":"user-3"}}],"status":{"code":2}}""";
+            case "chat" -> """
+                    {"traceId":"%s","spanId":"c000000000000002","parentSpanId":"a000000000000001",
+                     "name":"chat gpt-4o-mini","startTimeUnixNano":"1718000000010000000",
+                     "endTimeUnixNano":"1718000001210000000",
+                     "attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},
+                                   {"key":"gen_ai.request.model","value":{"stringValue":"gpt-4o-mini"}},
+                                   {"key":"gen_ai.usage.input_tokens","value":{"intValue":"100"}},
+                                   {"key":"gen_ai.usage.output_tokens","value":{"intValue":"20"}}]}""";
+            default -> """
+                    {"traceId":"%s","spanId":"d000000000000003","parentSpanId":"a000000000000001",
+                     "name":"execute_tool lookup","startTimeUnixNano":"1718000001300000000",
+                     "endTimeUnixNano":"1718000001400000000",
+                     "attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"execute_tool"}}]}""";
+        };
+        return "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[" + span.formatted(traceId) + "]}]}]}";
+    }
+
+    @Test
+    void aTraceSentOneSpanPerRequestIsWholeWhateverTheOrderTheRequestsLandIn() {
+        Exchanges.Project p = Exchanges.project(BLOOP, "parts");
+        java.util.List<java.util.List<String>> orders = java.util.List.of(
+                java.util.List.of("agent", "chat", "tool"), java.util.List.of("agent", "tool", "chat"),
+                java.util.List.of("chat", "agent", "tool"), java.util.List.of("chat", "tool", "agent"),
+                java.util.List.of("tool", "agent", "chat"), java.util.List.of("tool", "chat", "agent"));
+        int n = 0;
+        for (boolean committedBetween : new boolean[] {false, true}) {
+            for (java.util.List<String> order : orders) {
+                String traceId = "%032x".formatted(++n);
+                int sent = 0;
+                for (String part : order) {
+                    HttpResponse<byte[]> r = postJson(p, partRequest(traceId, part));
+                    assertThat(r.statusCode()).as(body(r)).isEqualTo(200);
+                    assertThat(Exchanges.json(r.body()).size()).as(order + ": " + body(r)).isZero();
+                    int expected = ++sent;
+                    if (committedBetween) {
+                        Exchanges.await(BLOOP, "/v1/llm/traces/" + traceId, p.token(),
+                                t -> t.get("span_count").asInt() >= expected);
+                    }
+                }
+                JsonNode trace = Exchanges.await(BLOOP, "/v1/llm/traces/" + traceId, p.token(),
+                        t -> t.get("span_count").asInt() == 3
+                                && Exchanges.span(t.get("spans"), "invoke_agent shopper") != null);
+                String as = order + (committedBetween ? ", each part committed before the next" : ", queued together");
+                assertThat(trace.get("spans")).as(as).hasSize(1);
+                assertThat(trace.get("spans").get(0).get("children")).as(as).hasSize(2);
+                assertThat(trace.get("name").asText()).as(as).isEqualTo("invoke_agent shopper");
+                assertThat(trace.get("status").asText()).as(as).isEqualTo("error");
+                assertThat(trace.get("started_at").asLong()).as(as).isEqualTo(1_718_000_000_000L);
+                assertThat(trace.get("ended_at").asLong()).as(as).isEqualTo(1_718_000_001_500L);
+                assertThat(trace.get("session_id").asText()).as(as).isEqualTo("session-7");
+                assertThat(trace.get("user_id").asText()).as(as).isEqualTo("user-3");
+                assertThat(trace.get("input_tokens").asLong()).as(as).isEqualTo(100);
+                assertThat(trace.get("output_tokens").asLong()).as(as).isEqualTo(20);
+            }
+        }
+    }
+
     @Test
     void promptsAreKeptOnlyWhenTheProjectKeepsContent() {
         Exchanges.Project p = Exchanges.project(BLOOP, "content");
