@@ -21,6 +21,7 @@ import dev.bloop.service.ingest.IngestWarmup;
 import dev.bloop.service.llm.LlmTracingBundle;
 import dev.bloop.service.ops.DatabaseHealthCheck;
 import dev.bloop.service.ops.HealthResource;
+import dev.bloop.service.ops.HeapReturn;
 import dev.bloop.service.ops.PipelineHealthCheck;
 import dev.bloop.service.ops.PrometheusEndpoint;
 import dev.bloop.service.ops.DeadLettersResource;
@@ -159,6 +160,9 @@ public class BloopApplication extends Application<BloopConfiguration> {
                 env.metrics(), db.writeHealth(), deadLetters, journal);
         writer.addListener(alerting.engine());
         env.lifecycle().manage(writer);
+        HeapReturn heapReturn = new HeapReturn();
+        heapReturn.watch(queue);
+        env.lifecycle().manage(heapReturn);
 
         Symbolicator symbolicator = new Symbolicator(db, env.getObjectMapper(),
                 config.getSourcemaps().getCacheSize().toBytes());
@@ -195,7 +199,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
         env.lifecycle().manage(releaseHealth);
         List<dev.bloop.service.project.ProjectDetail> projectDetails = new CopyOnWriteArrayList<>();
         Core core = new Core(db, projects, ingest, alerting.externalRules(), env.getObjectMapper(), env.metrics(),
-                projectKeys, releaseHealth, projectDetails, warnings, tokens);
+                projectKeys, releaseHealth, projectDetails, warnings, tokens, heapReturn);
         env.jersey().register(new ProjectsResource(projects, projectKeys,
                 new ProjectDeletion(db, projectKeys, id -> {
                     writer.dropProject(id);

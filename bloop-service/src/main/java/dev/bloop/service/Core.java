@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bloop.service.alert.ExternalRules;
 import dev.bloop.service.ingest.IngestGate;
 import dev.bloop.service.ingest.IngestHandler;
+import dev.bloop.service.ops.HeapReturn;
+import dev.bloop.service.pipeline.BoundedQueue;
 import dev.bloop.service.project.ProjectDeletion;
 import dev.bloop.service.project.ProjectDetail;
 import dev.bloop.service.project.ProjectKeys;
@@ -34,12 +36,14 @@ public final class Core {
     private final List<ProjectDetail> projectDetails;
     private final List<String> warnings;
     private final TokenService tokens;
+    private final HeapReturn heapReturn;
     private final List<ProjectDeletion.Pipeline> drops = new CopyOnWriteArrayList<>();
     private final List<Consumer<String>> deletes = new CopyOnWriteArrayList<>();
 
     Core(Database db, ProjectStore projects, IngestHandler ingest, ExternalRules alertRules, ObjectMapper json,
          MetricRegistry metrics, ProjectKeys projectKeys, ReleaseHealthStore releaseHealth,
-         List<ProjectDetail> projectDetails, List<String> warnings, TokenService tokens) {
+         List<ProjectDetail> projectDetails, List<String> warnings, TokenService tokens, HeapReturn heapReturn) {
+        this.heapReturn = heapReturn;
         this.tokens = tokens;
         this.projectKeys = projectKeys;
         this.releaseHealth = releaseHealth;
@@ -99,6 +103,11 @@ public final class Core {
     /** API tokens: a module's own routes (served beside Jersey) authenticate a bearer token with it. */
     public TokenService tokens() {
         return tokens;
+    }
+
+    /** A module's own ingest queue: the heap a flood of it grew is given back once it has drained. */
+    public void watchBacklog(BoundedQueue<?> queue) {
+        heapReturn.watch(queue);
     }
 
     public ObjectMapper json() {

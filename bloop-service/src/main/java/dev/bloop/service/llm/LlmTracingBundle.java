@@ -61,6 +61,7 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
         policies.reload();
 
         BoundedQueue<QueuedTrace> queue = new BoundedQueue<>(config.getChannelCapacity());
+        core.watchBacklog(queue);
         PendingTraces pending = new PendingTraces();
         TraceWriter traces = new TraceWriter(db.writer(), policies, codec, pending, config.getMaxSpansPerTrace());
         Journal<QueuedTrace> journal = new Journal<>(Path.of(db.file() + ".llm-spill"), config.getSpillReserve().toBytes(),
