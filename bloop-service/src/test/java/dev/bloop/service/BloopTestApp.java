@@ -30,7 +30,15 @@ public final class BloopTestApp {
     public static final String SECRET = "test-secret-0123456789";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    /**
+     * {@code -Dbloop.test.database=postgres}: every app of the run stores in its own database of the
+     * test PostgreSQL server instead of a SQLite file (the build runs the core suites both ways).
+     */
+    public static final boolean ON_POSTGRES = "postgres".equals(System.getProperty("bloop.test.database"));
+    private static final java.util.concurrent.atomic.AtomicInteger DATABASES = new java.util.concurrent.atomic.AtomicInteger();
+
     private final Path dbFile;
+    private final String postgresUrl;
     private final DropwizardAppExtension<BloopConfiguration> app;
 
     public BloopTestApp(Map<String, String> overrides) {
@@ -41,6 +49,14 @@ public final class BloopTestApp {
         }
         Map<String, String> env = new HashMap<>(overrides);
         env.putIfAbsent("BLOOP__DATABASE__PATH", dbFile.toString());
+        this.postgresUrl = ON_POSTGRES && !env.containsKey("BLOOP__DATABASE__TYPE") ? newPostgresDatabase() : null;
+        if (postgresUrl != null) {
+            env.put("BLOOP__DATABASE__TYPE", "postgres");
+            env.put("BLOOP__DATABASE__URL", postgresUrl);
+            env.put("BLOOP__DATABASE__USER", "postgres");
+            env.put("BLOOP__DATABASE__PASSWORD", "postgres");
+            env.put("BLOOP__DATABASE__POSTGRES_PREVIEW", "true");
+        }
         this.app = new DropwizardAppExtension<>(BloopApplication.class, "test-config.yml",
                 new BloopConfigSource(new ResourceConfigurationSourceProvider(), env));
         // Each app preallocates its spill reserves (24 MB): left behind, a few hundred test classes
@@ -55,6 +71,27 @@ public final class BloopTestApp {
 
     public BloopTestApp() {
         this(Map.of());
+    }
+
+    private static String newPostgresDatabase() {
+        String name = "bloop_it_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+        try (Connection c = dev.bloop.service.store.TestPostgres.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return dev.bloop.service.store.TestPostgres.server().getJdbcUrl("postgres", name);
+    }
+
+    /** Whether this app stores in PostgreSQL. */
+    public boolean onPostgres() {
+        return postgresUrl != null;
+    }
+
+    /** A connection to the app's database, from outside the app (as an operator's client would). */
+    public Connection connection() throws SQLException {
+        return postgresUrl != null ? DriverManager.getConnection(postgresUrl, "postgres", "postgres")
+                : DriverManager.getConnection("jdbc:sqlite:" + dbFile);
     }
 
     public DropwizardAppExtension<BloopConfiguration> extension() {
@@ -135,7 +172,14 @@ public final class BloopTestApp {
 
     /** Reads the database file directly, as an operator with sqlite3 would. */
     public long count(String sql) {
-        return count(dbFile, sql);
+        if (postgresUrl == null) {
+            return count(dbFile, sql);
+        }
+        try (Connection c = connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static long count(Path file, String sql) {
@@ -150,7 +194,7 @@ public final class BloopTestApp {
 
     /** The first column of the first row of {@code sql}, read from the file directly; null without a row. */
     public String firstString(String sql) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
+        try (Connection c = connection();
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
@@ -180,6 +224,13 @@ public final class BloopTestApp {
     public void withDatabase(java.util.function.Consumer<dev.bloop.service.store.Database> work) {
         dev.bloop.service.store.DatabaseConfig config = new dev.bloop.service.store.DatabaseConfig();
         config.setPath(dbFile.toString());
+        if (postgresUrl != null) {
+            config.setType("postgres");
+            config.setUrl(postgresUrl);
+            config.setUser("postgres");
+            config.setPassword("postgres");
+            config.setPostgresPreview(true);
+        }
         dev.bloop.service.store.Database db = dev.bloop.service.store.Database.open(config,
                 new com.codahale.metrics.MetricRegistry());
         try {

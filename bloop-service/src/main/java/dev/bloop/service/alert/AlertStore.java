@@ -119,7 +119,7 @@ final class AlertStore {
     boolean claimCooldown(long ruleId, String fingerprint, long now, long cooldownMs) {
         return writer.withHandle(h -> h.createUpdate("INSERT INTO alert_cooldowns (rule_id, fingerprint, last_fired) "
                         + "VALUES (:rule, :fp, :now) ON CONFLICT (rule_id, fingerprint) DO UPDATE SET "
-                        + "last_fired = excluded.last_fired WHERE last_fired <= :free")
+                        + "last_fired = excluded.last_fired WHERE alert_cooldowns.last_fired <= :free")
                 .bind("rule", ruleId).bind("fp", fingerprint).bind("now", now).bind("free", now - cooldownMs)
                 .execute()) == 1;
     }

@@ -15,6 +15,7 @@ import dev.bloop.api.ReleaseSummary;
 import dev.bloop.api.StatusChange;
 import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;
+import dev.bloop.service.store.Dialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -35,34 +36,36 @@ final class ErrorQueries {
     static final long HOUR_MS = 3_600_000L;
     static final int SAMPLE_LIMIT = 10;
     private static final char ENV_SEPARATOR = '\u001f';
-    private static final String ENVIRONMENTS = "(SELECT group_concat(c.environment, char(31)) "
-            + "FROM group_counts c INDEXED BY group_counts_by_group "
-            + "WHERE c.project_id = g.project_id AND c.fingerprint = g.fingerprint)";
 
     /** A count row's sums, named as the records name them. */
     private static final String COUNT_COLUMNS = "sum(count) AS count, min(first_seen) AS first_seen, "
             + "max(last_seen) AS last_seen";
 
-    private static String groupColumns(String cnt, String fs, String ls) {
+    private String groupColumns(String cnt, String fs, String ls) {
+        String environments = "(SELECT " + dialect.joinText("c.environment") + " FROM group_counts c"
+                + dialect.indexedBy("group_counts_by_group")
+                + " WHERE c.project_id = g.project_id AND c.fingerprint = g.fingerprint)";
         return "g.project_id, g.fingerprint, g.error_type, g.message, g.source, g.route_or_procedure, g.screen, "
                 + "g.status, " + cnt + " AS total_count, " + fs + " AS first_seen, " + ls + " AS last_seen, "
-                + "g.last_release, " + ENVIRONMENTS + " AS envs, g.grouping_frame, "
+                + "g.last_release, " + environments + " AS envs, g.grouping_frame, "
                 + "(SELECT u.username FROM users u WHERE u.id = g.assignee_id) AS assignee, g.users_affected, "
                 + "g.resolved_in_release";
     }
 
     private final Jdbi reader;
+    private final Dialect dialect;
     private final ObjectMapper json;
     private final Symbolicator symbolicator;
 
     ErrorQueries(Database db, ObjectMapper json, Symbolicator symbolicator) {
         this.reader = db.reader();
+        this.dialect = db.dialect();
         this.json = json;
         this.symbolicator = symbolicator;
     }
 
     Page<ErrorGroup> list(GroupFilter f) {
-        String match = f.q() == null ? null : SearchQuery.toMatch(f.q());
+        String match = f.q() == null ? null : SearchQuery.of(dialect, f.q());
         if (f.q() != null && match == null) {
             return new Page<>(List.of(), 0);
         }
@@ -108,7 +111,7 @@ final class ErrorQueries {
         // "+fingerprint": grouping by an expression keeps the planner off the by-group index (which
         // would save it a sort but scan every row of the project); the clustered key range is what
         // makes this fast, with or without ANALYZE statistics.
-        counts.append(" GROUP BY project_id, +fingerprint");
+        counts.append(" GROUP BY project_id, ").append(dialect.notIndexed("fingerprint"));
         String having = (f.since() != null ? " AND max(last_seen) >= :since" : "")
                 + (f.until() != null ? " AND max(last_seen) <= :until" : "");
         if (!having.isEmpty()) {
@@ -127,7 +130,7 @@ final class ErrorQueries {
         if (!groupFilters) {
             String select = "SELECT " + columns + " FROM (" + counts + inner + " LIMIT :limit OFFSET :offset) m "
                     + "JOIN error_groups g ON g.project_id = m.project_id AND g.fingerprint = m.fingerprint" + outer;
-            return page(f, null, "SELECT count(*) FROM (" + counts + ")", select);
+            return page(f, null, "SELECT count(*) FROM (" + counts + ") n", select);
         }
         StringBuilder from = new StringBuilder("FROM (" + counts + ") m JOIN error_groups g "
                 + "ON g.project_id = m.project_id AND g.fingerprint = m.fingerprint WHERE 1 = 1");
@@ -148,7 +151,7 @@ final class ErrorQueries {
         return f.projects().size() == 1 ? column + " = :p" : column + " IN (<p>)";
     }
 
-    private static void appendGroupFilters(StringBuilder sql, GroupFilter f, String match) {
+    private void appendGroupFilters(StringBuilder sql, GroupFilter f, String match) {
         if (f.sources() != null) {
             sql.append(" AND g.source IN (<source>)");
         }
@@ -164,7 +167,7 @@ final class ErrorQueries {
             sql.append(" AND g.assignee_id = :assignee");
         }
         if (match != null) {
-            sql.append(" AND g.id IN (SELECT rowid FROM error_groups_fts WHERE error_groups_fts MATCH :match)");
+            sql.append(" AND ").append(dialect.matches("g.id", "error_groups_fts", "g.search", "match"));
         }
     }
 
@@ -245,14 +248,16 @@ final class ErrorQueries {
                 return Optional.<ErrorGroupDetail>empty();
             }
             List<ErrorGroupDetail.ReleaseCount> releases = h.createQuery("SELECT release, " + COUNT_COLUMNS
-                            + " FROM group_counts INDEXED BY group_counts_by_group "
+                            + " FROM group_counts" + dialect.indexedBy("group_counts_by_group")
+                            + " "
                             + "WHERE project_id = :p AND fingerprint = :fp GROUP BY release ORDER BY last_seen DESC, release")
                     .bind("p", projectId).bind("fp", fingerprint)
                     .map((rs, ctx) -> new ErrorGroupDetail.ReleaseCount(rs.getString("release"), rs.getLong("count"),
                             rs.getLong("first_seen"), rs.getLong("last_seen")))
                     .list();
             List<ErrorGroupDetail.EnvironmentCount> environments = h.createQuery("SELECT environment, "
-                            + COUNT_COLUMNS + " FROM group_counts INDEXED BY group_counts_by_group "
+                            + COUNT_COLUMNS + " FROM group_counts" + dialect.indexedBy("group_counts_by_group")
+                            + " "
                             + "WHERE project_id = :p AND fingerprint = :fp GROUP BY environment ORDER BY count DESC, environment")
                     .bind("p", projectId).bind("fp", fingerprint)
                     .map((rs, ctx) -> new ErrorGroupDetail.EnvironmentCount(rs.getString("environment"),
@@ -497,7 +502,7 @@ final class ErrorQueries {
                         + "FROM group_counts c JOIN error_groups g ON g.project_id = c.project_id "
                         + "AND g.fingerprint = c.fingerprint WHERE c.project_id = :p GROUP BY c.release "
                         + "UNION ALL SELECT release, 0, 0, min(first_seen), max(last_seen), 0 FROM release_health "
-                        + "WHERE project_id = :p GROUP BY release) "
+                        + "WHERE project_id = :p GROUP BY release) r "
                         + "GROUP BY release ORDER BY max(last_seen) DESC LIMIT :n")
                 .bind("p", projectId).bind("n", limit)
                 .map((rs, ctx) -> new ReleaseSummary(rs.getString("release"), rs.getLong("events"),

@@ -14,8 +14,24 @@ public final class SearchQuery {
     private SearchQuery() {
     }
 
+    /** The search in the database's syntax, or null when {@code q} has no word at all. */
+    public static String of(dev.bloop.service.store.Dialect dialect, String q) {
+        List<String> terms = terms(q);
+        if (terms.isEmpty()) {
+            return null;
+        }
+        // PostgreSQL: to_tsquery's prefix form, every word required; the words hold letters and digits only.
+        return dialect == dev.bloop.service.store.Dialect.SQLITE ? toMatch(q)
+                : String.join(" & ", terms.stream().map(t -> t.toLowerCase(java.util.Locale.ROOT) + ":*").toList());
+    }
+
     /** The MATCH expression, or null when {@code q} has no word at all. */
     public static String toMatch(String q) {
+        List<String> terms = terms(q);
+        return terms.isEmpty() ? null : String.join(" ", terms.stream().map(t -> "\"" + t + "\"*").toList());
+    }
+
+    private static List<String> terms(String q) {
         List<String> terms = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         for (int i = 0; i <= q.length(); i++) {
@@ -27,11 +43,11 @@ public final class SearchQuery {
                 }
             } else if (word.length() > 0) {
                 if (terms.size() < MAX_TERMS) {
-                    terms.add("\"" + word + "\"*");
+                    terms.add(word.toString());
                 }
                 word.setLength(0);
             }
         }
-        return terms.isEmpty() ? null : String.join(" ", terms);
+        return terms;
     }
 }

@@ -45,7 +45,7 @@ final class StatusService {
         if (old.isEmpty()) {
             return Optional.empty();
         }
-        String setRelease = "resolved_in_release = CASE WHEN :s = 'resolved' AND :next THEN last_release END";
+        String setRelease = "resolved_in_release = CASE WHEN :s = 'resolved' AND :next = 1 THEN last_release END";
         if (old.get().equals(newStatus)) {
             if (newStatus.equals("resolved")) {
                 h.createUpdate("UPDATE error_groups SET " + setRelease + " WHERE project_id = :p AND fingerprint = :fp")

@@ -80,7 +80,7 @@ public final class IngestLedger implements Managed {
             writer.useTransaction(h -> {
                 var batch = h.prepareBatch("INSERT INTO ingest_ledger (project_id, hour_bucket, reason, count) "
                         + "VALUES (:p, :h, :r, :c) ON CONFLICT (project_id, hour_bucket, reason) "
-                        + "DO UPDATE SET count = count + excluded.count");
+                        + "DO UPDATE SET count = ingest_ledger.count + excluded.count");
                 taken.forEach((k, n) -> batch.bind("p", k.projectId()).bind("h", k.hour()).bind("r", k.reason())
                         .bind("c", n).add());
                 batch.execute();

@@ -13,6 +13,7 @@ import dev.bloop.api.llm.Tokens;
 import dev.bloop.api.llm.TraceDetail;
 import dev.bloop.api.llm.TraceSummary;
 import dev.bloop.api.llm.UsageRow;
+import dev.bloop.service.store.Dialect;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -38,11 +39,13 @@ final class LlmQueries {
     static final long HOUR_MS = TraceWriter.HOUR_MS;
 
     private final Jdbi reader;
+    private final Dialect dialect;
     private final ObjectMapper json;
     private final Policies policies;
     private final LatencyHistograms histograms;
 
-    LlmQueries(Jdbi reader, ObjectMapper json, Policies policies, LatencyHistograms histograms) {
+    LlmQueries(Jdbi reader, Dialect dialect, ObjectMapper json, Policies policies, LatencyHistograms histograms) {
+        this.dialect = dialect;
         this.reader = reader;
         this.json = json;
         this.policies = policies;
@@ -397,7 +400,7 @@ final class LlmQueries {
             // With a user, the session index would be followed by a row lookup for every trace of every
             // session: the time index is then the shorter way.
             long total = h.createQuery("SELECT count(DISTINCT session_id) FROM llm_traces"
-                            + (userId == null ? "" : " INDEXED BY llm_traces_by_time")
+                            + (userId == null ? "" : dialect.indexedBy("llm_traces_by_time"))
                             + " WHERE project_id = :p AND session_id IS NOT NULL AND received_at >= :since" + user)
                     .bind("p", projectId).bind("since", since).bind("user", userId).mapTo(Long.class).one();
             List<String> ids = recentSessions(h, projectId, since, userId, offset, limit);
@@ -422,14 +425,14 @@ final class LlmQueries {
     }
 
     /** The ids of the sessions on a page, in page order: last trace received first, then by id. */
-    private static List<String> recentSessions(Handle h, String projectId, long since, String userId, int offset,
-                                               int limit) {
+    private List<String> recentSessions(Handle h, String projectId, long since, String userId, int offset,
+                                        int limit) {
         record Trace(String session, long receivedAt) {
         }
         int wanted = offset + limit;
         Map<String, Long> lastSeen = new HashMap<>();
-        try (ResultIterator<Trace> rows = h.createQuery("SELECT session_id, received_at FROM llm_traces "
-                        + "INDEXED BY llm_traces_by_time WHERE project_id = :p AND received_at >= :since "
+        try (ResultIterator<Trace> rows = h.createQuery("SELECT session_id, received_at FROM llm_traces"
+                        + dialect.indexedBy("llm_traces_by_time") + " WHERE project_id = :p AND received_at >= :since "
                         + "AND session_id IS NOT NULL" + (userId == null ? "" : " AND user_id = :user")
                         + " ORDER BY received_at DESC")
                 .bind("p", projectId).bind("since", since).bind("user", userId)

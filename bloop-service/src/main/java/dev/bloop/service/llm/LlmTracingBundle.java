@@ -120,13 +120,13 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
 
         LatencyHistograms histograms = new LatencyHistograms(System::currentTimeMillis);
         traces.onLatencyWritten(histograms::written);
-        env.jersey().register(new LlmResource(new LlmQueries(db.reader(), json, policies, histograms)));
+        env.jersey().register(new LlmResource(new LlmQueries(db.reader(), db.dialect(), json, policies, histograms)));
         env.jersey().register(new LlmSettingsResource(policies, traces, decoder.mapper()));
         dev.bloop.service.llm.exchange.Exchange.wire(core, env,
                 new TraceIntake(validator, queue, pending, policies, known, config));
 
         core.onProjectDeletion(writer::dropProject, id -> {
-            deleteProject(db.writer(), id);
+            deleteProject(db.writer(), db.dialect().rowId(), id);
             policies.forget(id);
         });
         env.healthChecks().register("llm-pipeline", new HealthCheck() {
@@ -191,12 +191,12 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
     }
 
     /** Deletes a project's LLM rows, in small transactions for the big tables. */
-    static void deleteProject(Jdbi writer, String projectId) {
+    static void deleteProject(Jdbi writer, String rowId, String projectId) {
         for (String table : List.of("llm_spans", "llm_traces", "llm_dead_letters")) {
             int n;
             do {
-                n = writer.withHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE rowid IN (SELECT rowid FROM "
-                        + table + " WHERE project_id = :p LIMIT 5000)").bind("p", projectId).execute());
+                n = writer.withHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE " + rowId + " IN (SELECT "
+                        + rowId + " FROM " + table + " WHERE project_id = :p LIMIT 5000)").bind("p", projectId).execute());
             } while (n == 5_000);
         }
         for (String table : List.of("llm_usage_hourly", "llm_traces_hourly", "llm_latency_hourly", "llm_settings",

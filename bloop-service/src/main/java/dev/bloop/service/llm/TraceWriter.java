@@ -524,17 +524,18 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
                         + "cache_write_1h, output_tokens, reasoning_tokens, cost_nanos, unpriced_spans, latency_sum_ms, "
                         + "latency_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (project_id, hour_bucket, span_type, model, provider) DO UPDATE SET "
-                        + "spans = spans + excluded.spans, errors = errors + excluded.errors, "
-                        + "input_uncached = input_uncached + excluded.input_uncached, "
-                        + "cache_read = cache_read + excluded.cache_read, "
-                        + "cache_write_5m = cache_write_5m + excluded.cache_write_5m, "
-                        + "cache_write_1h = cache_write_1h + excluded.cache_write_1h, "
-                        + "output_tokens = output_tokens + excluded.output_tokens, "
-                        + "reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens, "
-                        + "cost_nanos = cost_nanos + excluded.cost_nanos, "
-                        + "unpriced_spans = unpriced_spans + excluded.unpriced_spans, "
-                        + "latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms, "
-                        + "latency_count = latency_count + excluded.latency_count")) {
+                        + "spans = llm_usage_hourly.spans + excluded.spans, "
+                        + "errors = llm_usage_hourly.errors + excluded.errors, "
+                        + "input_uncached = llm_usage_hourly.input_uncached + excluded.input_uncached, "
+                        + "cache_read = llm_usage_hourly.cache_read + excluded.cache_read, "
+                        + "cache_write_5m = llm_usage_hourly.cache_write_5m + excluded.cache_write_5m, "
+                        + "cache_write_1h = llm_usage_hourly.cache_write_1h + excluded.cache_write_1h, "
+                        + "output_tokens = llm_usage_hourly.output_tokens + excluded.output_tokens, "
+                        + "reasoning_tokens = llm_usage_hourly.reasoning_tokens + excluded.reasoning_tokens, "
+                        + "cost_nanos = llm_usage_hourly.cost_nanos + excluded.cost_nanos, "
+                        + "unpriced_spans = llm_usage_hourly.unpriced_spans + excluded.unpriced_spans, "
+                        + "latency_sum_ms = llm_usage_hourly.latency_sum_ms + excluded.latency_sum_ms, "
+                        + "latency_count = llm_usage_hourly.latency_count + excluded.latency_count")) {
                     for (Map.Entry<UsageKey, long[]> e : usage.entrySet()) {
                         UsageKey k = e.getKey();
                         p.setString(1, k.projectId());
@@ -554,7 +555,8 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
             if (!traces.isEmpty()) {
                 try (PreparedStatement p = c.prepareStatement("INSERT INTO llm_traces_hourly (project_id, hour_bucket, "
                         + "traces, error_traces) VALUES (?, ?, ?, ?) ON CONFLICT (project_id, hour_bucket) DO UPDATE "
-                        + "SET traces = traces + excluded.traces, error_traces = error_traces + excluded.error_traces")) {
+                        + "SET traces = llm_traces_hourly.traces + excluded.traces, "
+                        + "error_traces = llm_traces_hourly.error_traces + excluded.error_traces")) {
                     for (Map.Entry<HourKey, long[]> e : traces.entrySet()) {
                         p.setString(1, e.getKey().projectId());
                         p.setLong(2, e.getKey().hour());
@@ -568,7 +570,7 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
             if (!latency.isEmpty()) {
                 try (PreparedStatement p = c.prepareStatement("INSERT INTO llm_latency_hourly (project_id, kind, "
                         + "hour_bucket, model, value_ms, count) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, kind, "
-                        + "hour_bucket, model, value_ms) DO UPDATE SET count = count + excluded.count")) {
+                        + "hour_bucket, model, value_ms) DO UPDATE SET count = llm_latency_hourly.count + excluded.count")) {
                     for (Map.Entry<LatencyKey, long[]> e : latency.entrySet()) {
                         if (e.getValue()[0] == 0) {
                             continue;

@@ -193,7 +193,8 @@ final class BatchWriter {
                      + "grouping_route, grouping_frame_reason, grouping_rules_version, users_affected) "
                      + "VALUES (?, ?, ?, ?, ?, ?, ?, 'unresolved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement update = c.prepareStatement("UPDATE error_groups SET total_count = total_count + ?, "
-                     + "last_seen = max(last_seen, ?), last_release = ?, users_affected = users_affected + ?, "
+                     + "last_seen = CASE WHEN last_seen > ? THEN last_seen ELSE ? END, last_release = ?, "
+                     + "users_affected = users_affected + ?, "
                      + "status = CASE WHEN ? THEN 'unresolved' ELSE status END, "
                      + "resolved_in_release = CASE WHEN ? THEN NULL ELSE resolved_in_release END "
                      + "WHERE project_id = ? AND fingerprint = ?");
@@ -253,12 +254,13 @@ final class BatchWriter {
                 } else {
                     update.setInt(1, g.tally.count);
                     update.setLong(2, g.tally.last);
-                    update.setString(3, g.latest.event().release());
-                    update.setInt(4, newUsers.getOrDefault(id, 0));
-                    update.setBoolean(5, regressed);
+                    update.setLong(3, g.tally.last);
+                    update.setString(4, g.latest.event().release());
+                    update.setInt(5, newUsers.getOrDefault(id, 0));
                     update.setBoolean(6, regressed);
-                    update.setString(7, id.projectId());
-                    update.setString(8, id.fingerprint());
+                    update.setBoolean(7, regressed);
+                    update.setString(8, id.projectId());
+                    update.setString(9, id.fingerprint());
                     update.addBatch();
                     updates = true;
                 }
@@ -325,8 +327,8 @@ final class BatchWriter {
      */
     private static Map<GroupId, Integer> addUsers(Connection c, Map<GroupId, GroupTally> groups) throws SQLException {
         List<GroupId> rows = new ArrayList<>();
-        try (PreparedStatement insert = c.prepareStatement("INSERT OR IGNORE INTO group_users (project_id, "
-                + "fingerprint, user_id_hash) VALUES (?, ?, ?)")) {
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO group_users (project_id, "
+                + "fingerprint, user_id_hash) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
             for (Map.Entry<GroupId, GroupTally> e : groups.entrySet()) {
                 for (String user : e.getValue().users) {
                     insert.setString(1, e.getKey().projectId());
@@ -376,7 +378,8 @@ final class BatchWriter {
         executeBatch(c, "INSERT INTO group_counts (project_id, release, environment, fingerprint, count, "
                 + "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (project_id, release, environment, fingerprint) DO UPDATE SET "
-                + "count = count + excluded.count, last_seen = max(last_seen, excluded.last_seen)",
+                + "count = group_counts.count + excluded.count, last_seen = CASE WHEN excluded.last_seen > "
+                + "group_counts.last_seen THEN excluded.last_seen ELSE group_counts.last_seen END",
                 tallies.entrySet(), (st, e) -> {
                     st.setString(1, e.getKey().projectId());
                     st.setString(2, e.getKey().release());
@@ -391,7 +394,8 @@ final class BatchWriter {
     private static void upsertEnvCounts(Connection c, Map<CountKey, Tally> tallies) throws SQLException {
         executeBatch(c, "INSERT INTO group_env_counts (project_id, environment, fingerprint, count, first_seen, "
                 + "last_seen) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, environment, fingerprint) DO UPDATE "
-                + "SET count = count + excluded.count, last_seen = max(last_seen, excluded.last_seen)",
+                + "SET count = group_env_counts.count + excluded.count, last_seen = CASE WHEN excluded.last_seen > "
+                + "group_env_counts.last_seen THEN excluded.last_seen ELSE group_env_counts.last_seen END",
                 tallies.entrySet(), (st, e) -> {
                     st.setString(1, e.getKey().projectId());
                     st.setString(2, e.getKey().environment());
@@ -404,7 +408,7 @@ final class BatchWriter {
 
     private static void upsertRoutes(Connection c, Map<Map.Entry<String, String>, Integer> routes) throws SQLException {
         executeBatch(c, "INSERT INTO route_counts (project_id, route, count) VALUES (?, ?, ?) "
-                + "ON CONFLICT (project_id, route) DO UPDATE SET count = count + excluded.count",
+                + "ON CONFLICT (project_id, route) DO UPDATE SET count = route_counts.count + excluded.count",
                 routes.entrySet(), (st, e) -> {
                     st.setString(1, e.getKey().getKey());
                     st.setString(2, e.getKey().getValue());
@@ -415,7 +419,7 @@ final class BatchWriter {
     private static void upsertHours(Connection c, Map<HourKey, Tally> hours) throws SQLException {
         executeBatch(c, "INSERT INTO hourly_counts (project_id, fingerprint, hour_bucket, environment, count) "
                 + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (project_id, fingerprint, hour_bucket, environment) "
-                + "DO UPDATE SET count = count + excluded.count",
+                + "DO UPDATE SET count = hourly_counts.count + excluded.count",
                 hours.entrySet(), (st, e) -> {
                     st.setString(1, e.getKey().projectId());
                     st.setString(2, e.getKey().fingerprint());
@@ -429,7 +433,7 @@ final class BatchWriter {
     private static void upsertMinutes(Connection c, Map<HourKey, Tally> minutes) throws SQLException {
         executeBatch(c, "INSERT INTO minute_counts (project_id, minute_bucket, fingerprint, environment, count) "
                 + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (project_id, minute_bucket, fingerprint, environment) "
-                + "DO UPDATE SET count = count + excluded.count",
+                + "DO UPDATE SET count = minute_counts.count + excluded.count",
                 minutes.entrySet(), (st, e) -> {
                     st.setString(1, e.getKey().projectId());
                     st.setLong(2, e.getKey().hour());
@@ -443,7 +447,7 @@ final class BatchWriter {
         Map<Map.Entry<String, Long>, Integer> totals = new HashMap<>();
         hours.forEach((k, t) -> totals.merge(Map.entry(k.projectId(), k.hour()), t.count, Integer::sum));
         executeBatch(c, "INSERT INTO project_hourly_counts (project_id, hour_bucket, count) VALUES (?, ?, ?) "
-                + "ON CONFLICT (project_id, hour_bucket) DO UPDATE SET count = count + excluded.count",
+                + "ON CONFLICT (project_id, hour_bucket) DO UPDATE SET count = project_hourly_counts.count + excluded.count",
                 totals.entrySet(), (st, e) -> {
                     st.setString(1, e.getKey().getKey());
                     st.setLong(2, e.getKey().getValue());

@@ -314,7 +314,7 @@ public final class SingleWriter<T extends Queued> {
         }
         lastProbeNanos = System.nanoTime();
         try {
-            db.useTransaction(h -> h.execute("UPDATE projects SET name = name WHERE rowid = (SELECT min(rowid) FROM projects)"));
+            db.useTransaction(h -> h.execute("UPDATE projects SET name = name WHERE id = (SELECT min(id) FROM projects)"));
             health.succeeded().ifPresent(f -> LOG.info("Writes to the database succeed again after {} s of '{}'",
                     (System.currentTimeMillis() - f.since()) / 1000, f.failure().reason()));
         } catch (RuntimeException e) {

@@ -31,6 +31,7 @@ public final class ProjectDeletion {
             "hourly_counts", "project_hourly_counts", "minute_counts", "ingest_ledger", "group_users");
 
     private final Jdbi writer;
+    private final String rowId;
     private final ProjectKeys keys;
     private final Pipeline pipeline;
     private final Consumer<String> alsoDelete;
@@ -38,6 +39,7 @@ public final class ProjectDeletion {
     /** @param alsoDelete removes what other features keep of a project outside these tables */
     public ProjectDeletion(Database db, ProjectKeys keys, Pipeline pipeline, Consumer<String> alsoDelete) {
         this.writer = db.writer();
+        this.rowId = db.dialect().rowId();
         this.keys = keys;
         this.pipeline = pipeline;
         this.alsoDelete = alsoDelete;
@@ -57,8 +59,8 @@ public final class ProjectDeletion {
             int total = 0;
             int n;
             do {
-                n = writer.withHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE rowid IN (SELECT rowid FROM "
-                                + table + " WHERE project_id = :p LIMIT " + CHUNK + ")")
+                n = writer.withHandle(h -> h.createUpdate("DELETE FROM " + table + " WHERE " + rowId + " IN (SELECT "
+                                + rowId + " FROM " + table + " WHERE project_id = :p LIMIT " + CHUNK + ")")
                         .bind("p", projectId).execute());
                 total += n;
             } while (n == CHUNK);

@@ -30,8 +30,9 @@ public final class ProjectStore {
 
     /** Creates the {@code default} project on a fresh database; a no-op afterwards. */
     public void ensureDefaultProject() {
-        writer.useHandle(h -> h.createUpdate("INSERT OR IGNORE INTO projects (id, slug, name, ingest_key, "
-                        + "ingest_secret, created_at, sentry_key) VALUES (:id, :slug, :name, :key, :secret, :now, :sentry)")
+        writer.useHandle(h -> h.createUpdate("INSERT INTO projects (id, slug, name, ingest_key, "
+                        + "ingest_secret, created_at, sentry_key) VALUES (:id, :slug, :name, :key, :secret, :now, :sentry) "
+                        + "ON CONFLICT DO NOTHING")
                 .bind("sentry", newSentryKey())
                 .bind("id", Project.DEFAULT_ID)
                 .bind("slug", Project.DEFAULT_ID)
@@ -156,8 +157,8 @@ public final class ProjectStore {
 
     /** Adds a user to a project; false when the user does not exist. Adding twice is harmless. */
     public boolean addMember(String projectId, String userId) {
-        return writer.withHandle(h -> h.createUpdate("INSERT OR IGNORE INTO project_members (project_id, user_id, "
-                        + "created_at) SELECT :p, id, :at FROM users WHERE id = :u")
+        return writer.withHandle(h -> h.createUpdate("INSERT INTO project_members (project_id, user_id, "
+                        + "created_at) SELECT :p, id, :at FROM users WHERE id = :u ON CONFLICT DO NOTHING")
                 .bind("p", projectId).bind("u", userId).bind("at", System.currentTimeMillis()).execute() == 1
                 || h.createQuery("SELECT EXISTS (SELECT 1 FROM project_members WHERE project_id = :p AND user_id = :u)")
                 .bind("p", projectId).bind("u", userId).mapTo(Boolean.class).one());

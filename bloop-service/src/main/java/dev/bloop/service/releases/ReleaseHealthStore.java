@@ -313,12 +313,15 @@ public final class ReleaseHealthStore implements Managed {
                                         + "SELECT :p, :r, :e, :s, :c, :a, :er, :es, :u, :cu, :fs, :ls "
                                         + "WHERE EXISTS (SELECT 1 FROM projects WHERE id = :p) "
                                         + "ON CONFLICT (project_id, release, environment) DO UPDATE SET "
-                                        + "sessions = sessions + excluded.sessions, crashed = crashed + excluded.crashed, "
-                                        + "abnormal = abnormal + excluded.abnormal, errored = errored + excluded.errored, "
+                                        + "sessions = release_health.sessions + excluded.sessions, "
+                                        + "crashed = release_health.crashed + excluded.crashed, "
+                                        + "abnormal = release_health.abnormal + excluded.abnormal, "
+                                        + "errored = release_health.errored + excluded.errored, "
                                         + "errored_sessions = excluded.errored_sessions, users = excluded.users, "
-                                        + "crashed_users = excluded.crashed_users, "
-                                        + "first_seen = min(first_seen, excluded.first_seen), "
-                                        + "last_seen = max(last_seen, excluded.last_seen)")
+                                        + "crashed_users = excluded.crashed_users, first_seen = CASE WHEN "
+                                        + "excluded.first_seen < release_health.first_seen THEN excluded.first_seen "
+                                        + "ELSE release_health.first_seen END, last_seen = CASE WHEN excluded.last_seen > "
+                                        + "release_health.last_seen THEN excluded.last_seen ELSE release_health.last_seen END")
                                 .bind("p", k.projectId()).bind("r", k.release()).bind("e", k.environment())
                                 .bind("s", p.sessions).bind("c", p.crashed).bind("a", p.abnormal).bind("er", p.errored)
                                 .bind("es", state(merge(p.erroredSessions, stored[0])))

@@ -46,6 +46,7 @@ public final class PurgeService {
 
     private final Jdbi writer;
     private final Jdbi reader;
+    private final boolean sqlite;
     private final ProjectStore projects;
     private final RetentionStore store;
     private final RetentionConfig config;
@@ -53,6 +54,7 @@ public final class PurgeService {
     public PurgeService(Database db, ProjectStore projects, RetentionConfig config) {
         this.writer = db.writer();
         this.reader = db.reader();
+        this.sqlite = db.dialect() == dev.bloop.service.store.Dialect.SQLITE;
         this.projects = projects;
         this.store = new RetentionStore(db);
         this.config = config;
@@ -165,6 +167,10 @@ public final class PurgeService {
      * with auto_vacuum). A fixed large step held the lock for seconds under concurrent ingest.
      */
     private long reclaimSpace(Consumer<String> progress) {
+        if (!sqlite) {
+            progress.accept("PostgreSQL's autovacuum makes the deleted rows' space reusable");
+            return 0;
+        }
         long pageSize = reader.withHandle(h -> h.createQuery("PRAGMA page_size").mapTo(Long.class).one());
         int autoVacuum = reader.withHandle(h -> h.createQuery("PRAGMA auto_vacuum").mapTo(Integer.class).one());
         if (autoVacuum != 2) {

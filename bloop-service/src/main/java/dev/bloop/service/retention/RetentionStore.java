@@ -21,8 +21,10 @@ final class RetentionStore {
     private final Jdbi writer;
     private final Jdbi reader;
     private final Path file;
+    private final boolean sqlite;
 
     RetentionStore(Database db) {
+        this.sqlite = db.dialect() == dev.bloop.service.store.Dialect.SQLITE;
         this.writer = db.writer();
         this.reader = db.reader();
         this.file = db.file();
@@ -82,6 +84,12 @@ final class RetentionStore {
     /** Size of the database and what it holds. */
     Retention.Storage storage() {
         return reader.withHandle(h -> {
+            if (!sqlite) {
+                // The whole database's size; free space inside it is autovacuum's, and the WAL the server's.
+                long size = h.createQuery("SELECT pg_database_size(current_database())").mapTo(Long.class).one();
+                return new Retention.Storage(size, 0, 0, count(h, "raw_events"), count(h, "error_groups"),
+                        count(h, "group_samples"), count(h, "hourly_counts"));
+            }
             long pageSize = h.createQuery("PRAGMA page_size").mapTo(Long.class).one();
             long pages = h.createQuery("PRAGMA page_count").mapTo(Long.class).one();
             long free = h.createQuery("PRAGMA freelist_count").mapTo(Long.class).one();

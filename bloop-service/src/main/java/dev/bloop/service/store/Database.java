@@ -11,7 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.lang.reflect.Type;
+import java.sql.Types;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.argument.ArgumentFactory;
+import org.jdbi.v3.core.config.ConfigRegistry;
 
 /**
  * The SQLite file and its two pools. Writes go through a small pool whose transactions start
@@ -26,24 +35,54 @@ public final class Database implements Managed {
     private static final int READ_CACHE_KIB = 4096;
 
     private final Path file;
+    private final Dialect dialect;
+    private final DatabaseConfig config;
     private final ManagedDataSource writeSource;
     private final ManagedDataSource readSource;
     private final Jdbi writer;
     private final Jdbi reader;
     private final WriteHealth writeHealth = new WriteHealth();
 
-    private Database(Path file, ManagedDataSource writeSource, ManagedDataSource readSource) {
+    private Database(Path file, Dialect dialect, DatabaseConfig config, ManagedDataSource writeSource,
+                     ManagedDataSource readSource) {
         this.file = file;
+        this.dialect = dialect;
+        this.config = config;
         this.writeSource = writeSource;
         this.readSource = readSource;
         this.writer = Jdbi.create(writeSource);
         this.reader = Jdbi.create(readSource);
+        if (dialect == Dialect.POSTGRES) {
+            // The schema keeps SQLite's 0/1 integers for flags (one set of SQL for both), so a Java
+            // boolean binds as one.
+            writer.registerArgument(new FlagArgument());
+            reader.registerArgument(new FlagArgument());
+        }
+    }
+
+    /** A boolean (boxed or not) bound as 0 or 1; preparable, so that it also serves batches. */
+    private static final class FlagArgument implements ArgumentFactory.Preparable {
+        @Override
+        public Optional<Function<Object, Argument>> prepare(Type type, ConfigRegistry config) {
+            if (type != boolean.class && type != Boolean.class) {
+                return Optional.empty();
+            }
+            return Optional.of(value -> value == null ? (position, statement, ctx) -> statement.setNull(position,
+                    Types.BIGINT) : (position, statement, ctx) -> statement.setLong(position, (Boolean) value ? 1 : 0));
+        }
+
+        @Override
+        public Collection<? extends Type> prePreparedTypes() {
+            return List.of(boolean.class, Boolean.class);
+        }
     }
 
     public static Database open(DatabaseConfig config, MetricRegistry metrics) {
-        if (config.isPostgres()) {
+        if (config.isPostgres() && !config.isPostgresPreview()) {
             throw new PostgresNotServedYet();
         }
+        // On PostgreSQL the path still names where this node keeps its own files (spill journals, the
+        // analytics copy): <path>.spill and so on.
         Path file = Path.of(config.getPath()).toAbsolutePath().normalize();
         try {
             if (file.getParent() != null) {
@@ -51,6 +90,11 @@ public final class Database implements Managed {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the directory for database.path " + file, e);
+        }
+        if (config.isPostgres()) {
+            return new Database(file, Dialect.POSTGRES, config,
+                    postgres(config, WRITE_POOL_SIZE, false).build(metrics, "postgres-write"),
+                    postgres(config, config.getReadPoolSize(), true).build(metrics, "postgres-read"));
         }
         DataSourceFactory write = factory(file, config.getBusyTimeout(), WRITE_POOL_SIZE, WRITE_CACHE_KIB);
         write.getProperties().put("transaction_mode", "IMMEDIATE");
@@ -63,7 +107,30 @@ public final class Database implements Managed {
         // past the page cache into a temporary file, which the OS caches, instead of process memory:
         // with temp_store MEMORY those queries were the query phase's RSS growth (bench/llm.sh).
         read.getProperties().put("temp_store", "FILE");
-        return new Database(file, write.build(metrics, "sqlite-write"), read.build(metrics, "sqlite-read"));
+        return new Database(file, Dialect.SQLITE, config, write.build(metrics, "sqlite-write"),
+                read.build(metrics, "sqlite-read"));
+    }
+
+    private static DataSourceFactory postgres(DatabaseConfig config, int size, boolean readOnly) {
+        DataSourceFactory f = new DataSourceFactory();
+        f.setDriverClass("org.postgresql.Driver");
+        f.setUrl(config.getUrl());
+        f.setUser(config.getUser());
+        f.setPassword(config.getPassword());
+        f.setMinSize(1);
+        f.setInitialSize(1);
+        f.setMaxSize(size);
+        f.setMaxWaitForConnection(Duration.seconds(30));
+        f.setValidationQuery("SELECT 1");
+        // A PostgreSQL server restarts or fails over; a dead connection must not be handed out.
+        f.setCheckConnectionOnBorrow(true);
+        f.setAutoCommitByDefault(true);
+        f.setReadOnlyByDefault(readOnly);
+        return f;
+    }
+
+    public Dialect dialect() {
+        return dialect;
     }
 
     private static DataSourceFactory factory(Path file, Duration busyTimeout, int size, int cacheKib) {
@@ -92,6 +159,15 @@ public final class Database implements Managed {
 
     /** Applies pending migrations; returns the schema version reached. */
     public int migrate() {
+        if (dialect == Dialect.POSTGRES) {
+            return writer.withHandle(h -> {
+                try {
+                    return new PostgresMigrator().migrate(h.getConnection());
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException("Cannot migrate the PostgreSQL database: " + e.getMessage(), e);
+                }
+            });
+        }
         try {
             return new Migrator().migrate(writer, file);
         } catch (RuntimeException e) {

@@ -20,6 +20,7 @@ public class DatabaseConfig {
     private String url;
     private String user;
     private String password;
+    private boolean postgresPreview;
     @Min(1) @Max(64) private int readPoolSize = 4;
     @NotNull private Duration busyTimeout = Duration.seconds(5);
 
@@ -68,6 +69,20 @@ public class DatabaseConfig {
     @JsonProperty("password")
     public void setPassword(String password) {
         this.password = password;
+    }
+
+    /**
+     * Lets the server start on PostgreSQL while its stores are being ported (docs/postgres.md): for
+     * developing the port, never for a deployment.
+     */
+    @JsonProperty("postgres_preview")
+    public boolean isPostgresPreview() {
+        return postgresPreview;
+    }
+
+    @JsonProperty("postgres_preview")
+    public void setPostgresPreview(boolean postgresPreview) {
+        this.postgresPreview = postgresPreview;
     }
 
     @JsonIgnore

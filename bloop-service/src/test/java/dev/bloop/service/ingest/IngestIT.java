@@ -91,7 +91,7 @@ class IngestIT {
 
     @Test
     void projectKeyRoutesToThatProjectAndItsSecretIsTheHmacKey() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + BLOOP.dbFile());
+        try (Connection c = BLOOP.connection();
              PreparedStatement s = c.prepareStatement("INSERT INTO projects (id, slug, name, ingest_key, ingest_secret, "
                      + "created_at) VALUES ('p-mobile', 'mobile', 'Mobile', 'bloop_pk_mobile', 'bloop_sk_mobile_secret', 0)")) {
             s.executeUpdate();

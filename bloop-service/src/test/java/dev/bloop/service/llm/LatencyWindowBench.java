@@ -50,7 +50,7 @@ public final class LatencyWindowBench {
             });
         }
         LatencyHistograms histograms = new LatencyHistograms(() -> now);
-        LlmQueries queries = new LlmQueries(db.reader(), io.dropwizard.jackson.Jackson.newObjectMapper(), null, histograms);
+        LlmQueries queries = new LlmQueries(db.reader(), db.dialect(), io.dropwizard.jackson.Jackson.newObjectMapper(), null, histograms);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         double[] ms = new double[repeat];
         for (int i = 0; i < repeat; i++) {

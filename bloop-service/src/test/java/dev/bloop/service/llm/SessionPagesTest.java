@@ -73,7 +73,7 @@ class SessionPagesTest {
         assertThat(test.count("SELECT count(*) FROM (SELECT last FROM (SELECT max(received_at) AS last "
                 + "FROM llm_traces WHERE project_id = 'default' AND session_id IS NOT NULL GROUP BY session_id) "
                 + "GROUP BY last HAVING count(*) > 1)")).as("sessions tied on their last trace").isPositive();
-        LlmQueries queries = new LlmQueries(test.db().reader(), Jackson.newObjectMapper(), null, null);
+        LlmQueries queries = new LlmQueries(test.db().reader(), test.db().dialect(), Jackson.newObjectMapper(), null, null);
         int checked = 0;
         for (int hours : new int[] {1, 6, 24, 720}) {
             for (String user : new String[] {null, "u-3"}) {

@@ -18,9 +18,10 @@ public final class OldEvents {
         long at = System.currentTimeMillis() - (long) (daysAgo * DAY);
         String padding = "x".repeat(400);
         db.writer().useHandle(h -> {
-            h.execute("INSERT OR IGNORE INTO error_groups (project_id, fingerprint, error_type, message, source, status, "
+            h.execute("INSERT INTO error_groups (project_id, fingerprint, error_type, message, source, status, "
                     + "total_count, first_seen, last_seen, last_release, grouping_version, grouping_kind) "
-                    + "VALUES (?, ?, 'TypeError', 'old failure', 'api', 'unresolved', 0, ?, ?, '1.0.0', 1, 'message')",
+                    + "VALUES (?, ?, 'TypeError', 'old failure', 'api', 'unresolved', 0, ?, ?, '1.0.0', 1, 'message') "
+                    + "ON CONFLICT DO NOTHING",
                     projectId, fingerprint, at, at);
             h.execute("UPDATE error_groups SET total_count = total_count + ? WHERE project_id = ? AND fingerprint = ?",
                     count, projectId, fingerprint);
@@ -32,8 +33,8 @@ public final class OldEvents {
             h.execute("INSERT INTO group_samples (project_id, fingerprint, received_at, event) VALUES (?, ?, ?, '{}')",
                     projectId, fingerprint, at);
             long hour = at - at % 3_600_000;
-            h.execute("INSERT OR IGNORE INTO hourly_counts (project_id, fingerprint, hour_bucket, environment, count) "
-                    + "VALUES (?, ?, ?, 'prod', ?)", projectId, fingerprint, hour, count);
+            h.execute("INSERT INTO hourly_counts (project_id, fingerprint, hour_bucket, environment, count) "
+                    + "VALUES (?, ?, ?, 'prod', ?) ON CONFLICT DO NOTHING", projectId, fingerprint, hour, count);
         });
     }
 
