@@ -163,6 +163,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
         EventWriter writer = new EventWriter(queue, db.writer(), env.getObjectMapper(), config.getPipeline(),
                 env.metrics(), db.writeHealth(), deadLetters, journal);
         writer.addListener(alerting.engine());
+        alerting.engine().readBetweenFlushes(writer::betweenFlushes);
         env.lifecycle().manage(writer);
         HeapReturn heapReturn = new HeapReturn();
         heapReturn.watch(queue);

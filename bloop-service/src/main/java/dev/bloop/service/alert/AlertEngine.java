@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +76,11 @@ public final class AlertEngine implements FlushListener, Managed {
                 : config.getBaseUrl();
         this.evaluationMs = config.getEvaluationInterval().toMilliseconds();
         this.windows = new WindowRules(store);
+    }
+
+    /** Window rules are seeded between the flushes of this writer, the one whose flushes it is told of. */
+    public void readBetweenFlushes(Consumer<Runnable> betweenFlushes) {
+        windows.gate(betweenFlushes);
     }
 
     /** On the writer thread: only hands the facts over. */

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ final class WindowRules {
     }
 
     private final AlertStore store;
+    private volatile Consumer<Runnable> gate = Runnable::run;
     private final Map<Long, WindowRule> rules = new LinkedHashMap<>();
     /** Group source and route (they never change once the group exists), most recently used kept. */
     private final Map<GroupKey, WindowRule.Origin> origins = new LinkedHashMap<>(1024, 0.75f, true) {
@@ -88,14 +90,24 @@ final class WindowRules {
     }
 
     private WindowRule seed(WindowRule r) {
-        r.seededAtNanos = System.nanoTime();
-        long now = System.currentTimeMillis();
-        long from = Math.floorDiv(now - r.horizonMs(), MINUTE_MS) * MINUTE_MS - r.totalWidth - r.recentWidth;
-        store.seedCounts(r, from, r.recentWidth, (fp, index, n) -> r.seed(fp, r.recentWidth, index, n));
-        if (r.spike && r.totalWidth != r.recentWidth) {
-            store.seedCounts(r, from, r.totalWidth, (fp, index, n) -> r.seed(fp, r.totalWidth, index, n));
-        }
+        // Between flushes, so that the stamp splits them exactly: those handed over before it are in what
+        // the queries read, those after it are not. Stamped before reading and read outside the gate, a
+        // flush committed meanwhile was counted twice (an alert one event early).
+        gate.accept(() -> {
+            r.seededAtNanos = System.nanoTime();
+            long now = System.currentTimeMillis();
+            long from = Math.floorDiv(now - r.horizonMs(), MINUTE_MS) * MINUTE_MS - r.totalWidth - r.recentWidth;
+            store.seedCounts(r, from, r.recentWidth, (fp, index, n) -> r.seed(fp, r.recentWidth, index, n));
+            if (r.spike && r.totalWidth != r.recentWidth) {
+                store.seedCounts(r, from, r.totalWidth, (fp, index, n) -> r.seed(fp, r.totalWidth, index, n));
+            }
+        });
         return r;
+    }
+
+    /** Where seeds read: between the event writer's flushes (see {@link AlertEngine#readBetweenFlushes}). */
+    void gate(Consumer<Runnable> gate) {
+        this.gate = gate;
     }
 
     /**

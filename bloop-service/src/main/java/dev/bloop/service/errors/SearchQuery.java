@@ -1,12 +1,14 @@
 package dev.bloop.service.errors;
 
+import dev.bloop.service.store.Dialect;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Turns the user's {@code q} into an FTS5 MATCH expression: every word must match, as a prefix
- * ("undef" finds "undefined"). Only letters and digits reach FTS5, so no input can inject its
- * query syntax.
+ * Turns the user's {@code q} into a full-text search: every word must match, as a prefix ("undef"
+ * finds "undefined"); an FTS5 MATCH expression on SQLite, a {@code to_tsquery} text on PostgreSQL.
+ * Only letters and digits reach either, so no input can inject its query syntax.
  */
 public final class SearchQuery {
     private static final int MAX_TERMS = 16;
@@ -15,14 +17,14 @@ public final class SearchQuery {
     }
 
     /** The search in the database's syntax, or null when {@code q} has no word at all. */
-    public static String of(dev.bloop.service.store.Dialect dialect, String q) {
+    public static String of(Dialect dialect, String q) {
         List<String> terms = terms(q);
         if (terms.isEmpty()) {
             return null;
         }
         // PostgreSQL: to_tsquery's prefix form, every word required; the words hold letters and digits only.
-        return dialect == dev.bloop.service.store.Dialect.SQLITE ? toMatch(q)
-                : String.join(" & ", terms.stream().map(t -> t.toLowerCase(java.util.Locale.ROOT) + ":*").toList());
+        return dialect == Dialect.SQLITE ? toMatch(q)
+                : String.join(" & ", terms.stream().map(t -> t.toLowerCase(Locale.ROOT) + ":*").toList());
     }
 
     /** The MATCH expression, or null when {@code q} has no word at all. */

@@ -9,8 +9,9 @@ import java.util.List;
 /**
  * The LLM trace path after authentication, for traces that arrive in other shapes (OTLP import): the
  * same validation, content storage, limits and writer queue as {@code POST /v1/traces}. A trace whose
- * id is already stored or queued gets its new spans added (as {@code PUT /v1/traces/{id}} does), so
- * spans of one trace may arrive in several requests, as exporters batch them.
+ * id is already stored or queued gets its new spans added and its window widened
+ * ({@link TraceValidator#part}), so spans of one trace may arrive in several requests, in any order, as
+ * exporters send them.
  */
 public final class TraceIntake {
     /** What became of the traces: the accepted ones were queued; each refused one with its reason. */

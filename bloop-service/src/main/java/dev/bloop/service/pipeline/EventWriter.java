@@ -63,6 +63,11 @@ public final class EventWriter implements Managed {
         metrics.gauge("pipeline.dead_letters", () -> deadLetters::count);
     }
 
+    /** See {@link SingleWriter#betweenFlushes}. */
+    public void betweenFlushes(Runnable work) {
+        writer.betweenFlushes(work);
+    }
+
     public void addListener(FlushListener listener) {
         listeners.add(listener);
     }

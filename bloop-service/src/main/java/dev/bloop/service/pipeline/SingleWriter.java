@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -81,6 +82,8 @@ public final class SingleWriter<T extends Queued> {
     private final String name;
     private final String unit;
     private final BoundedQueue<T> queue;
+    /** Held from a flush's commit until its listeners have been told (see {@link #betweenFlushes}). */
+    private final ReentrantLock handover = new ReentrantLock();
     private final Jdbi db;
     private final Target<T> target;
     private final WriteHealth health;
@@ -364,7 +367,30 @@ public final class SingleWriter<T extends Queued> {
         }
     }
 
+    /**
+     * Runs {@code work} between two flushes: no flush commits, nor tells its listeners what it committed,
+     * while it runs. A reader that must know which flushes its snapshot holds (an alert window seeded
+     * from the database, then counted forward from each flush) reads in here.
+     */
+    public void betweenFlushes(Runnable work) {
+        handover.lock();
+        try {
+            work.run();
+        } finally {
+            handover.unlock();
+        }
+    }
+
     private Throwable writeNow(List<T> part) {
+        handover.lock();
+        try {
+            return commitAndTell(part);
+        } finally {
+            handover.unlock();
+        }
+    }
+
+    private Throwable commitAndTell(List<T> part) {
         Runnable after;
         try (Timer.Context ignored = flushLatency.time()) {
             long now = System.currentTimeMillis();

@@ -7,14 +7,14 @@ import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.util.Duration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.lang.reflect.Type;
 import java.sql.Types;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
@@ -23,10 +23,12 @@ import org.jdbi.v3.core.argument.ArgumentFactory;
 import org.jdbi.v3.core.config.ConfigRegistry;
 
 /**
- * The SQLite file and its two pools. Writes go through a small pool whose transactions start
- * IMMEDIATE (so two writers queue on the busy timeout instead of failing on lock upgrade);
- * queries go through a separate {@code query_only} pool that WAL lets read while the writer commits.
- * Every PRAGMA is set per connection, not once on the first one.
+ * The database and its two pools. On SQLite (the default): one file, writes through a small pool whose
+ * transactions start IMMEDIATE (so two writers queue on the busy timeout instead of failing on lock
+ * upgrade), queries through a separate {@code query_only} pool that WAL lets read while the writer
+ * commits; every PRAGMA is set per connection, not once on the first one. On PostgreSQL (developers'
+ * preview, docs/postgres.md): a write pool and a read-only pool to the server; {@link #dialect} tells
+ * the stores which SQL to speak where one text cannot serve both.
  */
 public final class Database implements Managed {
     private static final int WRITE_POOL_SIZE = 3;
@@ -36,18 +38,15 @@ public final class Database implements Managed {
 
     private final Path file;
     private final Dialect dialect;
-    private final DatabaseConfig config;
     private final ManagedDataSource writeSource;
     private final ManagedDataSource readSource;
     private final Jdbi writer;
     private final Jdbi reader;
     private final WriteHealth writeHealth = new WriteHealth();
 
-    private Database(Path file, Dialect dialect, DatabaseConfig config, ManagedDataSource writeSource,
-                     ManagedDataSource readSource) {
+    private Database(Path file, Dialect dialect, ManagedDataSource writeSource, ManagedDataSource readSource) {
         this.file = file;
         this.dialect = dialect;
-        this.config = config;
         this.writeSource = writeSource;
         this.readSource = readSource;
         this.writer = Jdbi.create(writeSource);
@@ -92,7 +91,7 @@ public final class Database implements Managed {
             throw new UncheckedIOException("cannot create the directory for database.path " + file, e);
         }
         if (config.isPostgres()) {
-            return new Database(file, Dialect.POSTGRES, config,
+            return new Database(file, Dialect.POSTGRES,
                     postgres(config, WRITE_POOL_SIZE, false).build(metrics, "postgres-write"),
                     postgres(config, config.getReadPoolSize(), true).build(metrics, "postgres-read"));
         }
@@ -107,8 +106,7 @@ public final class Database implements Managed {
         // past the page cache into a temporary file, which the OS caches, instead of process memory:
         // with temp_store MEMORY those queries were the query phase's RSS growth (bench/llm.sh).
         read.getProperties().put("temp_store", "FILE");
-        return new Database(file, Dialect.SQLITE, config, write.build(metrics, "sqlite-write"),
-                read.build(metrics, "sqlite-read"));
+        return new Database(file, Dialect.SQLITE, write.build(metrics, "sqlite-write"), read.build(metrics, "sqlite-read"));
     }
 
     private static DataSourceFactory postgres(DatabaseConfig config, int size, boolean readOnly) {
