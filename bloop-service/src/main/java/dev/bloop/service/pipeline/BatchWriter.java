@@ -191,7 +191,10 @@ final class BatchWriter {
                      + "error_type, message, source, route_or_procedure, screen, status, total_count, first_seen, "
                      + "last_seen, last_release, grouping_version, grouping_kind, grouping_message, grouping_frame, "
                      + "grouping_route, grouping_frame_reason, grouping_rules_version, users_affected) "
-                     + "VALUES (?, ?, ?, ?, ?, ?, ?, 'unresolved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                     + "VALUES (?, ?, ?, ?, ?, ?, ?, 'unresolved', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                     // Another node's writer may create the group between this one's read and insert (on
+                     // PostgreSQL): then this insert does nothing, and the group is updated below instead.
+                     + "ON CONFLICT (project_id, fingerprint) DO NOTHING");
              PreparedStatement update = c.prepareStatement("UPDATE error_groups SET total_count = total_count + ?, "
                      + "last_seen = CASE WHEN last_seen > ? THEN last_seen ELSE ? END, last_release = ?, "
                      + "users_affected = users_affected + ?, "
@@ -200,7 +203,7 @@ final class BatchWriter {
                      + "WHERE project_id = ? AND fingerprint = ?");
              PreparedStatement history = c.prepareStatement("INSERT INTO status_history (project_id, fingerprint, "
                      + "old_status, new_status, actor, changed_at, release) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            boolean inserts = false;
+            List<Integer> inserted = new ArrayList<>();
             boolean updates = false;
             boolean regressions = false;
             for (Map.Entry<GroupId, GroupTally> entry : groups.entrySet()) {
@@ -250,18 +253,9 @@ final class BatchWriter {
                     insert.setInt(18, key.rulesVersion());
                     insert.setInt(19, newUsers.getOrDefault(id, 0));
                     insert.addBatch();
-                    inserts = true;
+                    inserted.add(changes.size());
                 } else {
-                    update.setInt(1, g.tally.count);
-                    update.setLong(2, g.tally.last);
-                    update.setLong(3, g.tally.last);
-                    update.setString(4, g.latest.event().release());
-                    update.setInt(5, newUsers.getOrDefault(id, 0));
-                    update.setBoolean(6, regressed);
-                    update.setBoolean(7, regressed);
-                    update.setString(8, id.projectId());
-                    update.setString(9, id.fingerprint());
-                    update.addBatch();
+                    addUpdate(update, id, g, newUsers.getOrDefault(id, 0), regressed);
                     updates = true;
                 }
                 if (regressed) {
@@ -279,8 +273,21 @@ final class BatchWriter {
                 changes.add(new FlushOutcome.GroupChange(id.projectId(), id.fingerprint(), created, regressed,
                         g.tally.count, g.latest, after));
             }
-            if (inserts) {
-                insert.executeBatch();
+            if (!inserted.isEmpty()) {
+                int[] rows = insert.executeBatch();
+                for (int i = 0; i < rows.length; i++) {
+                    if (rows[i] == 0) {
+                        // Created by another node meanwhile: this flush's events count into it, and the
+                        // "new issue" is that node's to announce, once.
+                        int at = inserted.get(i);
+                        FlushOutcome.GroupChange lost = changes.get(at);
+                        GroupId id = new GroupId(lost.projectId(), lost.fingerprint());
+                        addUpdate(update, id, groups.get(id), newUsers.getOrDefault(id, 0), false);
+                        updates = true;
+                        changes.set(at, new FlushOutcome.GroupChange(lost.projectId(), lost.fingerprint(), false,
+                                false, lost.count(), lost.latest(), UNRESOLVED));
+                    }
+                }
             }
             if (updates) {
                 update.executeBatch();
@@ -290,6 +297,20 @@ final class BatchWriter {
             }
         }
         return changes;
+    }
+
+    private static void addUpdate(PreparedStatement update, GroupId id, GroupTally g, int newUsers, boolean regressed)
+            throws SQLException {
+        update.setInt(1, g.tally.count);
+        update.setLong(2, g.tally.last);
+        update.setLong(3, g.tally.last);
+        update.setString(4, g.latest.event().release());
+        update.setInt(5, newUsers);
+        update.setBoolean(6, regressed);
+        update.setBoolean(7, regressed);
+        update.setString(8, id.projectId());
+        update.setString(9, id.fingerprint());
+        update.addBatch();
     }
 
     /**
