@@ -23,14 +23,13 @@ public final class SearchQuery {
             return null;
         }
         // PostgreSQL: to_tsquery's prefix form, every word required; the words hold letters and digits only.
-        return dialect == Dialect.SQLITE ? toMatch(q)
+        return dialect == Dialect.SQLITE ? String.join(" ", terms.stream().map(t -> "\"" + t + "\"*").toList())
                 : String.join(" & ", terms.stream().map(t -> t.toLowerCase(Locale.ROOT) + ":*").toList());
     }
 
-    /** The MATCH expression, or null when {@code q} has no word at all. */
+    /** The FTS5 MATCH expression, or null when {@code q} has no word at all. */
     public static String toMatch(String q) {
-        List<String> terms = terms(q);
-        return terms.isEmpty() ? null : String.join(" ", terms.stream().map(t -> "\"" + t + "\"*").toList());
+        return of(Dialect.SQLITE, q);
     }
 
     private static List<String> terms(String q) {

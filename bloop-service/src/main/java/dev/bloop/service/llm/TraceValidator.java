@@ -114,14 +114,7 @@ final class TraceValidator {
         if (endedAt != null && endedAt < startedAt) {
             throw new InvalidEvent("ended_at must not be before the trace's started_at", "ended_at");
         }
-        List<SpanIn> spans = u.spans() == null ? List.of() : u.spans();
-        List<QueuedTrace.QueuedSpan> out = spans(spans, startedAt, receivedAt, storage, existing, true);
-        Set<String> ids = new HashSet<>(existing.keySet());
-        out.forEach(s -> ids.add(s.id()));
-        if (ids.size() > maxSpans) {
-            throw new InvalidEvent("the trace would have " + ids.size() + " spans; at most " + maxSpans
-                    + " per trace", "spans");
-        }
+        List<QueuedTrace.QueuedSpan> out = addedSpans(u.spans(), startedAt, receivedAt, storage, existing);
         return new QueuedTrace(projectId, id, true, receivedAt, null, null, null, repeated.of(status), null,
                 content(u.output(), "output", storage), metadata(u.metadata(), "metadata", storage), null, endedAt, out,
                 null, null, null, null);
@@ -154,21 +147,29 @@ final class TraceValidator {
             throw new InvalidEvent("variant needs the experiment it belongs to", "experiment");
         }
         checkTags(projectId, experiment, variant);
-        List<SpanIn> spans = t.spans() == null ? List.of() : t.spans();
-        List<QueuedTrace.QueuedSpan> out = spans(spans, Math.min(start, traceStart), receivedAt, storage, existing,
-                true);
-        Set<String> ids = new HashSet<>(existing.keySet());
-        out.forEach(s -> ids.add(s.id()));
-        if (ids.size() > maxSpans) {
-            throw new InvalidEvent("the trace would have " + ids.size() + " spans; at most " + maxSpans
-                    + " per trace", "spans");
-        }
+        List<QueuedTrace.QueuedSpan> out = addedSpans(t.spans(), Math.min(start, traceStart), receivedAt, storage,
+                existing);
         // A part always carries its start: that is what tells the writer to widen rather than overwrite.
         return new QueuedTrace(projectId, t.id(), true, receivedAt, name(t.sessionId(), "session_id"),
                 name(t.userId(), "user_id"), hasRoot ? repeated.of(name(t.name(), "name")) : null,
                 repeated.of(status), null, content(t.output(), "output", storage),
                 metadata(t.metadata(), "metadata", storage), start, endedAt, out, tag(t.promptName(), "prompt_name"),
                 tag(version(t.promptVersion()), "prompt_version"), experiment, variant);
+    }
+
+    /** Spans added to a trace that exists: checked like a new trace's, and against the trace's total. */
+    private List<QueuedTrace.QueuedSpan> addedSpans(List<SpanIn> spans, long traceStart, long receivedAt,
+                                                    ContentStorage storage, Map<String, String> existing)
+            throws InvalidEvent {
+        List<QueuedTrace.QueuedSpan> out = spans(spans == null ? List.of() : spans, traceStart, receivedAt, storage,
+                existing, true);
+        Set<String> ids = new HashSet<>(existing.keySet());
+        out.forEach(s -> ids.add(s.id()));
+        if (ids.size() > maxSpans) {
+            throw new InvalidEvent("the trace would have " + ids.size() + " spans; at most " + maxSpans
+                    + " per trace", "spans");
+        }
+        return out;
     }
 
     private List<QueuedTrace.QueuedSpan> spans(List<SpanIn> spans, long traceStart, long receivedAt,

@@ -757,12 +757,16 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
             }
         }
 
-        /** A part of a trace sent in parts: the window covers both, what the trace already has is kept. */
+        /**
+         * A part of a trace sent in parts: the window covers both, what the trace already has is kept.
+         * {@code CASE} rather than SQLite's two-argument {@code min}/{@code max}: SQL both databases speak.
+         */
         private void widenTrace(QueuedTrace t, long now) throws SQLException {
             try (PreparedStatement p = c.prepareStatement("UPDATE llm_traces SET status = coalesce(?, status), "
                     + "name = coalesce(?, name), session_id = coalesce(session_id, ?), user_id = coalesce(user_id, ?), "
-                    + "started_at = min(started_at, ?), ended_at = CASE WHEN ended_at IS NULL THEN ? "
-                    + "ELSE max(ended_at, coalesce(?, ended_at)) END, output = coalesce(?, output), "
+                    + "started_at = CASE WHEN ? < started_at THEN ? ELSE started_at END, "
+                    + "ended_at = CASE WHEN ended_at IS NULL OR ? > ended_at THEN coalesce(?, ended_at) "
+                    + "ELSE ended_at END, output = coalesce(?, output), "
                     + "metadata = coalesce(?, metadata), prompt_name = coalesce(prompt_name, ?), "
                     + "prompt_version = coalesce(prompt_version, ?), experiment = coalesce(experiment, ?), "
                     + "variant = coalesce(variant, ?), updated_at = ? WHERE project_id = ? AND id = ?")) {
@@ -771,17 +775,18 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
                 p.setString(3, t.sessionId());
                 p.setString(4, t.userId());
                 p.setLong(5, t.startedAt());
-                setLong(p, 6, t.endedAt());
+                p.setLong(6, t.startedAt());
                 setLong(p, 7, t.endedAt());
-                p.setString(8, t.output());
-                p.setString(9, t.metadata());
-                p.setString(10, t.promptName());
-                p.setString(11, t.promptVersion());
-                p.setString(12, t.experiment());
-                p.setString(13, t.variant());
-                p.setLong(14, now);
-                p.setString(15, t.projectId());
-                p.setString(16, t.id());
+                setLong(p, 8, t.endedAt());
+                p.setString(9, t.output());
+                p.setString(10, t.metadata());
+                p.setString(11, t.promptName());
+                p.setString(12, t.promptVersion());
+                p.setString(13, t.experiment());
+                p.setString(14, t.variant());
+                p.setLong(15, now);
+                p.setString(16, t.projectId());
+                p.setString(17, t.id());
                 p.executeUpdate();
             }
         }
