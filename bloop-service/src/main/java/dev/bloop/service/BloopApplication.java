@@ -160,8 +160,8 @@ public class BloopApplication extends Application<BloopConfiguration> {
         DeadLetters deadLetters = new DeadLetters(db.writer(), db.reader());
         SpillJournal journal = new SpillJournal(Path.of(db.file() + ".spill"),
                 config.getPipeline().getSpillReserve().toBytes());
-        EventWriter writer = new EventWriter(queue, db.writer(), env.getObjectMapper(), config.getPipeline(),
-                env.metrics(), db.writeHealth(), deadLetters, journal);
+        EventWriter writer = new EventWriter(queue, db, env.getObjectMapper(), config.getPipeline(),
+                env.metrics(), deadLetters, journal);
         writer.addListener(alerting.engine());
         alerting.engine().readBetweenFlushes(writer::betweenFlushes);
         env.lifecycle().manage(writer);
@@ -171,7 +171,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
 
         Symbolicator symbolicator = new Symbolicator(db, env.getObjectMapper(),
                 config.getSourcemaps().getCacheSize().toBytes());
-        ProjectKeys projectKeys = new ProjectKeys(projects, legacySigning);
+        ProjectKeys projectKeys = new ProjectKeys(projects, legacySigning, db.nodes());
         IngestPolicies policies = new IngestPolicies(db);
         IngestLedger ledger = new IngestLedger(db);
         GroupingRules groupingRules = new GroupingRules(db, env.getObjectMapper());
@@ -217,7 +217,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
                 }), legacySigning, projectDetails));
         env.jersey().register(new TokensResource(tokens, projects));
         PurgeService purge = new PurgeService(db, projects, config.getRetention());
-        env.lifecycle().manage(new RetentionScheduler(purge));
+        env.lifecycle().manage(new RetentionScheduler(purge, db.nodes()));
         env.jersey().register(new RetentionResource(purge, projects));
         env.jersey().register(new ErrorsResource(db, env.getObjectMapper(), symbolicator, releaseHealth));
         env.jersey().register(new SourceMapResource(projects, symbolicator, config.getSourcemaps()));

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.bloop.api.IngestEvent;
 import dev.bloop.service.pipeline.FlushListener;
 import dev.bloop.service.pipeline.FlushOutcome;
+import dev.bloop.service.store.Nodes;
 import io.dropwizard.lifecycle.Managed;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,7 @@ public final class AlertEngine implements FlushListener, Managed {
     private static final Set<String> SILENT = Set.of("muted", "ignored");
     /** Events handed over and not yet counted; past it, counts are dropped and the windows re-seeded. */
     private static final int MAX_PENDING_EVENTS = 20_000;
+    static final String WINDOWS_JOB = "alert-windows";
 
     private final AlertStore store;
     private final Dispatcher dispatcher;
@@ -52,6 +54,13 @@ public final class AlertEngine implements FlushListener, Managed {
     /** Rule and group → until when the rule is cooling down for it: spares the database a write per flush. */
     private final Cache<Cooldown, Long> cooling = Caffeine.newBuilder().maximumSize(100_000).build();
     private final AtomicInteger pendingEvents = new AtomicInteger();
+    private final Nodes nodes;
+    /**
+     * Whether this node keeps the threshold and spike windows: always when alone; with other nodes on
+     * the database, only the node leading {@value #WINDOWS_JOB}, which reads every node's counts again
+     * at each pass and counts its own flushes in between.
+     */
+    private volatile boolean countsWindows;
     private volatile boolean countsLost;
     private final ThreadPoolExecutor facts = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(10_000), r -> {
@@ -68,7 +77,9 @@ public final class AlertEngine implements FlushListener, Managed {
     private record Cooldown(long ruleId, String fingerprint) {
     }
 
-    AlertEngine(AlertStore store, Dispatcher dispatcher, AlertService service, AlertConfig config) {
+    AlertEngine(AlertStore store, Dispatcher dispatcher, AlertService service, AlertConfig config, Nodes nodes) {
+        this.nodes = nodes;
+        this.countsWindows = !nodes.shared();
         this.store = store;
         this.dispatcher = dispatcher;
         this.service = service;
@@ -87,7 +98,7 @@ public final class AlertEngine implements FlushListener, Managed {
     @Override
     public void flushed(FlushOutcome outcome) {
         long handedOver = System.nanoTime();
-        boolean count = windows.any();
+        boolean count = countsWindows && windows.any();
         int events = count ? outcome.committed().size() : 0;
         if (count && pendingEvents.get() + events > MAX_PENDING_EVENTS) {
             lose("the alert engine is " + pendingEvents.get() + " events behind");
@@ -181,6 +192,9 @@ public final class AlertEngine implements FlushListener, Managed {
 
     /** A rule was created, changed or deleted through the API: its window is (re)read at once. */
     void rulesChanged() {
+        if (!countsWindows) {
+            return;
+        }
         try {
             facts.execute(() -> fireAll(windows.reconcile()));
         } catch (RejectedExecutionException e) {
@@ -191,6 +205,14 @@ public final class AlertEngine implements FlushListener, Managed {
     /** The scheduled pass, on the facts thread: rule changes, lost counts, spikes without events, sweeping. */
     private void tick() {
         try {
+            if (nodes.shared()) {
+                countsWindows = nodes.leads(WINDOWS_JOB);
+                if (!countsWindows) {
+                    return;
+                }
+                // Other nodes' flushes reach this node only through the database: read every window again.
+                countsLost = true;
+            }
             if (countsLost) {
                 countsLost = false;
                 fireAll(windows.reseedAll());
@@ -271,7 +293,9 @@ public final class AlertEngine implements FlushListener, Managed {
     /** Seeds the windows before the writer starts (it is registered later), then schedules the pass. */
     @Override
     public void start() throws Exception {
-        facts.submit(() -> fireAll(windows.reconcile())).get();
+        if (countsWindows) {
+            facts.submit(() -> fireAll(windows.reconcile())).get();
+        }
         evaluator.scheduleWithFixedDelay(() -> {
             try {
                 facts.execute(this::tick);

@@ -24,6 +24,8 @@ final class AlertStore {
     record Channel(long id, long ruleId, String type, ObjectNode config, long createdAt) {
     }
 
+    /** Longer than any delivery waits and retries (attempts × timeout plus backoff stay in minutes). */
+    private static final long ABANDONED_AFTER_MS = 3_600_000;
     private static final String RULE_COLUMNS = "id, project_id, name, description, rule_type, config, enabled, "
             + "cooldown_secs, environment_filter, source_filter, created_at, updated_at";
     private final Jdbi writer;
@@ -141,10 +143,14 @@ final class AlertStore {
     }
 
     /** Deliveries a previous run left unfinished are failed, with the reason, so the log never lies. */
-    int failAbandoned(long now) {
+    int failAbandoned(long now, boolean sharedDatabase) {
+        // With other nodes on the database, a pending delivery may be another live node's, still being
+        // tried: only one older than any delivery's retries can take is abandoned.
+        long before = sharedDatabase ? now - ABANDONED_AFTER_MS : Long.MAX_VALUE;
         return writer.withHandle(h -> h.createUpdate("UPDATE alert_deliveries SET status = 'failed', "
                         + "error = 'the server stopped before this was delivered', completed_at = :now "
-                        + "WHERE status = 'pending'").bind("now", now).execute());
+                        + "WHERE status = 'pending' AND created_at < :before").bind("now", now).bind("before", before)
+                .execute());
     }
 
     List<AlertDelivery> deliveries(long ruleId, int limit) {

@@ -10,6 +10,9 @@ import java.util.Map;
 
 /** Builds the alerting parts and registers them: the API, the engine (a flush listener) and delivery. */
 public final class Alerting {
+    /** Rules changed on one node: the others' alert engines read them again. */
+    private static final String RULES_TOPIC = "alert_rules";
+
     private final AlertEngine engine;
     private final Dispatcher dispatcher;
     private final AlertsResource resource;
@@ -28,7 +31,7 @@ public final class Alerting {
      */
     public static Alerting create(Database db, ObjectMapper json, AlertConfig config, SmtpConfig smtp, Map<String, String> env) {
         AlertStore store = new AlertStore(db, json);
-        store.failAbandoned(System.currentTimeMillis());
+        store.failAbandoned(System.currentTimeMillis(), db.nodes().shared());
         Dispatcher dispatcher = new Dispatcher(store, json, config, smtp);
         List<Dispatcher.Target> defaults = new ArrayList<>();
         String slack = env.getOrDefault("BLOOP_SLACK_WEBHOOK_URL", config.getDefaultSlackWebhookUrl());
@@ -45,8 +48,12 @@ public final class Alerting {
         AlertService service = new AlertService(store, dispatcher, json, config.getDefaultCooldownSecs(), defaults,
                 external);
         external.bind(store, service, dispatcher, config.getBaseUrl());
-        AlertEngine engine = new AlertEngine(store, dispatcher, service, config);
-        service.onRulesChanged(engine::rulesChanged);
+        AlertEngine engine = new AlertEngine(store, dispatcher, service, config, db.nodes());
+        service.onRulesChanged(() -> {
+            engine.rulesChanged();
+            db.nodes().changed(RULES_TOPIC);
+        });
+        db.nodes().onChange(RULES_TOPIC, engine::rulesChanged);
         return new Alerting(engine, dispatcher, new AlertsResource(service), external);
     }
 

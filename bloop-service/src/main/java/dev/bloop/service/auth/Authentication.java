@@ -20,7 +20,8 @@ public final class Authentication {
         this.sessions = new Sessions(db, config.getSessionTtl().toJavaDuration());
         this.users = new UserStore(db);
         this.invites = new Invites(db);
-        this.passkeyAuth = new PasskeyAuth(users, invites, sessions, new Passkeys(rp), new SetupCode());
+        this.passkeyAuth = new PasskeyAuth(users, invites, sessions, new Passkeys(rp), new SetupCode(),
+                new PasskeyChallenges(db, PasskeyAuth.CHALLENGE_TTL));
         this.rateLimitPerMinute = config.getRateLimitPerMinute();
     }
 

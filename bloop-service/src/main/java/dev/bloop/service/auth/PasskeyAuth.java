@@ -1,11 +1,8 @@
 package dev.bloop.service.auth;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.bloop.api.Invite;
 import dev.bloop.api.Passkeys.LoginChallenge;
 import dev.bloop.api.Passkeys.RegistrationChallenge;
-import dev.bloop.service.access.Secrets;
 import dev.bloop.service.access.User;
 import dev.bloop.service.web.ApiProblem;
 import java.time.Duration;
@@ -42,12 +39,11 @@ public final class PasskeyAuth {
     private final Sessions sessions;
     private final Passkeys passkeys;
     private final SetupCode setupCode;
-    private final Cache<String, Pending> pending = Caffeine.newBuilder()
-            .expireAfterWrite(CHALLENGE_TTL)
-            .maximumSize(10_000)
-            .build();
+    private final PasskeyChallenges pending;
 
-    PasskeyAuth(UserStore users, Invites invites, Sessions sessions, Passkeys passkeys, SetupCode setupCode) {
+    PasskeyAuth(UserStore users, Invites invites, Sessions sessions, Passkeys passkeys, SetupCode setupCode,
+                PasskeyChallenges pending) {
+        this.pending = pending;
         this.users = users;
         this.invites = invites;
         this.sessions = sessions;
@@ -166,14 +162,12 @@ public final class PasskeyAuth {
 
     /** The id the browser's answer must come back with. */
     private String remember(Pending p) {
-        String id = Secrets.random(32);
-        pending.put(id, p);
-        return id;
+        return pending.remember(p);
     }
 
     /** Single use: the challenge is removed whether or not the ceremony then succeeds. */
     private Pending take(String challengeId, Kind kind) {
-        Pending p = challengeId == null ? null : pending.asMap().remove(challengeId);
+        Pending p = challengeId == null || challengeId.length() > 128 ? null : pending.take(challengeId).orElse(null);
         if (p == null) {
             throw ApiProblem.badRequest("challenge expired or invalid: start again", "challenge_id");
         }

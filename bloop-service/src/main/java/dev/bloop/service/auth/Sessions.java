@@ -3,6 +3,7 @@ package dev.bloop.service.auth;
 import dev.bloop.service.access.Secrets;
 import dev.bloop.service.access.User;
 import dev.bloop.service.store.Database;
+import dev.bloop.service.store.Nodes;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
 import java.util.Optional;
@@ -42,7 +43,10 @@ public final class Sessions implements Managed {
     private final Duration ttl;
     private ScheduledExecutorService sweeper;
 
+    private final Nodes nodes;
+
     public Sessions(Database db, Duration ttl) {
+        this.nodes = db.nodes();
         this.writer = db.writer();
         this.reader = db.reader();
         this.ttl = ttl;
@@ -100,6 +104,9 @@ public final class Sessions implements Managed {
         });
         sweeper.scheduleWithFixedDelay(() -> {
             try {
+                if (!nodes.leads("session-sweep")) {
+                    return;
+                }
                 int n = sweep();
                 if (n > 0) {
                     LOG.info("Removed {} expired sessions", n);

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bloop.api.IngestEvent;
 import dev.bloop.api.IngestPolicy;
 import dev.bloop.service.store.Database;
+import dev.bloop.service.store.Nodes;
 import java.util.HashSet;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,20 +51,36 @@ public final class IngestPolicies {
         }
     }
 
+    private static final String TOPIC = "ingest_policies";
+
     private final Jdbi writer;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Active> byProject = new ConcurrentHashMap<>();
 
+    private final Jdbi reader;
+    private final Nodes nodes;
+
     public IngestPolicies(Database db) {
         this.writer = db.writer();
-        db.reader().useHandle(h -> h.createQuery("SELECT project_id, events_per_minute, burst, releases, environments, "
+        this.reader = db.reader();
+        this.nodes = db.nodes();
+        load();
+        nodes.onChange(TOPIC, this::load);
+    }
+
+    /** Every policy as stored (at start, and when another node changed one: its quota starts afresh). */
+    private void load() {
+        Map<String, Active> stored = new HashMap<>();
+        reader.useHandle(h -> h.createQuery("SELECT project_id, events_per_minute, burst, releases, environments, "
                 + "max_age_days FROM ingest_policies").map((rs, ctx) -> {
                     IngestPolicy p = new IngestPolicy((Integer) rs.getObject("events_per_minute"),
                             (Integer) rs.getObject("burst"), list(rs.getString("releases")),
                             list(rs.getString("environments")), (Integer) rs.getObject("max_age_days"));
-                    byProject.put(rs.getString("project_id"), Active.of(p));
+                    stored.put(rs.getString("project_id"), Active.of(p));
                     return p;
                 }).list());
+        byProject.keySet().retainAll(stored.keySet());
+        byProject.putAll(stored);
     }
 
     public IngestPolicy get(String projectId) {
@@ -81,6 +99,7 @@ public final class IngestPolicies {
                 .bind("r", text(p.releases())).bind("e", text(p.environments())).bind("age", p.maxAgeDays())
                 .bind("now", now).execute());
         byProject.put(projectId, Active.of(p));
+        nodes.changed(TOPIC);
     }
 
     /** A deleted project's policy (its row goes with the project by foreign key). */

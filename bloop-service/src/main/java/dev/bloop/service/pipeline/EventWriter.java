@@ -2,11 +2,12 @@ package dev.bloop.service.pipeline;
 
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bloop.service.store.WriteHealth;
 import io.dropwizard.lifecycle.Managed;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jdbi.v3.core.Handle;
+import dev.bloop.service.store.Database;
+import dev.bloop.service.store.Dialect;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,19 +23,21 @@ public final class EventWriter implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(EventWriter.class);
 
     private final Jdbi db;
+    private final Dialect dialect;
     private final ObjectMapper json;
     private final int sampleLimit;
     private final long sampleEveryMs;
     private final List<FlushListener> listeners = new CopyOnWriteArrayList<>();
     private final SingleWriter<AcceptedEvent> writer;
 
-    public EventWriter(EventQueue queue, Jdbi db, ObjectMapper json, PipelineConfig config, MetricRegistry metrics,
-                       WriteHealth health, DeadLetters deadLetters, SpillJournal journal) {
-        this.db = db;
+    public EventWriter(EventQueue queue, Database database, ObjectMapper json, PipelineConfig config,
+                       MetricRegistry metrics, DeadLetters deadLetters, SpillJournal journal) {
+        this.db = database.writer();
+        this.dialect = database.dialect();
         this.json = json;
         this.sampleLimit = config.getSampleReservoirSize();
         this.sampleEveryMs = config.getSampleInterval().toMilliseconds();
-        BatchWriter batchWriter = new BatchWriter(json, sampleLimit, sampleEveryMs);
+        BatchWriter batchWriter = new BatchWriter(json, sampleLimit, sampleEveryMs, dialect);
         SingleWriter.Target<AcceptedEvent> target = new SingleWriter.Target<>() {
             @Override
             public Runnable write(Handle handle, List<AcceptedEvent> part, long now) throws Exception {
@@ -57,7 +60,8 @@ public final class EventWriter implements Managed {
                 return event.waiter() != null;
             }
         };
-        this.writer = new SingleWriter<>("bloop-writer", "events", "pipeline", queue, db, target, health, journal,
+        this.writer = new SingleWriter<>("bloop-writer", "events", "pipeline", queue, db, target,
+                database.writeHealth(), journal,
                 config.getFlushBatchSize(), config.getFlushInterval().toNanoseconds(),
                 config.getDrainTimeout().toMilliseconds(), metrics);
         metrics.gauge("pipeline.dead_letters", () -> deadLetters::count);
@@ -92,7 +96,7 @@ public final class EventWriter implements Managed {
      * path before real events arrive. Uses its own batch writer, so it may run beside the writer thread.
      */
     public void warmUp(List<AcceptedEvent> events) throws java.sql.SQLException {
-        BatchWriter scratch = new BatchWriter(json, sampleLimit, sampleEveryMs);
+        BatchWriter scratch = new BatchWriter(json, sampleLimit, sampleEveryMs, dialect);
         try {
             db.useTransaction(h -> {
                 scratch.write(h.getConnection(), events, System.currentTimeMillis());

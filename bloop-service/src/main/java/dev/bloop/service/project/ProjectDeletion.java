@@ -54,6 +54,8 @@ public final class ProjectDeletion {
         if (gone == 0) {
             return null;
         }
+        // Other nodes read the keys again and find no project.
+        keys.invalidateAll();
         Map<String, Integer> deleted = new LinkedHashMap<>();
         for (String table : ROW_TABLES) {
             int total = 0;

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import dev.bloop.service.store.Nodes;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,16 +34,25 @@ public final class ProjectKeys {
     public record DsnKey(String projectId, long numericId) {
     }
 
+    private static final String TOPIC = "project_keys";
+
     private final LoadingCache<String, Optional<Resolved>> known;
     private final LoadingCache<String, Optional<DsnKey>> dsnKeys;
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
 
+    private final Nodes nodes;
+
     public ProjectKeys(ProjectStore store) {
-        this(store, Set.of());
+        this(store, Set.of(), Nodes.ALONE);
     }
 
-    /** @param legacySigningSlugs projects whose apps may sign with the public key (original bloop SDKs) */
-    public ProjectKeys(ProjectStore store, Set<String> legacySigningSlugs) {
+    /**
+     * @param legacySigningSlugs projects whose apps may sign with the public key (original bloop SDKs)
+     * @param nodes              told when keys change here, and telling when they changed on another node
+     */
+    public ProjectKeys(ProjectStore store, Set<String> legacySigningSlugs, Nodes nodes) {
+        this.nodes = nodes;
+        nodes.onChange(TOPIC, this::dropCached);
         Set<String> legacy = Set.copyOf(legacySigningSlugs);
         this.known = cache(key -> store.findByIngestKey(key)
                 .map(p -> new Resolved(p.id(), p.ingestSecret().getBytes(StandardCharsets.UTF_8),
@@ -95,7 +105,13 @@ public final class ProjectKeys {
         invalidateAll();
     }
 
+    /** Keys changed (rotated, a project deleted): every node reads them again. */
     public void invalidateAll() {
+        dropCached();
+        nodes.changed(TOPIC);
+    }
+
+    private void dropCached() {
         known.invalidateAll();
         dsnKeys.invalidateAll();
     }

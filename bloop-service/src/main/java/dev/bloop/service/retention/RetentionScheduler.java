@@ -1,5 +1,6 @@
 package dev.bloop.service.retention;
 
+import dev.bloop.service.store.Nodes;
 import io.dropwizard.lifecycle.Managed;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,10 +12,13 @@ import org.slf4j.LoggerFactory;
 public final class RetentionScheduler implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionScheduler.class);
     private final PurgeService purge;
+    private final Nodes nodes;
     private ScheduledExecutorService executor;
 
-    public RetentionScheduler(PurgeService purge) {
+    /** @param nodes with other nodes on the database, only the one leading "retention" purges */
+    public RetentionScheduler(PurgeService purge, Nodes nodes) {
         this.purge = purge;
+        this.nodes = nodes;
     }
 
     @Override
@@ -34,6 +38,9 @@ public final class RetentionScheduler implements Managed {
 
     private void runOnce() {
         try {
+            if (!nodes.leads("retention")) {
+                return;
+            }
             purge.purge(PurgeService.Options.policy(), "scheduled", line -> LOG.debug(line));
         } catch (RuntimeException e) {
             LOG.warn("Scheduled purge failed; it runs again at the next interval", e);

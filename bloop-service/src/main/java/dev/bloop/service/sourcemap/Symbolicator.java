@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.bloop.api.DeobfuscatedFrame;
 import dev.bloop.service.store.Database;
+import dev.bloop.service.store.Nodes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,19 +31,27 @@ public final class Symbolicator {
     private record ReleaseKey(String projectId, String release) {
     }
 
+    private static final String TOPIC = "sourcemaps";
+
     private final SourceMapStore store;
+    private final Nodes nodes;
     private final SourceMapParser parser;
     private final LoadingCache<ReleaseKey, List<SourceMapStore.Stored>> mapsOfRelease;
     private final Cache<Long, Optional<SourceMap>> parsed;
 
     public Symbolicator(Database db, ObjectMapper json, long cacheBytes) {
         this.store = new SourceMapStore(db);
+        this.nodes = db.nodes();
         this.parser = new SourceMapParser(json);
         this.mapsOfRelease = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1))
                 .build(k -> store.list(k.projectId(), k.release()));
         this.parsed = Caffeine.newBuilder().maximumWeight(cacheBytes)
                 .weigher((Long id, Optional<SourceMap> m) -> (int) Math.min(Integer.MAX_VALUE, m.map(SourceMap::weight).orElse(64L)))
                 .build();
+        nodes.onChange(TOPIC, () -> {
+            mapsOfRelease.invalidateAll();
+            parsed.invalidateAll();
+        });
     }
 
     SourceMapStore store() {
@@ -57,6 +66,7 @@ public final class Symbolicator {
     void changed(String projectId, String release, long mapId) {
         mapsOfRelease.invalidate(new ReleaseKey(projectId, release));
         parsed.invalidate(mapId);
+        nodes.changed(TOPIC);
     }
 
     /**

@@ -43,6 +43,7 @@ public final class Database implements Managed {
     private final Jdbi writer;
     private final Jdbi reader;
     private final WriteHealth writeHealth = new WriteHealth();
+    private Nodes nodes = Nodes.ALONE;
 
     private Database(Path file, Dialect dialect, ManagedDataSource writeSource, ManagedDataSource readSource) {
         this.file = file;
@@ -91,9 +92,11 @@ public final class Database implements Managed {
             throw new UncheckedIOException("cannot create the directory for database.path " + file, e);
         }
         if (config.isPostgres()) {
-            return new Database(file, Dialect.POSTGRES,
+            Database db = new Database(file, Dialect.POSTGRES,
                     postgres(config, WRITE_POOL_SIZE, false).build(metrics, "postgres-write"),
                     postgres(config, config.getReadPoolSize(), true).build(metrics, "postgres-read"));
+            db.nodes = new PostgresNodes(config, db.writer);
+            return db;
         }
         DataSourceFactory write = factory(file, config.getBusyTimeout(), WRITE_POOL_SIZE, WRITE_CACHE_KIB);
         write.getProperties().put("transaction_mode", "IMMEDIATE");
@@ -129,6 +132,11 @@ public final class Database implements Managed {
 
     public Dialect dialect() {
         return dialect;
+    }
+
+    /** The other nodes on this database: none on SQLite, any number on PostgreSQL. */
+    public Nodes nodes() {
+        return nodes;
     }
 
     private static DataSourceFactory factory(Path file, Duration busyTimeout, int size, int cacheKib) {
@@ -220,10 +228,16 @@ public final class Database implements Managed {
     public void start() throws Exception {
         writeSource.start();
         readSource.start();
+        if (nodes instanceof PostgresNodes shared) {
+            shared.start();
+        }
     }
 
     @Override
     public void stop() throws Exception {
+        if (nodes instanceof PostgresNodes shared) {
+            shared.stop();
+        }
         readSource.stop();
         writeSource.stop();
     }

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * If the connection breaks, this node gives up every job until it has connected again, so two
  * nodes never both believe they lead.
  *
- * <p>Not wired into the jobs yet: the server does not run on PostgreSQL yet (docs/postgres.md).
+ * <p>Wired through {@link PostgresNodes}.
  */
 public final class PostgresLeadership implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresLeadership.class);

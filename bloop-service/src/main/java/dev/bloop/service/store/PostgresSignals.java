@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * cache. A node therefore never serves a stale entry longer than it takes to notice the lost
  * connection and reconnect.
  *
- * <p>Not wired into the caches yet: the server does not run on PostgreSQL yet (docs/postgres.md).
+ * <p>Wired through {@link PostgresNodes}.
  */
 public final class PostgresSignals implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSignals.class);

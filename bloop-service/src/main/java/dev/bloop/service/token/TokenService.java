@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.bloop.service.access.Scope;
 import dev.bloop.service.access.Secrets;
 import dev.bloop.service.store.Database;
+import dev.bloop.service.store.Nodes;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +30,7 @@ public final class TokenService implements Managed {
     static final int DISPLAY_PREFIX_LENGTH = 16;
     private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
     private static final long TOUCH_EVERY_MS = 60_000;
+    private static final String TOPIC = "tokens";
 
     /** A new token: the plaintext, shown once, and what is stored. */
     public record Created(String token, ApiToken stored) {
@@ -46,8 +48,12 @@ public final class TokenService implements Managed {
         return t;
     });
 
+    private final Nodes nodes;
+
     public TokenService(Database db) {
         this.store = new TokenStore(db);
+        this.nodes = db.nodes();
+        nodes.onChange(TOPIC, byHash::invalidateAll);
     }
 
     public Created create(String name, String projectId, Set<Scope> scopes, Integer expiresInDays, String createdBy) {
@@ -85,12 +91,14 @@ public final class TokenService implements Managed {
     public boolean revoke(String id) {
         boolean revoked = store.revoke(id, System.currentTimeMillis());
         store.hashOf(id).ifPresent(byHash::invalidate);
+        nodes.changed(TOPIC);
         return revoked;
     }
 
     /** Drops every cached lookup, e.g. after a project (and with it its tokens) was deleted. */
     public void invalidateCache() {
         byHash.invalidateAll();
+        nodes.changed(TOPIC);
     }
 
     public Optional<ApiToken> find(String id) {

@@ -48,7 +48,7 @@ class WindowRulesTest {
         PipelineConfig config = new PipelineConfig();
         config.setFlushInterval(Duration.milliseconds(20));
         queue = new EventQueue(1000);
-        writer = new EventWriter(queue, test.db().writer(), JSON, config, new MetricRegistry(), test.db().writeHealth(),
+        writer = new EventWriter(queue, test.db(), JSON, config, new MetricRegistry(),
                 new DeadLetters(test.db().writer(), test.db().reader()), new SpillJournal(test.dir().resolve("spill"), 0));
         writer.addListener(outcomes::add);
         writer.start();

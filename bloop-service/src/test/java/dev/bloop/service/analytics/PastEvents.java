@@ -38,8 +38,8 @@ final class PastEvents {
         PipelineConfig pipeline = new PipelineConfig();
         pipeline.setFlushInterval(Duration.milliseconds(20));
         EventQueue queue = new EventQueue(Math.max(1000, events.size()));
-        EventWriter writer = new EventWriter(queue, db.writer(), Jackson.newObjectMapper(), pipeline,
-                new MetricRegistry(), db.writeHealth(), new DeadLetters(db.writer(), db.reader()),
+        EventWriter writer = new EventWriter(queue, db, Jackson.newObjectMapper(), pipeline,
+                new MetricRegistry(), new DeadLetters(db.writer(), db.reader()),
                 new SpillJournal(Path.of(db.file() + ".fixture-spill"), 0));
         writer.start();
         try {

@@ -50,7 +50,7 @@ class EventWriterTest {
         config.setSampleReservoirSize(3);
         config.setSampleInterval(sampleInterval);
         queue = new EventQueue(1000);
-        writer = new EventWriter(queue, test.db().writer(), JSON, config, new MetricRegistry(), test.db().writeHealth(),
+        writer = new EventWriter(queue, test.db(), JSON, config, new MetricRegistry(),
                 new DeadLetters(test.db().writer(), test.db().reader()), new SpillJournal(test.dir().resolve("spill"), 0));
         writer.addListener(outcomes::add);
         writer.start();
@@ -206,7 +206,7 @@ class EventWriterTest {
         slow.setFlushBatchSize(10_000);
         writer.stop();
         EventQueue q = new EventQueue(5000);
-        EventWriter w = new EventWriter(q, test.db().writer(), JSON, slow, new MetricRegistry(), test.db().writeHealth(),
+        EventWriter w = new EventWriter(q, test.db(), JSON, slow, new MetricRegistry(),
                 new DeadLetters(test.db().writer(), test.db().reader()), new SpillJournal(test.dir().resolve("spill2"), 0));
         w.start();
         for (int i = 0; i < 2000; i++) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bloop.api.IngestEvent;
 import dev.bloop.service.fingerprint.Fingerprinter;
+import dev.bloop.service.store.Dialect;
 import dev.bloop.service.store.PostgresMigrator;
 import dev.bloop.service.store.TestPostgres;
 import io.dropwizard.jackson.Jackson;
@@ -19,10 +20,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two nodes' writers on one PostgreSQL database meet the same new group in the same moment: each read
- * finds no group, both insert. The second insert waits on the first's transaction and then does nothing;
- * its writer counts its events into the group the other created and leaves the "new issue" to that
- * node, so the alert for it fires once across nodes.
+ * Two nodes' writers on one PostgreSQL database meet the same group in the same moment. Their flushes
+ * take turns (a transaction-scoped advisory lock), so the second reads what the first committed: a
+ * group the first created is not new to it (the "new issue" alert fires once across nodes), a resolved
+ * group the first re-opened is not re-opened again (one regression, one alert).
  */
 class PostgresGroupRaceIT {
     private static String database() throws SQLException {
@@ -55,11 +56,11 @@ class PostgresGroupRaceIT {
         try (Connection first = DriverManager.getConnection(url); Connection second = DriverManager.getConnection(url)) {
             first.setAutoCommit(false);
             second.setAutoCommit(false);
-            FlushOutcome a = new BatchWriter(Jackson.newObjectMapper(), 5, 0).write(first, events(3, now), now);
-            // The second node's flush: it finds no committed group and blocks on the first's uncommitted row.
+            FlushOutcome a = new BatchWriter(Jackson.newObjectMapper(), 5, 0, Dialect.POSTGRES).write(first, events(3, now), now);
+            // The second node's flush waits for the first's to commit.
             CompletableFuture<FlushOutcome> b = CompletableFuture.supplyAsync(() -> {
                 try {
-                    FlushOutcome outcome = new BatchWriter(Jackson.newObjectMapper(), 5, 0).write(second,
+                    FlushOutcome outcome = new BatchWriter(Jackson.newObjectMapper(), 5, 0, Dialect.POSTGRES).write(second,
                             events(2, now + 1), now + 1);
                     second.commit();
                     return outcome;
@@ -68,7 +69,7 @@ class PostgresGroupRaceIT {
                 }
             });
             Thread.sleep(500);
-            assertThat(b).as("waits on the first node's insert").isNotDone();
+            assertThat(b).as("waits on the first node's flush").isNotDone();
             first.commit();
             FlushOutcome later = b.get(10, TimeUnit.SECONDS);
 
@@ -87,6 +88,51 @@ class PostgresGroupRaceIT {
                  ResultSet rs = s.executeQuery("SELECT count(*) FROM raw_events")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getLong(1)).isEqualTo(5);
+            }
+        }
+    }
+
+    @Test
+    void aResolvedGroupTwoNodesSeeAtOnceRegressesOnce() throws Exception {
+        String url = database();
+        long now = System.currentTimeMillis();
+        try (Connection first = DriverManager.getConnection(url); Connection second = DriverManager.getConnection(url)) {
+            new BatchWriter(Jackson.newObjectMapper(), 5, 0, Dialect.POSTGRES).write(first, events(1, now), now);
+            try (Statement s = first.createStatement()) {
+                s.execute("UPDATE error_groups SET status = 'resolved'");
+            }
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            FlushOutcome a = new BatchWriter(Jackson.newObjectMapper(), 5, 0, Dialect.POSTGRES)
+                    .write(first, events(2, now + 1), now + 1);
+            CompletableFuture<FlushOutcome> b = CompletableFuture.supplyAsync(() -> {
+                try {
+                    FlushOutcome outcome = new BatchWriter(Jackson.newObjectMapper(), 5, 0, Dialect.POSTGRES)
+                            .write(second, events(2, now + 2), now + 2);
+                    second.commit();
+                    return outcome;
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(500);
+            assertThat(b).as("waits on the first node's flush").isNotDone();
+            first.commit();
+            FlushOutcome later = b.get(10, TimeUnit.SECONDS);
+
+            assertThat(a.changes()).singleElement().satisfies(c -> assertThat(c.regressed()).isTrue());
+            assertThat(later.changes()).singleElement().satisfies(c -> assertThat(c.regressed())
+                    .as("already re-opened by the other node").isFalse());
+            try (Statement s = first.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM status_history WHERE new_status = 'unresolved'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).as("one regression in the history").isEqualTo(1);
+            }
+            try (Statement s = first.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT status, total_count FROM error_groups")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("unresolved");
+                assertThat(rs.getLong(2)).isEqualTo(5);
             }
         }
     }

@@ -36,7 +36,7 @@ public final class WriterCpuBench {
         Database db = Database.open(config, new MetricRegistry());
         db.migrate();
         new ProjectStore(db).ensureDefaultProject();
-        BatchWriter writer = new BatchWriter(Jackson.newObjectMapper(), 10, 10_000);
+        BatchWriter writer = new BatchWriter(Jackson.newObjectMapper(), 10, 10_000, dev.bloop.service.store.Dialect.SQLITE);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Random rng = new Random(1);
         long now = System.currentTimeMillis();

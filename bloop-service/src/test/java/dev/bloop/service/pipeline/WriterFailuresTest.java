@@ -49,7 +49,7 @@ class WriterFailuresTest {
         queue = q;
         PipelineConfig config = new PipelineConfig();
         config.setFlushInterval(Duration.milliseconds(20));
-        return new EventWriter(q, test.db().writer(), JSON, config, new MetricRegistry(), test.db().writeHealth(),
+        return new EventWriter(q, test.db(), JSON, config, new MetricRegistry(),
                 deadLetters, new SpillJournal(journalFile, 64 * 1024));
     }
 

@@ -69,6 +69,7 @@ class MigratorTest {
             h.execute("ALTER TABLE projects DROP COLUMN sentry_key");
             h.execute("DROP TABLE project_numbers");
             h.execute("DROP TABLE release_health");
+            h.execute("DROP TABLE passkey_challenges");
             h.execute("PRAGMA user_version = 9");
         });
         assertThat(test.db().migrate()).isEqualTo(latest);

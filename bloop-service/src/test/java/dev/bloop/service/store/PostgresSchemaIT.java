@@ -104,8 +104,9 @@ class PostgresSchemaIT {
     void migratingAgainChangesNothingAndANewerSchemaIsRefused() throws Exception {
         PostgresMigrator migrator = new PostgresMigrator();
         int version = migrator.migrate(pg);
+        long applied = count("SELECT count(*) FROM schema_version");
         assertThat(migrator.migrate(pg)).isEqualTo(version);
-        assertThat(count("SELECT count(*) FROM schema_version")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM schema_version")).isEqualTo(applied);
 
         pg.createStatement().execute("INSERT INTO schema_version VALUES (" + (version + 1) + ", 'future.sql', 0)");
         assertThatThrownBy(() -> migrator.migrate(pg)).isInstanceOf(Migrator.SchemaTooNewException.class)

@@ -1,0 +1,87 @@
+package dev.bloop.service.store;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The nodes sharing one PostgreSQL: scheduled jobs led through {@link PostgresLeadership} (one
+ * connection of this node's own), cache changes through {@link PostgresSignals} (another). A change
+ * is announced after its transaction committed, so another node drops its cache within the
+ * listener's poll interval ({@value #POLL_MS} ms) of the announcement; a node whose listening
+ * connection broke drops every cache when it is back.
+ */
+final class PostgresNodes implements Nodes {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresNodes.class);
+    static final int POLL_MS = 100;
+
+    private final Jdbi writer;
+    private final PostgresLeadership leadership;
+    private final PostgresSignals signals;
+    private final Map<String, List<Runnable>> subscribers = new ConcurrentHashMap<>();
+
+    PostgresNodes(DatabaseConfig config, Jdbi writer) {
+        this.writer = writer;
+        this.leadership = new PostgresLeadership(() -> connect(config));
+        this.signals = new PostgresSignals(() -> connect(config), POLL_MS, this::heard);
+    }
+
+    private static Connection connect(DatabaseConfig config) throws java.sql.SQLException {
+        return DriverManager.getConnection(config.getUrl(), config.getUser(), config.getPassword());
+    }
+
+    void start() {
+        signals.start();
+    }
+
+    void stop() throws InterruptedException {
+        signals.close();
+        leadership.close();
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    @Override
+    public boolean leads(String job) {
+        return leadership.leads(job);
+    }
+
+    @Override
+    public void changed(String topic) {
+        try {
+            writer.useHandle(h -> {
+                try {
+                    PostgresSignals.send(h.getConnection(), topic);
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
+        } catch (RuntimeException e) {
+            // The change itself is committed; other nodes serve the old entry until their listener
+            // reconnects (and drops everything) or the entry is changed again.
+            LOG.warn("Could not tell the other nodes that '{}' changed: {}", topic, e.getMessage());
+        }
+    }
+
+    @Override
+    public void onChange(String topic, Runnable drop) {
+        subscribers.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>()).add(drop);
+    }
+
+    private void heard(String topic) {
+        if (EVERYTHING.equals(topic)) {
+            subscribers.values().forEach(list -> list.forEach(Runnable::run));
+        } else {
+            subscribers.getOrDefault(topic, List.of()).forEach(Runnable::run);
+        }
+    }
+}
