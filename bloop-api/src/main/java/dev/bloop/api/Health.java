@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * {@code GET /health}, always 200: {@code status} is {@code ok} or {@code degraded} (database unreachable,
  * writer stopped, writes failing, or the queue over 90 % full). While writes fail, {@code storage_error}
- * says why ({@code disk full}, {@code database is read-only}, ...) and since when (epoch ms).
+ * says why ({@code disk full}, {@code database is read-only}, ...) and since when (epoch ms). With
+ * several nodes on one PostgreSQL, {@code jobs} names the scheduled jobs this node runs now (each runs
+ * on one node at a time).
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record Health(@JsonProperty("status") String status,
@@ -20,5 +22,6 @@ public record Health(@JsonProperty("status") String status,
                      @JsonProperty("storage_error") String storageError,
                      @JsonProperty("storage_error_since") Long storageErrorSince,
                      @JsonProperty("dead_letters") long deadLetters,
-                     @JsonProperty("warnings") List<String> warnings) {
+                     @JsonProperty("warnings") List<String> warnings,
+                     @JsonProperty("jobs") List<String> jobs) {
 }

@@ -42,6 +42,15 @@ public final class BloopTestApp {
     private final DropwizardAppExtension<BloopConfiguration> app;
 
     public BloopTestApp(Map<String, String> overrides) {
+        this(overrides, null);
+    }
+
+    /** An app storing in this PostgreSQL database, which other apps may share (several nodes). */
+    public static BloopTestApp onPostgres(String postgresUrl, Map<String, String> overrides) {
+        return new BloopTestApp(overrides, postgresUrl);
+    }
+
+    private BloopTestApp(Map<String, String> overrides, String sharedPostgresUrl) {
         try {
             this.dbFile = Files.createTempDirectory("bloop-it").resolve("bloop.db");
         } catch (IOException e) {
@@ -49,7 +58,8 @@ public final class BloopTestApp {
         }
         Map<String, String> env = new HashMap<>(overrides);
         env.putIfAbsent("BLOOP__DATABASE__PATH", dbFile.toString());
-        this.postgresUrl = ON_POSTGRES && !env.containsKey("BLOOP__DATABASE__TYPE") ? newPostgresDatabase() : null;
+        this.postgresUrl = sharedPostgresUrl != null ? sharedPostgresUrl
+                : ON_POSTGRES && !env.containsKey("BLOOP__DATABASE__TYPE") ? newPostgresDatabase() : null;
         if (postgresUrl != null) {
             env.put("BLOOP__DATABASE__TYPE", "postgres");
             env.put("BLOOP__DATABASE__URL", postgresUrl);
@@ -73,7 +83,8 @@ public final class BloopTestApp {
         this(Map.of());
     }
 
-    private static String newPostgresDatabase() {
+    /** A new, empty database on the test PostgreSQL server; its JDBC URL. */
+    public static String newPostgresDatabase() {
         String name = "bloop_it_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
         try (Connection c = dev.bloop.service.store.TestPostgres.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);

@@ -40,6 +40,6 @@ public final class HealthResource {
         String status = dbOk && writing && failing.isEmpty() && usage < 0.9 ? "ok" : "degraded";
         return new Health(status, dbOk, usage, queue.depth(), queue.capacity(), writing, failing.isEmpty(),
                 failing.map(f -> f.failure().reason()).orElse(null), failing.map(f -> f.since()).orElse(null),
-                deadLetters.count(), warnings);
+                deadLetters.count(), warnings, db.nodes().leading());
     }
 }

@@ -19,6 +19,9 @@ public interface Nodes {
     /** Whether this node runs {@code job} now; asked before each run of a scheduled job. */
     boolean leads(String job);
 
+    /** The jobs this node runs now, by name (empty when alone: then it runs them all). */
+    java.util.List<String> leading();
+
     /** Tells the other nodes, after the change has committed, that what {@code topic} names changed. */
     void changed(String topic);
 
@@ -35,6 +38,11 @@ public interface Nodes {
         @Override
         public boolean leads(String job) {
             return true;
+        }
+
+        @Override
+        public java.util.List<String> leading() {
+            return java.util.List.of();
         }
 
         @Override

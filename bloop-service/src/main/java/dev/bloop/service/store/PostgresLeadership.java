@@ -65,6 +65,11 @@ public final class PostgresLeadership implements AutoCloseable {
         }
     }
 
+    /** The jobs this node took and still holds, sorted. */
+    public synchronized java.util.List<String> held() {
+        return held.stream().sorted().toList();
+    }
+
     /** The advisory lock key of a job: the same on every node and every start. */
     static long key(String job) {
         int h = 0;

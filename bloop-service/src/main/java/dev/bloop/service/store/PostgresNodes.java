@@ -56,6 +56,11 @@ final class PostgresNodes implements Nodes {
     }
 
     @Override
+    public List<String> leading() {
+        return leadership.held();
+    }
+
+    @Override
     public void changed(String topic) {
         try {
             writer.useHandle(h -> {
