@@ -68,19 +68,27 @@ public final class IngestPolicies {
         nodes.onChange(TOPIC, this::load);
     }
 
-    /** Every policy as stored (at start, and when another node changed one: its quota starts afresh). */
+    /** Every policy as stored: at start, and when another node changed one. */
     private void load() {
         Map<String, Active> stored = new HashMap<>();
         reader.useHandle(h -> h.createQuery("SELECT project_id, events_per_minute, burst, releases, environments, "
                 + "max_age_days FROM ingest_policies").map((rs, ctx) -> {
-                    IngestPolicy p = new IngestPolicy((Integer) rs.getObject("events_per_minute"),
-                            (Integer) rs.getObject("burst"), list(rs.getString("releases")),
-                            list(rs.getString("environments")), (Integer) rs.getObject("max_age_days"));
+                    IngestPolicy p = new IngestPolicy(intOrNull(rs, "events_per_minute"), intOrNull(rs, "burst"),
+                            list(rs.getString("releases")), list(rs.getString("environments")),
+                            intOrNull(rs, "max_age_days"));
                     stored.put(rs.getString("project_id"), Active.of(p));
                     return p;
                 }).list());
         byProject.keySet().retainAll(stored.keySet());
-        byProject.putAll(stored);
+        // An unchanged policy keeps its bucket: only a changed one starts its quota afresh.
+        stored.forEach((project, active) -> byProject.merge(project, active,
+                (old, fresh) -> old.policy().equals(fresh.policy()) ? old : fresh));
+    }
+
+    /** SQLite hands an INTEGER column back as an Integer, PostgreSQL a BIGINT as a Long. */
+    private static Integer intOrNull(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
     }
 
     public IngestPolicy get(String projectId) {

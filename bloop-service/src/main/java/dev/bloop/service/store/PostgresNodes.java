@@ -25,6 +25,8 @@ final class PostgresNodes implements Nodes {
     private final PostgresLeadership leadership;
     private final PostgresSignals signals;
     private final Map<String, List<Runnable>> subscribers = new ConcurrentHashMap<>();
+    /** This node's name in its announcements, new at each start. */
+    private final String node = java.util.UUID.randomUUID().toString();
 
     PostgresNodes(DatabaseConfig config, Jdbi writer) {
         this.writer = writer;
@@ -65,7 +67,7 @@ final class PostgresNodes implements Nodes {
         try {
             writer.useHandle(h -> {
                 try {
-                    PostgresSignals.send(h.getConnection(), topic);
+                    PostgresSignals.send(h.getConnection(), topic + " " + node);
                 } catch (java.sql.SQLException e) {
                     throw new IllegalStateException(e.getMessage(), e);
                 }
@@ -82,7 +84,16 @@ final class PostgresNodes implements Nodes {
         subscribers.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>()).add(drop);
     }
 
-    private void heard(String topic) {
+    /**
+     * A change as heard: {@code topic} and the sending node, apart. A node hears its own announcements
+     * too and skips them (it applied the change itself, and dropping again would, say, refill a quota).
+     */
+    private void heard(String message) {
+        int at = message.lastIndexOf(' ');
+        if (at > 0 && message.substring(at + 1).equals(node)) {
+            return;
+        }
+        String topic = at > 0 ? message.substring(0, at) : message;
         if (EVERYTHING.equals(topic)) {
             subscribers.values().forEach(list -> list.forEach(Runnable::run));
         } else {

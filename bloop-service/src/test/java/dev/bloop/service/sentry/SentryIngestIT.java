@@ -70,7 +70,7 @@ class SentryIngestIT {
     }
 
     private static JsonNode row(String sql) throws Exception {
-        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + BLOOP.dbFile());
+        try (var c = BLOOP.connection();
              var s = c.createStatement(); var rs = s.executeQuery(sql)) {
             var node = JSON.createObjectNode();
             if (rs.next()) {
