@@ -13,3 +13,7 @@ CREATE TABLE passkey_challenges (
     expires_at  BIGINT NOT NULL
 );
 CREATE INDEX passkey_challenges_by_expiry ON passkey_challenges (expires_at);
+
+-- SQLite's REAL is an 8-byte float, PostgreSQL's a 4-byte one: the baseline's scores kept only about
+-- seven digits (a mean of 0.5 read back as 0.49999999503).
+ALTER TABLE llm_scores ALTER COLUMN value TYPE DOUBLE PRECISION;

@@ -52,7 +52,7 @@ final class AnalyticsModule {
             try {
                 long t0 = System.nanoTime();
                 duck = new DuckDb(config, copy, spill);
-                mirror = new Mirror(db.reader(), duck.writer(), clock);
+                mirror = new Mirror(db.reader(), db.dialect(), duck.writer(), clock);
                 service = new AnalyticsService(db.reader(), duck, mirror, config);
                 LOG.info("Analytics: DuckDB open in {} ms (memory_limit {}, threads {})",
                         (System.nanoTime() - t0) / 1_000_000, config.getMemoryLimit(), config.getThreads());

@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.jdbi.v3.core.Handle;
+import dev.bloop.service.store.Dialect;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,7 @@ final class Mirror {
             """;
 
     private final Jdbi sqlite;
+    private final Dialect dialect;
     private final DuckDBConnection duck;
     private final LongSupplier clock;
 
@@ -106,8 +108,9 @@ final class Mirror {
     record Outcome(boolean changed, int hoursReplaced, int hourlyRows, int releaseRows, long millis) {
     }
 
-    Mirror(Jdbi sqlite, DuckDBConnection duck, LongSupplier clock) throws SQLException {
+    Mirror(Jdbi sqlite, Dialect dialect, DuckDBConnection duck, LongSupplier clock) throws SQLException {
         this.sqlite = sqlite;
+        this.dialect = dialect;
         this.duck = duck;
         this.clock = clock;
         try (Statement s = duck.createStatement()) {
@@ -331,7 +334,7 @@ final class Mirror {
             int[] range = e.getValue();
             Map<String, Long> gidOf = gids.getOrDefault(pid, Map.of());
             // A long range (the first copy) reads the table in key order; a short one uses the hour index.
-            String table = range[1] - range[0] > 48 ? "hourly_counts NOT INDEXED" : "hourly_counts";
+            String table = range[1] - range[0] > 48 ? dialect.notIndexedTable("hourly_counts") : "hourly_counts";
             try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint, hour_bucket, environment, count FROM "
                     + table + " WHERE project_id = ? AND hour_bucket BETWEEN ? AND ?")) {
                 ps.setString(1, projectOf.get(pid));

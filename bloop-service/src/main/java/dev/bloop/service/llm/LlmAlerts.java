@@ -23,6 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import dev.bloop.service.store.Nodes;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,8 +69,16 @@ final class LlmAlerts implements Managed {
         return t;
     });
     private volatile boolean anyRules;
+    private final Nodes nodes;
+    static final String JOB = "llm-alerts";
 
-    LlmAlerts(ExternalRules rules, Jdbi reader, long evaluationMs) {
+    /**
+     * @param nodes with other nodes on the database, only the node leading {@value #JOB} evaluates, and it
+     *              reads every rule's window from the spans table at each pass (other nodes' spans reach
+     *              it only there) instead of counting its own flushes in between
+     */
+    LlmAlerts(ExternalRules rules, Jdbi reader, long evaluationMs, Nodes nodes) {
+        this.nodes = nodes;
         this.rules = rules;
         this.reader = reader;
         this.evaluationMs = evaluationMs;
@@ -211,7 +220,7 @@ final class LlmAlerts implements Managed {
 
     /** On the writer thread: hands the facts over without waiting. */
     void flushed(List<SpanFact> batch) {
-        if (!anyRules) {
+        if (!anyRules || nodes.shared()) {
             return;
         }
         try {
@@ -261,11 +270,11 @@ final class LlmAlerts implements Managed {
 
     private void fill(RuleState s, long now) {
         long since = (Math.floorDiv(now - s.windowMs, MINUTE_MS) + 1) * MINUTE_MS;
-        reader.useHandle(h -> h.createQuery("SELECT received_at / 60000, sum(span_type = 'generation'), "
-                        + "sum(span_type = 'generation' AND status = 'error'), "
+        reader.useHandle(h -> h.createQuery("SELECT received_at / 60000, sum(CASE WHEN span_type = 'generation' THEN 1 ELSE 0 END), "
+                        + "sum(CASE WHEN span_type = 'generation' AND status = 'error' THEN 1 ELSE 0 END), "
                         + "coalesce(sum(coalesce(provided_cost_nanos, computed_cost_nanos)), 0), "
-                        + "sum(span_type = 'generation' AND latency_ms > :slow), "
-                        + "sum(span_type = 'generation' AND latency_ms IS NOT NULL) FROM llm_spans "
+                        + "sum(CASE WHEN span_type = 'generation' AND latency_ms > :slow THEN 1 ELSE 0 END), "
+                        + "sum(CASE WHEN span_type = 'generation' AND latency_ms IS NOT NULL THEN 1 ELSE 0 END) FROM llm_spans "
                         + "WHERE project_id = :p AND received_at >= :since" + (s.model == null ? "" : " AND model = :m")
                         + " GROUP BY 1")
                 .bind("p", s.rule.projectId()).bind("since", since).bind("slow", s.thresholdMs).bind("m", s.model)
@@ -358,6 +367,15 @@ final class LlmAlerts implements Managed {
                 facts.execute(() -> {
                     try {
                         long now = System.currentTimeMillis();
+                        if (nodes.shared()) {
+                            synchronized (states) {
+                                states.clear();
+                            }
+                            if (!nodes.leads(JOB)) {
+                                anyRules = false;
+                                return;
+                            }
+                        }
                         refresh(now);
                         evaluate(now, null);
                     } catch (RuntimeException e) {

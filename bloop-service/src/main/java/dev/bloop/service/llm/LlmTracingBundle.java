@@ -57,13 +57,13 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
         ObjectMapper json = core.json();
         ObjectMapper codec = JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
         Policies policies = new Policies(db.writer(), db.reader(), config.getDefaultContentStorage(),
-                PriceBook.loadShipped(json));
+                PriceBook.loadShipped(json), db.nodes());
         policies.reload();
 
         BoundedQueue<QueuedTrace> queue = new BoundedQueue<>(config.getChannelCapacity());
         core.watchBacklog(queue);
         PendingTraces pending = new PendingTraces();
-        TraceWriter traces = new TraceWriter(db.writer(), policies, codec, pending, config.getMaxSpansPerTrace());
+        TraceWriter traces = new TraceWriter(db.writer(), db.dialect(), policies, codec, pending, config.getMaxSpansPerTrace());
         Journal<QueuedTrace> journal = new Journal<>(Path.of(db.file() + ".llm-spill"), config.getSpillReserve().toBytes(),
                 new Journal.Codec<>() {
                     @Override
@@ -82,7 +82,7 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
                 TimeUnit.SECONDS.toMillis(config.getDrainTimeoutSecs()), core.metrics());
 
         LlmAlerts alerts = new LlmAlerts(core.alertRules(), db.reader(), TimeUnit.SECONDS.toMillis(
-                config.getAlertEvaluationSecs()));
+                config.getAlertEvaluationSecs()), db.nodes());
         alerts.register();
         traces.addListener(alerts::flushed);
 

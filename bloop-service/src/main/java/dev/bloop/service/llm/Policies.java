@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Handle;
+import dev.bloop.service.store.Nodes;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -17,6 +18,8 @@ import org.jdbi.v3.core.Jdbi;
  * a cache that only remembers recent reads.
  */
 final class Policies {
+    private static final String TOPIC = "llm_settings";
+
     /** A project's stored content storage choice. */
     record Setting(ContentStorage storage, long updatedAt, String updatedBy) {
     }
@@ -28,7 +31,12 @@ final class Policies {
     private final AtomicReference<Map<String, Setting>> settings = new AtomicReference<>(Map.of());
     private final AtomicReference<PriceBook> book = new AtomicReference<>();
 
-    Policies(Jdbi writer, Jdbi reader, ContentStorage fallback, PriceBook.Shipped shipped) {
+    private final Nodes nodes;
+
+    /** @param nodes other nodes are told of a changed setting or price at once (else they read them every TTL) */
+    Policies(Jdbi writer, Jdbi reader, ContentStorage fallback, PriceBook.Shipped shipped, Nodes nodes) {
+        this.nodes = nodes;
+        nodes.onChange(TOPIC, this::reload);
         this.writer = writer;
         this.reader = reader;
         this.fallback = fallback;
@@ -85,6 +93,7 @@ final class Policies {
             copy.put(projectId, new Setting(storage, now, actor));
             return Map.copyOf(copy);
         });
+        nodes.changed(TOPIC);
         return view(projectId);
     }
 
@@ -99,7 +108,7 @@ final class Policies {
     /** Replaces the project's own prices (one transaction) and the book at once; returns the new book. */
     PriceBook setOverrides(String projectId, List<Price> prices, long now) {
         writer.useTransaction(h -> PriceOverrides.replace(h, projectId, prices, now));
-        return book.updateAndGet(b -> {
+        PriceBook changed = book.updateAndGet(b -> {
             Map<String, List<Price>> copy = new HashMap<>(b.allOverrides());
             if (prices.isEmpty()) {
                 copy.remove(projectId);
@@ -108,6 +117,8 @@ final class Policies {
             }
             return b.withOverrides(copy);
         });
+        nodes.changed(TOPIC);
+        return changed;
     }
 
     void forget(String projectId) {

@@ -16,6 +16,8 @@ import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
+import dev.bloop.service.store.Dialect;
+import dev.bloop.service.store.FlushTurn;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,7 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
     private static final int RECOMPUTE_STEP = 20_000;
 
     private final Jdbi db;
+    private final Dialect dialect;
     private final Policies policies;
     private final ObjectMapper json;
     private final PendingTraces pending;
@@ -63,8 +66,9 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
         }
     }
 
-    TraceWriter(Jdbi db, Policies policies, ObjectMapper json, PendingTraces pending, int maxSpans) {
+    TraceWriter(Jdbi db, Dialect dialect, Policies policies, ObjectMapper json, PendingTraces pending, int maxSpans) {
         this.db = db;
+        this.dialect = dialect;
         this.policies = policies;
         this.json = json;
         this.pending = pending;
@@ -114,6 +118,8 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
     @Override
     public Runnable write(Handle handle, List<QueuedTrace> part, long now) throws SQLException {
         Connection c = handle.getConnection();
+        // Parts of one trace may reach several nodes: each widens what the one before it committed.
+        FlushTurn.TRACES.take(c, dialect);
         PriceBook book = policies.book();
         Rollups rollups = new Rollups();
         List<SpanFact> facts = new ArrayList<>();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bloop.api.IngestEvent;
 import dev.bloop.service.fingerprint.GroupingKey;
 import dev.bloop.service.store.Dialect;
+import dev.bloop.service.store.FlushTurn;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,9 +42,6 @@ final class BatchWriter {
     private static final long HOUR_MS = 3_600_000L;
     private static final long MINUTE_MS = 60_000L;
     private static final int MAX_TRACKED_GROUPS = 100_000;
-
-    /** The advisory lock every node's event flushes take in turn on PostgreSQL ("bloop" "flsh"). */
-    static final long FLUSH_LOCK = 0x626c6f6f_666c7368L;
 
     private final ObjectMapper json;
     private final Dialect dialect;
@@ -103,9 +101,7 @@ final class BatchWriter {
     }
 
     FlushOutcome write(Connection c, List<AcceptedEvent> batch, long now) throws SQLException {
-        if (dialect == Dialect.POSTGRES) {
-            takeTurn(c);
-        }
+        FlushTurn.EVENTS.take(c, dialect);
         insertRawEvents(c, batch);
 
         Map<GroupId, GroupTally> groups = new LinkedHashMap<>();
@@ -154,21 +150,6 @@ final class BatchWriter {
         upsertMinutes(c, minutes);
         writeSamples(c, groups, changes, now);
         return new FlushOutcome(batch.size(), now, changes, batch);
-    }
-
-    /**
-     * With several nodes on one PostgreSQL, their flushes commit one at a time (the lock is released at
-     * commit or rollback). Each flush reads a group's status and then writes it: two flushes at once
-     * could both re-open a resolved group (two regressions, two alerts), and their upserts of shared
-     * rows (a project's hourly total, a group's counts) in different orders could deadlock. In turn,
-     * each flush reads what the previous one committed. What nodes do in parallel is everything
-     * before the flush: parsing, checking, grouping; measured in docs/postgres.md.
-     */
-    private static void takeTurn(Connection c) throws SQLException {
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-            lock.setLong(1, FLUSH_LOCK);
-            lock.execute();
-        }
     }
 
     private static void insertRawEvents(Connection c, List<AcceptedEvent> batch) throws SQLException {

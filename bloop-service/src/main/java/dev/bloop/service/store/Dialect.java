@@ -46,4 +46,14 @@ public enum Dialect {
     public String notIndexed(String column) {
         return this == SQLITE ? "+" + column : column;
     }
+
+    /** A table read without any of its indexes (SQLite's {@code NOT INDEXED}, for a scan in key order). */
+    public String notIndexedTable(String table) {
+        return this == SQLITE ? table + " NOT INDEXED" : table;
+    }
+
+    /** Case-insensitive {@code LIKE} (SQLite's own, for ASCII letters; PostgreSQL's {@code ILIKE}). */
+    public String likeIgnoringCase() {
+        return this == SQLITE ? "LIKE" : "ILIKE";
+    }
 }

@@ -42,7 +42,7 @@ class AnalyticsIT {
 
     static {
         try {
-            DATA.writeTo(BLOOP.dbFile());
+            DATA.writeTo(BLOOP);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -70,7 +70,7 @@ class AnalyticsStatisticsTest {
             DuckDb duck = new DuckDb(config, test.dir().resolve("analytics-" + n + ".duckdb"),
                     test.dir().resolve("analytics-tmp-" + n));
             opened.add(duck);
-            mirror = new Mirror(test.db().reader(), duck.writer(), clock::get);
+            mirror = new Mirror(test.db().reader(), test.db().dialect(), duck.writer(), clock::get);
             service = new AnalyticsService(test.db().reader(), duck, mirror, config);
             mirror.refresh();
         }

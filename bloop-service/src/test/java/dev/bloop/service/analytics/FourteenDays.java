@@ -1,11 +1,8 @@
 package dev.bloop.service.analytics;
 
 import dev.bloop.service.pipeline.AcceptedEvent;
-import com.codahale.metrics.MetricRegistry;
 import dev.bloop.service.project.ProjectStore;
 import dev.bloop.service.store.Database;
-import dev.bloop.service.store.DatabaseConfig;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -119,18 +116,17 @@ final class FourteenDays {
         }
     }
 
-    /** Writes the dataset into the database file (migrating it first), through the real writer. */
-    void writeTo(Path file) throws Exception {
-        DatabaseConfig config = new DatabaseConfig();
-        config.setPath(file.toString());
-        Database db = Database.open(config, new MetricRegistry());
-        try {
+    /** Writes the dataset into the app's database (migrating it first) before it starts, through the real writer. */
+    void writeTo(dev.bloop.service.BloopTestApp app) {
+        app.withDatabase(db -> {
             db.migrate();
             new ProjectStore(db).ensureDefaultProject();
-            writeTo(db, "default");
-        } finally {
-            db.stop();
-        }
+            try {
+                writeTo(db, "default");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** Writes the dataset into a project of an open database, through the real writer. */

@@ -40,7 +40,7 @@ class InsightsBrowserIT {
 
     static {
         try {
-            DATA.writeTo(BLOOP.dbFile());
+            DATA.writeTo(BLOOP);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import dev.bloop.service.store.Nodes;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,13 +36,16 @@ final class BudgetAlerts implements Managed {
     private final Jdbi writer;
     private final Clock clock;
     private final long evaluationMs;
+    private final Nodes nodes;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bloop-llm-budget-alerts");
         t.setDaemon(true);
         return t;
     });
 
-    BudgetAlerts(ExternalRules rules, Budgets budgets, Jdbi writer, Clock clock, long evaluationMs) {
+    /** @param nodes with other nodes on the database, only the one leading "llm-budgets" evaluates */
+    BudgetAlerts(ExternalRules rules, Budgets budgets, Jdbi writer, Clock clock, long evaluationMs, Nodes nodes) {
+        this.nodes = nodes;
         this.rules = rules;
         this.budgets = budgets;
         this.writer = writer;
@@ -125,7 +129,9 @@ final class BudgetAlerts implements Managed {
     public void start() {
         timer.scheduleWithFixedDelay(() -> {
             try {
-                evaluate();
+                if (nodes.leads("llm-budgets")) {
+                    evaluate();
+                }
             } catch (RuntimeException e) {
                 LOG.error("LLM budget alert evaluation failed", e);
             }

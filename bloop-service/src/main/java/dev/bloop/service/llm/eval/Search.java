@@ -5,6 +5,7 @@ import dev.bloop.service.errors.SearchQuery;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import dev.bloop.service.store.Dialect;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -19,7 +20,10 @@ final class Search {
 
     private final Jdbi reader;
 
-    Search(Jdbi reader) {
+    private final Dialect dialect;
+
+    Search(Jdbi reader, Dialect dialect) {
+        this.dialect = dialect;
         this.reader = reader;
     }
 
@@ -28,22 +32,22 @@ final class Search {
 
     /** Null match: no word in q. */
     Page search(String projectId, String q, int hours, int limit, int offset, long now) {
-        String match = SearchQuery.toMatch(q);
+        String match = SearchQuery.of(dialect, q);
         if (match == null) {
             return new Page(List.of(), 0);
         }
         long since = Windows.since(now, hours);
         List<SearchHit> hits = new ArrayList<>(reader.withHandle(h -> h.createQuery("SELECT t.id, t.name, t.status, "
-                        + "t.received_at FROM llm_traces t WHERE t.seq IN (SELECT rowid FROM llm_traces_fts "
-                        + "WHERE llm_traces_fts MATCH :m) AND t.project_id = :p AND t.received_at >= :since "
+                        + "t.received_at FROM llm_traces t WHERE " + dialect.matches("t.seq", "llm_traces_fts", "t.search", "m")
+                        + " AND t.project_id = :p AND t.received_at >= :since "
                         + "ORDER BY t.received_at DESC LIMIT :max")
                 .bind("m", match).bind("p", projectId).bind("since", since).bind("max", MAX_READ)
                 .map((rs, ctx) -> new SearchHit(rs.getString(1), rs.getString(2), null, null, null, rs.getString(3),
                         rs.getLong(4))).list()));
         hits.addAll(reader.withHandle(h -> h.createQuery("SELECT t.id, t.name, s.id, s.name, s.error_message, s.status, "
                         + "s.received_at FROM llm_spans s JOIN llm_traces t ON t.seq = s.trace_seq "
-                        + "WHERE s.rowid IN (SELECT rowid FROM llm_spans_fts WHERE llm_spans_fts MATCH :m) "
-                        + "AND s.project_id = :p AND s.received_at >= :since ORDER BY s.received_at DESC LIMIT :max")
+                        + "WHERE " + dialect.matches("s.rowid", "llm_spans_fts", "s.search", "m")
+                        + " AND s.project_id = :p AND s.received_at >= :since ORDER BY s.received_at DESC LIMIT :max")
                 .bind("m", match).bind("p", projectId).bind("since", since).bind("max", MAX_READ)
                 .map((rs, ctx) -> new SearchHit(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getLong(7))).list()));

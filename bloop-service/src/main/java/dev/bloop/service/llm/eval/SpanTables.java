@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.bloop.service.store.Dialect;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -20,7 +21,10 @@ import org.jdbi.v3.core.Jdbi;
 final class SpanTables {
     private final Jdbi reader;
 
-    SpanTables(Jdbi reader) {
+    private final Dialect dialect;
+
+    SpanTables(Jdbi reader, Dialect dialect) {
+        this.dialect = dialect;
         this.reader = reader;
     }
 
@@ -69,14 +73,29 @@ final class SpanTables {
         return rows;
     }
 
+    /**
+     * Two columns from a span's metadata: {@code documents} (an integer, or an array's length) and
+     * {@code relevance} (a number), each null when absent or of another type.
+     */
+    private String documentsAndRelevance() {
+        if (dialect == Dialect.SQLITE) {
+            return "CASE json_type(metadata, '$.documents') WHEN 'integer' THEN json_extract(metadata, '$.documents') "
+                    + "WHEN 'array' THEN json_array_length(metadata, '$.documents') END, "
+                    + "CASE WHEN json_type(metadata, '$.relevance') IN ('integer', 'real') "
+                    + "THEN json_extract(metadata, '$.relevance') END ";
+        }
+        return "CASE WHEN jsonb_typeof(metadata::jsonb -> 'documents') = 'array' "
+                + "THEN jsonb_array_length(metadata::jsonb -> 'documents') "
+                + "WHEN (metadata::jsonb ->> 'documents') ~ '^-?[0-9]+$' THEN (metadata::jsonb ->> 'documents')::bigint END, "
+                + "CASE WHEN jsonb_typeof(metadata::jsonb -> 'relevance') = 'number' "
+                + "THEN (metadata::jsonb ->> 'relevance')::double precision END ";
+    }
+
     private Map<String, Acc> read(String projectId, String type, long since) {
         Map<String, Acc> by = new LinkedHashMap<>();
         reader.useHandle(h -> h.createQuery("SELECT coalesce(name, ''), status, latency_ms, "
                         + "coalesce(provided_cost_nanos, computed_cost_nanos), "
-                        + "CASE json_type(metadata, '$.documents') WHEN 'integer' THEN json_extract(metadata, '$.documents') "
-                        + "WHEN 'array' THEN json_array_length(metadata, '$.documents') END, "
-                        + "CASE WHEN json_type(metadata, '$.relevance') IN ('integer', 'real') "
-                        + "THEN json_extract(metadata, '$.relevance') END "
+                        + documentsAndRelevance()
                         + "FROM llm_spans WHERE project_id = :p AND span_type = :t AND received_at >= :since")
                 .bind("p", projectId).bind("t", type).bind("since", since)
                 .map((rs, ctx) -> {

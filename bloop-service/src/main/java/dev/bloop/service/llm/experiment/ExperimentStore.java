@@ -10,10 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.bloop.service.store.Dialect;
 import org.jdbi.v3.core.Jdbi;
 
 /** The experiments table and its weight history; every read and write is of one project. */
 final class ExperimentStore {
+    private final String rowId;
     private static final String COLUMNS = "id, project_id, name, description, status, unit, metrics, primary_metric, "
             + "min_samples, variants, created_at, updated_at, created_by";
     private static final TypeReference<List<Experiment.Variant>> VARIANTS = new TypeReference<>() {};
@@ -24,7 +26,8 @@ final class ExperimentStore {
     private final Jdbi reader;
     private final ObjectMapper json;
 
-    ExperimentStore(Jdbi writer, Jdbi reader, ObjectMapper json) {
+    ExperimentStore(Jdbi writer, Jdbi reader, ObjectMapper json, Dialect dialect) {
+        this.rowId = dialect.rowId();
         this.writer = writer;
         this.reader = reader;
         this.json = json;
@@ -95,7 +98,8 @@ final class ExperimentStore {
     /** The experiment's weight changes, oldest first (the caller has checked the experiment's project). */
     List<Experiment.WeightChange> weightChanges(long experimentId) {
         return reader.withHandle(h -> h.createQuery("SELECT at, by, before, after FROM llm_experiment_weight_changes "
-                + "WHERE experiment_id = :id ORDER BY at, rowid").bind("id", experimentId)
+                // Changes of one millisecond in the order they were written.
+                + "WHERE experiment_id = :id ORDER BY at, " + rowId).bind("id", experimentId)
                 .map((rs, ctx) -> new Experiment.WeightChange(rs.getLong(1), rs.getString(2), read(rs.getString(3), WEIGHTS),
                         read(rs.getString(4), WEIGHTS))).list());
     }

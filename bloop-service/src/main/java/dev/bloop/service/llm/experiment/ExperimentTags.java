@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import dev.bloop.service.ingest.InvalidEvent;
 import dev.bloop.service.llm.TraceTagCheck;
+import dev.bloop.service.store.Nodes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -13,18 +14,22 @@ import java.util.Optional;
  * The ingest check of a trace's experiment and variant, from a small cache so that tagged traces
  * cost a map lookup, not a query: known experiments are kept for the LLM settings' cache TTL,
  * unknown names for two seconds (an experiment just created on another node is found that soon).
- * Changes on this node invalidate at once.
+ * Changes on this node invalidate at once, here and (through {@link Nodes}) on the other nodes.
  */
 final class ExperimentTags implements TraceTagCheck {
     private static final long UNKNOWN_NANOS = Duration.ofSeconds(2).toNanos();
 
+    private static final String TOPIC = "experiments";
+
     private final ExperimentStore store;
+    private final Nodes nodes;
     private final Cache<Key, Optional<List<String>>> cache;
 
     private record Key(String projectId, String name) {}
 
-    ExperimentTags(ExperimentStore store, Duration ttl) {
+    ExperimentTags(ExperimentStore store, Duration ttl, Nodes nodes) {
         this.store = store;
+        this.nodes = nodes;
         long knownNanos = ttl.toNanos();
         this.cache = Caffeine.newBuilder().maximumSize(10_000).expireAfter(new Expiry<Key, Optional<List<String>>>() {
             @Override
@@ -42,6 +47,7 @@ final class ExperimentTags implements TraceTagCheck {
                 return current;
             }
         }).build();
+        nodes.onChange(TOPIC, cache::invalidateAll);
     }
 
     @Override
@@ -67,6 +73,7 @@ final class ExperimentTags implements TraceTagCheck {
 
     void forget(String projectId, String name) {
         cache.invalidate(new Key(projectId, name));
+        nodes.changed(TOPIC);
     }
 
     void forgetProject(String projectId) {

@@ -32,8 +32,9 @@ public final class Experiments {
     /** Registers the routes and the project deletion; answers the ingest check for traces. */
     public static TraceTagCheck wire(Core core, Environment env, Duration cacheTtl) {
         ObjectMapper strict = JsonProblems.strictMapper();
-        ExperimentStore store = new ExperimentStore(core.db().writer(), core.db().reader(), strict);
-        ExperimentTags tags = new ExperimentTags(store, cacheTtl);
+        ExperimentStore store = new ExperimentStore(core.db().writer(), core.db().reader(), strict,
+                core.db().dialect());
+        ExperimentTags tags = new ExperimentTags(store, cacheTtl, core.db().nodes());
         Experiments experiments = new Experiments(store, new ExperimentInput(strict), tags,
                 new ExperimentAnalysis(new TraceFacts(core.db().reader())));
         env.jersey().register(new ExperimentResource(experiments));
