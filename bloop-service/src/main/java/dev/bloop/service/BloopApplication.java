@@ -42,7 +42,6 @@ import dev.bloop.service.sentry.SentryBundle;
 import dev.bloop.service.sourcemap.SourceMapResource;
 import dev.bloop.service.sourcemap.Symbolicator;
 import dev.bloop.service.store.Database;
-import dev.bloop.service.store.Dialect;
 import dev.bloop.service.store.StoreMaintenance;
 import dev.bloop.service.token.TokenService;
 import dev.bloop.service.token.TokensResource;
@@ -144,10 +143,7 @@ public class BloopApplication extends Application<BloopConfiguration> {
             LOG.warn("!!! {} !!!", warning);
         }
 
-        if (db.dialect() == Dialect.SQLITE) {
-            // PostgreSQL keeps its own house (autovacuum, its WAL and statistics).
-            env.lifecycle().manage(new StoreMaintenance(db));
-        }
+        env.lifecycle().manage(new StoreMaintenance(db));
 
         // Before the writer, so that delivery stops after the writer's final drain (reverse order).
         Alerting alerting = Alerting.create(db, env.getObjectMapper(), config.getAlerting(), config.getSmtp(),

@@ -65,7 +65,6 @@ public final class BloopTestApp {
             env.put("BLOOP__DATABASE__URL", postgresUrl);
             env.put("BLOOP__DATABASE__USER", "postgres");
             env.put("BLOOP__DATABASE__PASSWORD", "postgres");
-            env.put("BLOOP__DATABASE__POSTGRES_PREVIEW", "true");
         }
         this.app = new DropwizardAppExtension<>(BloopApplication.class, "test-config.yml",
                 new BloopConfigSource(new ResourceConfigurationSourceProvider(), env));
@@ -240,7 +239,6 @@ public final class BloopTestApp {
             config.setUrl(postgresUrl);
             config.setUser("postgres");
             config.setPassword("postgres");
-            config.setPostgresPreview(true);
         }
         dev.bloop.service.store.Database db = dev.bloop.service.store.Database.open(config,
                 new com.codahale.metrics.MetricRegistry());

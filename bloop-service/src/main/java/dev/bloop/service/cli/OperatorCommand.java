@@ -1,7 +1,6 @@
 package dev.bloop.service.cli;
 
 import dev.bloop.service.BloopConfiguration;
-import dev.bloop.service.store.Database;
 import dev.bloop.service.store.Migrator;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ConfiguredCommand;
@@ -27,8 +26,7 @@ abstract class OperatorCommand extends ConfiguredCommand<BloopConfiguration> {
 
     @Override
     public void onError(Cli cli, Namespace namespace, Throwable e) {
-        if (e instanceof UsageException || e instanceof Migrator.SchemaTooNewException
-                || e instanceof Database.PostgresNotServedYet) {
+        if (e instanceof UsageException || e instanceof Migrator.SchemaTooNewException) {
             cli.getStdErr().println(getName() + ": " + e.getMessage());
         } else {
             super.onError(cli, namespace, e);

@@ -26,8 +26,9 @@ import org.jdbi.v3.core.config.ConfigRegistry;
  * The database and its two pools. On SQLite (the default): one file, writes through a small pool whose
  * transactions start IMMEDIATE (so two writers queue on the busy timeout instead of failing on lock
  * upgrade), queries through a separate {@code query_only} pool that WAL lets read while the writer
- * commits; every PRAGMA is set per connection, not once on the first one. On PostgreSQL (developers'
- * preview, docs/postgres.md): a write pool and a read-only pool to the server; {@link #dialect} tells
+ * commits; every PRAGMA is set per connection, not once on the first one. On PostgreSQL
+ * (docs/postgres.md): a write pool and a read-only pool to the server, and the other nodes sharing it
+ * ({@link #nodes}); {@link #dialect} tells
  * the stores which SQL to speak where one text cannot serve both.
  */
 public final class Database implements Managed {
@@ -78,9 +79,6 @@ public final class Database implements Managed {
     }
 
     public static Database open(DatabaseConfig config, MetricRegistry metrics) {
-        if (config.isPostgres() && !config.isPostgresPreview()) {
-            throw new PostgresNotServedYet();
-        }
         // On PostgreSQL the path still names where this node keeps its own files (spill journals, the
         // analytics copy): <path>.spill and so on.
         Path file = Path.of(config.getPath()).toAbsolutePath().normalize();
@@ -240,16 +238,5 @@ public final class Database implements Managed {
         }
         readSource.stop();
         writeSource.stop();
-    }
-
-    /** {@code database.type: postgres} asked of a command that only works on SQLite so far. */
-    public static final class PostgresNotServedYet extends IllegalStateException {
-        private static final long serialVersionUID = 1L;
-
-        PostgresNotServedYet() {
-            super("database.type postgres: only `bloop migrate` works on PostgreSQL so far (the server, purge and "
-                    + "create-token run on SQLite only; see docs/postgres.md). Set database.type to "
-                    + "sqlite, or leave it out, to run bloop.");
-        }
     }
 }

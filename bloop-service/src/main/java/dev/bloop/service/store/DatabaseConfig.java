@@ -20,7 +20,6 @@ public class DatabaseConfig {
     private String url;
     private String user;
     private String password;
-    private boolean postgresPreview;
     @Min(1) @Max(64) private int readPoolSize = 4;
     @NotNull private Duration busyTimeout = Duration.seconds(5);
 
@@ -72,17 +71,12 @@ public class DatabaseConfig {
     }
 
     /**
-     * Lets the server start on PostgreSQL while its stores are being ported (docs/postgres.md): for
-     * developing the port, never for a deployment.
+     * Accepted and ignored: it gated the server on PostgreSQL while the stores were being ported, and
+     * a configuration written then still starts.
      */
     @JsonProperty("postgres_preview")
-    public boolean isPostgresPreview() {
-        return postgresPreview;
-    }
-
-    @JsonProperty("postgres_preview")
-    public void setPostgresPreview(boolean postgresPreview) {
-        this.postgresPreview = postgresPreview;
+    public void setPostgresPreview(boolean ignored) {
+        // nothing: PostgreSQL needs no flag any more
     }
 
     @JsonIgnore

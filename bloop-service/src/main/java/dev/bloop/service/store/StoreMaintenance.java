@@ -9,7 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SQLite housekeeping on its own thread, never on the writer's.
+ * Housekeeping on its own thread, never on the writer's. On both databases: minute counts older than
+ * alert windows need are dropped (with other nodes on the database, by the node leading
+ * {@value #MINUTE_COUNTS_JOB}). The rest is SQLite's; PostgreSQL keeps its own house (autovacuum,
+ * its WAL, statistics).
  *
  * <p>WAL checkpoints (copying committed pages into the database file, with an fsync): left to
  * SQLite, the checkpoint runs inside whichever COMMIT crosses the threshold, and a profile showed
@@ -25,7 +28,10 @@ public final class StoreMaintenance implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(StoreMaintenance.class);
     private static final long OPTIMIZE_EVERY_MINUTES = 30;
     private static final long MINUTE_COUNTS_DAYS = 2;
+    static final String MINUTE_COUNTS_JOB = "minute-counts";
     private final Jdbi writer;
+    private final boolean sqlite;
+    private final Nodes nodes;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "bloop-store-maintenance");
         t.setDaemon(true);
@@ -34,21 +40,31 @@ public final class StoreMaintenance implements Managed {
 
     public StoreMaintenance(Database db) {
         this.writer = db.writer();
+        this.sqlite = db.dialect() == Dialect.SQLITE;
+        this.nodes = db.nodes();
     }
 
     @Override
     public void start() {
-        executor.scheduleWithFixedDelay(() -> pragma("wal_checkpoint(PASSIVE)"), 1, 1, TimeUnit.SECONDS);
-        executor.scheduleWithFixedDelay(() -> pragma("optimize"), 1, OPTIMIZE_EVERY_MINUTES, TimeUnit.MINUTES);
-        executor.schedule(() -> pragma("optimize=0x10002"), 5, TimeUnit.SECONDS);
-        executor.scheduleWithFixedDelay(this::dropOldMinuteCounts, 1, 60, TimeUnit.MINUTES);
+        if (sqlite) {
+            executor.scheduleWithFixedDelay(() -> pragma("wal_checkpoint(PASSIVE)"), 1, 1, TimeUnit.SECONDS);
+            executor.scheduleWithFixedDelay(() -> pragma("optimize"), 1, OPTIMIZE_EVERY_MINUTES, TimeUnit.MINUTES);
+            executor.schedule(() -> pragma("optimize=0x10002"), 5, TimeUnit.SECONDS);
+        }
+        executor.scheduleWithFixedDelay(() -> {
+            if (nodes.leads(MINUTE_COUNTS_JOB)) {
+                dropOldMinuteCounts();
+            }
+        }, 1, 60, TimeUnit.MINUTES);
     }
 
     @Override
     public void stop() throws InterruptedException {
         executor.shutdown();
         executor.awaitTermination(10, TimeUnit.SECONDS);
-        pragma("wal_checkpoint(TRUNCATE)");
+        if (sqlite) {
+            pragma("wal_checkpoint(TRUNCATE)");
+        }
     }
 
     /** Minute counts only serve alert windows (at most a day); older rows go in small deletes. */

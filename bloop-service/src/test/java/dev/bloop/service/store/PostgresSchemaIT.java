@@ -7,6 +7,7 @@ import dev.bloop.service.BloopApplication;
 import dev.bloop.service.BloopConfiguration;
 import dev.bloop.service.cli.BackupCommand;
 import dev.bloop.service.cli.MigrateCommand;
+import dev.bloop.service.cli.CreateTokenCommand;
 import dev.bloop.service.cli.PurgeCommand;
 import dev.bloop.service.config.BloopConfigSource;
 import io.dropwizard.configuration.ResourceConfigurationSourceProvider;
@@ -155,6 +156,7 @@ class PostgresSchemaIT {
         bootstrap.addCommand(new MigrateCommand());
         bootstrap.addCommand(new BackupCommand());
         bootstrap.addCommand(new PurgeCommand());
+        bootstrap.addCommand(new CreateTokenCommand());
         bootstrap.setConfigurationSourceProvider(new BloopConfigSource(new ResourceConfigurationSourceProvider(),
                 Map.of("BLOOP__DATABASE__TYPE", "postgres",
                         "BLOOP__DATABASE__URL", url,
@@ -167,7 +169,7 @@ class PostgresSchemaIT {
     }
 
     @Test
-    void migrateCommandBuildsTheSchemaAndTheOtherCommandsSayWhatToUseInstead() throws Exception {
+    void migratePurgeAndCreateTokenWorkOnPostgresAndBackupNamesPgDump() throws Exception {
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         assertThat(command(stderr, "migrate")).isEmpty();
         assertThat(PostgresMigrator.currentVersion(pg)).isEqualTo(new Migrator().latestVersion());
@@ -176,8 +178,9 @@ class PostgresSchemaIT {
         assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("backup: ").contains("pg_dump");
         assertThat(java.nio.file.Files.exists(java.nio.file.Path.of("/tmp/never-written.bak"))).isFalse();
 
-        assertThat(command(stderr, "purge")).isPresent();
-        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("purge: database.type postgres: only `bloop migrate`");
+        assertThat(command(stderr, "purge", "--dry-run")).as(stderr.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(command(stderr, "create-token", "--name", "ci", "--scopes", "errors:read")).isEmpty();
+        assertThat(count("SELECT count(*) FROM api_tokens WHERE name = 'ci'")).isEqualTo(1);
     }
 
     @Test

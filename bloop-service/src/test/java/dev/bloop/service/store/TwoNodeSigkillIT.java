@@ -65,7 +65,7 @@ class TwoNodeSigkillIT {
         String url = BloopTestApp.newPostgresDatabase();
         Map<String, String> env = Map.of("BLOOP__DATABASE__TYPE", "postgres", "BLOOP__DATABASE__URL", url,
                 "BLOOP__DATABASE__USER", "postgres", "BLOOP__DATABASE__PASSWORD", "postgres",
-                "BLOOP__DATABASE__POSTGRES_PREVIEW", "true", "BLOOP__INGEST__ACK", "committed",
+                "BLOOP__INGEST__ACK", "committed",
                 "BLOOP__PIPELINE__FLUSH_INTERVAL", "100ms", "BLOOP__ALERTING__ALLOW_PRIVATE_TARGETS", "true",
                 "BLOOP__ALERTING__EVALUATION_INTERVAL", "300ms");
         try (ChildServer one = ChildServer.start(Files.createTempDirectory("bloop-node1"), SECRET, env);
@@ -169,7 +169,6 @@ class TwoNodeSigkillIT {
         config.setUrl(url);
         config.setUser("postgres");
         config.setPassword("postgres");
-        config.setPostgresPreview(true);
         Database db = Database.open(config, new MetricRegistry());
         try {
             return new TokenService(db).create("alerts", "default", Set.of(Scope.ALERTS_WRITE), null, "test").token();
