@@ -7,6 +7,7 @@
 #
 #   PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=bloop PG_PASSWORD=pw bench/postgres.sh
 #   SECS=30 CONNS=8 SEED_EVENTS=1000000 REQUESTS=200 bench/postgres.sh
+#   PHASES="postgres1 postgres2" bench/postgres.sh      # some of: sqlite postgres1 postgres2 query
 #
 # The user needs CREATEDB (the script drops and creates the database bloop_bench). Everything runs on
 # one machine: PostgreSQL, the nodes and wrk share its cores, so "two nodes" here shows what the
@@ -17,6 +18,7 @@ SECS=${SECS:-30}
 CONNS=${CONNS:-8}
 SEED_EVENTS=${SEED_EVENTS:-1000000}
 REQUESTS=${REQUESTS:-200}
+PHASES=" ${PHASES:-sqlite postgres1 postgres2 query} "
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
 PG_USER=${PG_USER:-bloop}
@@ -35,7 +37,7 @@ python3 "$root/bench/gen_requests.py" "$SECRET" batch 4000 "$work/batch.txt" 100
 psql_on() { PGPASSWORD=$PG_PASSWORD psql -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$1" -qtAc "$2"; }
 psql_admin() { psql_on postgres "$1"; }
 fresh_database() {
-  psql_admin "DROP DATABASE IF EXISTS $PG_DB" >/dev/null
+  psql_admin "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1
   psql_admin "CREATE DATABASE $PG_DB" >/dev/null
 }
 
@@ -91,22 +93,31 @@ measure() {
        "(incl. catch-up; $per connections per node; non-2xx $non2xx)"
 }
 
-echo "== SQLite, one node"
-start_node 1 sqlite
-measure "sqlite 1 node" 1
-stop_nodes
+if [[ $PHASES == *" sqlite "* ]]; then
+  echo "== SQLite, one node"
+  start_node 1 sqlite
+  measure "sqlite 1 node" 1
+  stop_nodes
+fi
 
-echo "== PostgreSQL, one node"
-fresh_database
-start_node 1 postgres
-measure "postgres 1 node" 1
-stop_nodes
+if [[ $PHASES == *" postgres1 "* ]]; then
+  echo "== PostgreSQL, one node"
+  fresh_database
+  start_node 1 postgres
+  measure "postgres 1 node" 1
+  stop_nodes
+fi
 
-echo "== PostgreSQL, two nodes"
-fresh_database
-start_node 1 postgres
-start_node 2 postgres
-measure "postgres 2 nodes" 1 2
+if [[ $PHASES == *" postgres2 "* || $PHASES == *" query "* ]]; then
+  fresh_database
+  start_node 1 postgres
+  start_node 2 postgres
+fi
+if [[ $PHASES == *" postgres2 "* ]]; then
+  echo "== PostgreSQL, two nodes"
+  measure "postgres 2 nodes" 1 2
+fi
+[[ $PHASES == *" query "* ]] || exit 0
 
 echo "== PostgreSQL, query p50/p99 at $SEED_EVENTS events"
 t0=$(date +%s)
@@ -117,7 +128,7 @@ echo "seeded_events=$(psql_on $PG_DB "SELECT count(*) FROM raw_events") groups=$
 TOKEN=$(BLOOP__DATABASE__TYPE=postgres BLOOP__DATABASE__URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$PG_DB" \
   BLOOP__DATABASE__USER="$PG_USER" BLOOP__DATABASE__PASSWORD="$PG_PASSWORD" BLOOP__DATABASE__PATH="$work/cli/bloop.db" \
   "$root/bin/bloop" create-token "$root/config.yml" --name bench --scopes errors:read 2>/dev/null)
-psql_on $PG_DB "ANALYZE" >/dev/null
+psql_on $PG_DB "ANALYZE" >/dev/null 2>&1 # the tables bloop owns; others are skipped
 # Background ingest on node 2 (about 2,000 events/s), queries on node 1.
 BLOOP_DELAY_MS=48 BLOOP_REQUESTS="$work/batch.txt" wrk -t1 -c2 -d600s -s "$root/bench/signed.lua" \
   "http://127.0.0.1:5420/v1/ingest/batch" >"$work/background.wrk" 2>&1 &

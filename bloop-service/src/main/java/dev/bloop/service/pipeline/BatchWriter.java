@@ -186,13 +186,54 @@ final class BatchWriter {
         }
     }
 
-    private static List<FlushOutcome.GroupChange> upsertGroups(Connection c, Map<GroupId, GroupTally> groups,
-                                                               Map<GroupId, Integer> newUsers, long now)
+    /** A stored group's status and the release it was resolved in (null: resolved for any release). */
+    private record Stored(String status, String resolvedIn) {
+    }
+
+    /**
+     * The stored status of this flush's groups (absent: new). SQLite answers a lookup per group from
+     * its own memory; PostgreSQL is a round trip away, so there one query per project reads them all.
+     */
+    private Map<GroupId, Stored> storedGroups(Connection c, Set<GroupId> ids) throws SQLException {
+        Map<GroupId, Stored> out = new HashMap<>();
+        if (dialect == Dialect.SQLITE) {
+            try (PreparedStatement select = c.prepareStatement(
+                    "SELECT status, resolved_in_release FROM error_groups WHERE project_id = ? AND fingerprint = ?")) {
+                for (GroupId id : ids) {
+                    select.setString(1, id.projectId());
+                    select.setString(2, id.fingerprint());
+                    try (ResultSet rs = select.executeQuery()) {
+                        if (rs.next()) {
+                            out.put(id, new Stored(rs.getString(1), rs.getString(2)));
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+        Map<String, List<String>> byProject = new HashMap<>();
+        ids.forEach(id -> byProject.computeIfAbsent(id.projectId(), k -> new ArrayList<>()).add(id.fingerprint()));
+        try (PreparedStatement select = c.prepareStatement("SELECT fingerprint, status, resolved_in_release "
+                + "FROM error_groups WHERE project_id = ? AND fingerprint = ANY (?)")) {
+            for (Map.Entry<String, List<String>> e : byProject.entrySet()) {
+                select.setString(1, e.getKey());
+                select.setArray(2, c.createArrayOf("text", e.getValue().toArray()));
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(new GroupId(e.getKey(), rs.getString(1)), new Stored(rs.getString(2), rs.getString(3)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<FlushOutcome.GroupChange> upsertGroups(Connection c, Map<GroupId, GroupTally> groups,
+                                                        Map<GroupId, Integer> newUsers, long now)
             throws SQLException {
         List<FlushOutcome.GroupChange> changes = new ArrayList<>(groups.size());
-        try (PreparedStatement select = c.prepareStatement(
-                     "SELECT status, resolved_in_release FROM error_groups WHERE project_id = ? AND fingerprint = ?");
-             PreparedStatement insert = c.prepareStatement("INSERT INTO error_groups (project_id, fingerprint, "
+        Map<GroupId, Stored> stored = storedGroups(c, groups.keySet());
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO error_groups (project_id, fingerprint, "
                      + "error_type, message, source, route_or_procedure, screen, status, total_count, first_seen, "
                      + "last_seen, last_release, grouping_version, grouping_kind, grouping_message, grouping_frame, "
                      + "grouping_route, grouping_frame_reason, grouping_rules_version, users_affected) "
@@ -214,16 +255,9 @@ final class BatchWriter {
             for (Map.Entry<GroupId, GroupTally> entry : groups.entrySet()) {
                 GroupId id = entry.getKey();
                 GroupTally g = entry.getValue();
-                String status = null;
-                String resolvedIn = null;
-                select.setString(1, id.projectId());
-                select.setString(2, id.fingerprint());
-                try (ResultSet rs = select.executeQuery()) {
-                    if (rs.next()) {
-                        status = rs.getString(1);
-                        resolvedIn = rs.getString(2);
-                    }
-                }
+                Stored known = stored.get(id);
+                String status = known == null ? null : known.status();
+                String resolvedIn = known == null ? null : known.resolvedIn();
                 boolean created = status == null;
                 // Resolved: any event brings it back; resolved in the next release: only an event of a newer one.
                 boolean regressed = false;
