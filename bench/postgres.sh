@@ -6,7 +6,7 @@
 # python3, psql and a PostgreSQL the script may create a database on:
 #
 #   PG_HOST=127.0.0.1 PG_PORT=5432 PG_USER=bloop PG_PASSWORD=pw bench/postgres.sh
-#   SECS=30 CONNS=8 SEED_EVENTS=1000000 REQUESTS=200 bench/postgres.sh
+#   SECS=30 CONNS=4 SEED_EVENTS=1000000 REQUESTS=200 bench/postgres.sh
 #   PHASES="postgres1 postgres2" bench/postgres.sh      # some of: sqlite postgres1 postgres2 query
 #
 # The user needs CREATEDB (the script drops and creates the database bloop_bench). Everything runs on
@@ -15,7 +15,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SECS=${SECS:-30}
-CONNS=${CONNS:-8}
+CONNS=${CONNS:-4}
 SEED_EVENTS=${SEED_EVENTS:-1000000}
 REQUESTS=${REQUESTS:-200}
 PHASES=" ${PHASES:-sqlite postgres1 postgres2 query} "
