@@ -293,6 +293,11 @@ public final class AlertEngine implements FlushListener, Managed {
     /** Seeds the windows before the writer starts (it is registered later), then schedules the pass. */
     @Override
     public void start() throws Exception {
+        if (nodes.shared()) {
+            // Asked now rather than at the first pass, so that a node alone on its PostgreSQL (or the
+            // first one up) counts its flushes from the start, as on SQLite.
+            countsWindows = nodes.leads(WINDOWS_JOB);
+        }
         if (countsWindows) {
             facts.submit(() -> fireAll(windows.reconcile())).get();
         }

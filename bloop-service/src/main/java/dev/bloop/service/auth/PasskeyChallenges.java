@@ -50,14 +50,16 @@ final class PasskeyChallenges {
         long now = System.currentTimeMillis();
         return writer.inTransaction(h -> {
             Optional<PasskeyAuth.Pending> found = h.createQuery("SELECT kind, challenge, user_id, username, "
-                            + "user_handle, invite_id, admin FROM passkey_challenges WHERE id_hash = :id AND expires_at > :now")
+                            + "user_handle, invite_id, admin FROM passkey_challenges "
+                            + "WHERE id_hash = :id AND expires_at > :now")
                     .bind("id", hash).bind("now", now)
                     .map((rs, ctx) -> new PasskeyAuth.Pending(PasskeyAuth.Kind.valueOf(rs.getString("kind")),
                             rs.getBytes("challenge"), rs.getString("user_id"), rs.getString("username"),
                             rs.getString("user_handle"), rs.getString("invite_id"), rs.getLong("admin") == 1))
                     .findOne();
             // Taken by whoever deletes it: two answers racing on two nodes, one wins.
-            int deleted = h.createUpdate("DELETE FROM passkey_challenges WHERE id_hash = :id").bind("id", hash).execute();
+            int deleted = h.createUpdate("DELETE FROM passkey_challenges WHERE id_hash = :id").bind("id", hash)
+                    .execute();
             return deleted == 1 ? found : Optional.empty();
         });
     }

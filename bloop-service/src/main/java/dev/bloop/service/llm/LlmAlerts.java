@@ -270,11 +270,13 @@ final class LlmAlerts implements Managed {
 
     private void fill(RuleState s, long now) {
         long since = (Math.floorDiv(now - s.windowMs, MINUTE_MS) + 1) * MINUTE_MS;
-        reader.useHandle(h -> h.createQuery("SELECT received_at / 60000, sum(CASE WHEN span_type = 'generation' THEN 1 ELSE 0 END), "
+        reader.useHandle(h -> h.createQuery("SELECT received_at / 60000, "
+                        + "sum(CASE WHEN span_type = 'generation' THEN 1 ELSE 0 END), "
                         + "sum(CASE WHEN span_type = 'generation' AND status = 'error' THEN 1 ELSE 0 END), "
                         + "coalesce(sum(coalesce(provided_cost_nanos, computed_cost_nanos)), 0), "
                         + "sum(CASE WHEN span_type = 'generation' AND latency_ms > :slow THEN 1 ELSE 0 END), "
-                        + "sum(CASE WHEN span_type = 'generation' AND latency_ms IS NOT NULL THEN 1 ELSE 0 END) FROM llm_spans "
+                        + "sum(CASE WHEN span_type = 'generation' AND latency_ms IS NOT NULL THEN 1 ELSE 0 END) "
+                        + "FROM llm_spans "
                         + "WHERE project_id = :p AND received_at >= :since" + (s.model == null ? "" : " AND model = :m")
                         + " GROUP BY 1")
                 .bind("p", s.rule.projectId()).bind("since", since).bind("slow", s.thresholdMs).bind("m", s.model)

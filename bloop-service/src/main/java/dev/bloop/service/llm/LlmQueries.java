@@ -72,8 +72,8 @@ final class LlmQueries {
             long cost = 0;
             long unpriced = 0;
             Tokens tokens = Tokens.ZERO;
-            for (long[] r : h.createQuery("SELECT CASE WHEN span_type = 'generation' THEN 1 ELSE 0 END, sum(spans), sum(errors), "
-                            + "sum(input_uncached), "
+            for (long[] r : h.createQuery("SELECT CASE WHEN span_type = 'generation' THEN 1 ELSE 0 END, sum(spans), "
+                            + "sum(errors), sum(input_uncached), "
                             + "sum(cache_read), sum(cache_write_5m), sum(cache_write_1h), sum(output_tokens), "
                             + "sum(reasoning_tokens), sum(cost_nanos), sum(unpriced_spans) FROM llm_usage_hourly "
                             + "WHERE project_id = :p AND hour_bucket >= :since GROUP BY 1")
@@ -410,7 +410,8 @@ final class LlmQueries {
             }
             Map<String, SessionSummary> byId = new HashMap<>();
             h.createQuery("SELECT session_id, min(user_id), count(*), "
-                            + "sum(CASE WHEN status = 'error' THEN 1 ELSE 0 END), sum(span_count), min(started_at), max(started_at), "
+                            + "sum(CASE WHEN status = 'error' THEN 1 ELSE 0 END), sum(span_count), min(started_at), "
+                            + "max(started_at), "
                             + "sum(input_uncached), sum(cache_read), sum(cache_write_5m), sum(cache_write_1h), "
                             + "sum(output_tokens), sum(reasoning_tokens), sum(cost_nanos), sum(unpriced_spans) "
                             + "FROM llm_traces WHERE project_id = :p AND session_id IN (<ids>) AND received_at >= :since"

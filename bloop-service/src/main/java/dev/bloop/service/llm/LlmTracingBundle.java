@@ -63,7 +63,8 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
         BoundedQueue<QueuedTrace> queue = new BoundedQueue<>(config.getChannelCapacity());
         core.watchBacklog(queue);
         PendingTraces pending = new PendingTraces();
-        TraceWriter traces = new TraceWriter(db.writer(), db.dialect(), policies, codec, pending, config.getMaxSpansPerTrace());
+        TraceWriter traces = new TraceWriter(db.writer(), db.dialect(), policies, codec, pending,
+                config.getMaxSpansPerTrace());
         Journal<QueuedTrace> journal = new Journal<>(Path.of(db.file() + ".llm-spill"), config.getSpillReserve().toBytes(),
                 new Journal.Codec<>() {
                     @Override

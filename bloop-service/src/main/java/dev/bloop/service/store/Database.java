@@ -125,6 +125,11 @@ public final class Database implements Managed {
         f.setCheckConnectionOnBorrow(true);
         f.setAutoCommitByDefault(true);
         f.setReadOnlyByDefault(readOnly);
+        if (readOnly) {
+            // A read transaction sees one snapshot, as on SQLite (a trace and its spans from the same commit):
+            // under READ COMMITTED each statement would see the commits made since the one before it.
+            f.setDefaultTransactionIsolation(DataSourceFactory.TransactionIsolation.REPEATABLE_READ);
+        }
         return f;
     }
 

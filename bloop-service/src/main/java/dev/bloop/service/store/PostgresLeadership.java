@@ -29,6 +29,8 @@ public final class PostgresLeadership implements AutoCloseable {
 
     private final Callable<Connection> connect;
     private final Set<String> held = new HashSet<>();
+    /** What {@link #held()} answers without waiting for the lock a slow reconnect may hold (/health reads it). */
+    private volatile java.util.List<String> heldNow = java.util.List.of();
     private Connection connection;
 
     /** @param connect opens a connection of its own, used for nothing else */
@@ -51,6 +53,7 @@ public final class PostgresLeadership implements AutoCloseable {
                     rs.next();
                     if (rs.getBoolean(1)) {
                         held.add(job);
+                        heldNow = held.stream().sorted().toList();
                         LOG.info("This node now runs the scheduled job '{}'", job);
                         return true;
                     }
@@ -66,8 +69,8 @@ public final class PostgresLeadership implements AutoCloseable {
     }
 
     /** The jobs this node took and still holds, sorted. */
-    public synchronized java.util.List<String> held() {
-        return held.stream().sorted().toList();
+    public java.util.List<String> held() {
+        return heldNow;
     }
 
     /** The advisory lock key of a job: the same on every node and every start. */
@@ -90,6 +93,7 @@ public final class PostgresLeadership implements AutoCloseable {
             LOG.warn("Gave up the scheduled jobs {} with the database connection", held);
         }
         held.clear();
+        heldNow = java.util.List.of();
         if (connection != null) {
             try {
                 connection.close();

@@ -34,8 +34,23 @@ final class PostgresNodes implements Nodes {
         this.signals = new PostgresSignals(() -> connect(config), POLL_MS, this::heard);
     }
 
+    /**
+     * A connection of this node's own. Bounded waits: a server that does not answer makes a job skip
+     * its run (and the listener reconnect) instead of hanging its thread; keep-alive lets a dead peer
+     * be noticed on an idle connection.
+     */
     private static Connection connect(DatabaseConfig config) throws java.sql.SQLException {
-        return DriverManager.getConnection(config.getUrl(), config.getUser(), config.getPassword());
+        java.util.Properties props = new java.util.Properties();
+        if (config.getUser() != null) {
+            props.setProperty("user", config.getUser());
+        }
+        if (config.getPassword() != null) {
+            props.setProperty("password", config.getPassword());
+        }
+        props.setProperty("connectTimeout", "5");
+        props.setProperty("socketTimeout", "30");
+        props.setProperty("tcpKeepAlive", "true");
+        return DriverManager.getConnection(config.getUrl(), props);
     }
 
     void start() {

@@ -30,8 +30,8 @@ public final class Evaluation {
         env.jersey().register(new ScoresResource(scores, new ScoreSummaries(db.reader()), feedback,
                 new Evaluations(db.reader())));
         Prompts prompts = new Prompts(db.reader());
-        env.jersey().register(new InsightsResource(new SpanTables(db.reader(), db.dialect()), prompts, new PromptCompare(prompts),
-                new Search(db.reader(), db.dialect())));
+        env.jersey().register(new InsightsResource(new SpanTables(db.reader(), db.dialect()), prompts,
+                new PromptCompare(prompts), new Search(db.reader(), db.dialect())));
         Budgets budgets = new Budgets(db.writer(), db.reader(), clock);
         env.jersey().register(new BudgetResource(budgets));
         BudgetAlerts alerts = new BudgetAlerts(core.alertRules(), budgets, db.writer(), clock,

@@ -32,7 +32,8 @@ final class Evaluations {
                                 rs.getString(1), null, rs.getString(2), value, rs.getString(4), rs.getString(5),
                                 rs.getString(6), rs.getLong(7)));
                     }).forEach(done -> { });
-            h.createQuery("SELECT trace_id, sum(CASE WHEN value = 1 THEN 1 ELSE 0 END), sum(CASE WHEN value = -1 THEN 1 ELSE 0 END) FROM llm_feedback WHERE project_id = :p "
+            h.createQuery("SELECT trace_id, sum(CASE WHEN value = 1 THEN 1 ELSE 0 END), "
+                            + "sum(CASE WHEN value = -1 THEN 1 ELSE 0 END) FROM llm_feedback WHERE project_id = :p "
                             + "AND trace_id IN (<ids>) GROUP BY trace_id")
                     .bind("p", projectId).bindList("ids", ids)
                     .map((rs, ctx) -> votes.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)}))

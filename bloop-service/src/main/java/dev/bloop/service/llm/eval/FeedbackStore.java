@@ -65,7 +65,8 @@ final class FeedbackStore {
 
     /** [positive, negative] votes given since {@code since}. */
     long[] counts(String projectId, long since) {
-        return reader.withHandle(h -> h.createQuery("SELECT coalesce(sum(CASE WHEN value = 1 THEN 1 ELSE 0 END), 0), coalesce(sum(CASE WHEN value = -1 THEN 1 ELSE 0 END), 0) "
+        return reader.withHandle(h -> h.createQuery("SELECT coalesce(sum(CASE WHEN value = 1 THEN 1 ELSE 0 END), 0), "
+                        + "coalesce(sum(CASE WHEN value = -1 THEN 1 ELSE 0 END), 0) "
                         + "FROM llm_feedback WHERE project_id = :p AND created_at >= :since")
                 .bind("p", projectId).bind("since", since)
                 .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).one());

@@ -47,7 +47,8 @@ final class Prompts {
         return reader.withHandle(h -> {
             Map<String, PromptStats> rows = new LinkedHashMap<>();
             h.createQuery("SELECT " + key + ", count(DISTINCT coalesce(t.prompt_version, '')), count(*), "
-                            + "sum(CASE WHEN t.status = 'error' THEN 1 ELSE 0 END), sum(t.cost_nanos), avg(t.ended_at - t.started_at), "
+                            + "sum(CASE WHEN t.status = 'error' THEN 1 ELSE 0 END), sum(t.cost_nanos), "
+                            + "avg(t.ended_at - t.started_at), "
                             + "min(t.received_at), max(t.received_at) FROM llm_traces t WHERE " + where
                             + " GROUP BY 1 ORDER BY max(t.received_at) DESC")
                     .bind("p", projectId).bind("since", since).bind("n", name)
@@ -73,7 +74,8 @@ final class Prompts {
                             .add(new PromptStats.ScoreMean(rs.getString(2), rs.getLong(3), rs.getDouble(4))))
                     .forEach(done -> { });
             Map<String, long[]> votes = new TreeMap<>();
-            h.createQuery("SELECT " + key + ", count(*), sum(CASE WHEN f.value = 1 THEN 1 ELSE 0 END) FROM llm_feedback f JOIN llm_traces t "
+            h.createQuery("SELECT " + key + ", count(*), sum(CASE WHEN f.value = 1 THEN 1 ELSE 0 END) "
+                            + "FROM llm_feedback f JOIN llm_traces t "
                             + "ON t.project_id = f.project_id AND t.id = f.trace_id WHERE f.project_id = :p AND " + where
                             + " GROUP BY 1")
                     .bind("p", projectId).bind("since", since).bind("n", name)
@@ -133,7 +135,8 @@ final class Prompts {
                     .bind("p", projectId).bind("n", name).bind("v", version).bind("since", since)
                     .map((rs, ctx) -> scores.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getDouble(2)))
                     .forEach(done -> { });
-            long[] votes = h.createQuery("SELECT count(*), coalesce(sum(CASE WHEN f.value = 1 THEN 1 ELSE 0 END), 0) FROM llm_feedback f "
+            long[] votes = h.createQuery("SELECT count(*), coalesce(sum(CASE WHEN f.value = 1 THEN 1 ELSE 0 END), 0) "
+                            + "FROM llm_feedback f "
                             + "JOIN llm_traces t ON t.project_id = f.project_id AND t.id = f.trace_id "
                             + "WHERE f.project_id = :p AND t.prompt_name = :n AND t.prompt_version = :v "
                             + "AND t.received_at >= :since")

@@ -38,7 +38,8 @@ final class Search {
         }
         long since = Windows.since(now, hours);
         List<SearchHit> hits = new ArrayList<>(reader.withHandle(h -> h.createQuery("SELECT t.id, t.name, t.status, "
-                        + "t.received_at FROM llm_traces t WHERE " + dialect.matches("t.seq", "llm_traces_fts", "t.search", "m")
+                        + "t.received_at FROM llm_traces t WHERE "
+                        + dialect.matches("t.seq", "llm_traces_fts", "t.search", "m")
                         + " AND t.project_id = :p AND t.received_at >= :since "
                         + "ORDER BY t.received_at DESC LIMIT :max")
                 .bind("m", match).bind("p", projectId).bind("since", since).bind("max", MAX_READ)

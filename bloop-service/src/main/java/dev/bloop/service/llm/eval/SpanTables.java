@@ -86,7 +86,8 @@ final class SpanTables {
         }
         return "CASE WHEN jsonb_typeof(metadata::jsonb -> 'documents') = 'array' "
                 + "THEN jsonb_array_length(metadata::jsonb -> 'documents') "
-                + "WHEN (metadata::jsonb ->> 'documents') ~ '^-?[0-9]+$' THEN (metadata::jsonb ->> 'documents')::bigint END, "
+                + "WHEN (metadata::jsonb ->> 'documents') ~ '^-?[0-9]+$' "
+                + "THEN (metadata::jsonb ->> 'documents')::bigint END, "
                 + "CASE WHEN jsonb_typeof(metadata::jsonb -> 'relevance') = 'number' "
                 + "THEN (metadata::jsonb ->> 'relevance')::double precision END ";
     }
