@@ -49,6 +49,28 @@ class PostgresGroupRaceIT {
                 Fingerprinter.group("api", "TypeError", "both nodes saw it", null, "/r", null), at, at, e, null));
     }
 
+    private static FlushOutcome flush(Connection c, List<AcceptedEvent> events, long now) throws SQLException {
+        return new BatchWriter(Jackson.newObjectMapper(), 5, 0, Dialect.POSTGRES).write(c, events, now);
+    }
+
+    /** The second node's flush, started while the first's is uncommitted: it waits for that commit. */
+    private static FlushOutcome secondFlushAfterFirstCommits(Connection first, Connection second,
+                                                             List<AcceptedEvent> events, long now) throws Exception {
+        CompletableFuture<FlushOutcome> b = CompletableFuture.supplyAsync(() -> {
+            try {
+                FlushOutcome outcome = flush(second, events, now);
+                second.commit();
+                return outcome;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(500);
+        assertThat(b).as("waits on the first node's flush").isNotDone();
+        first.commit();
+        return b.get(10, TimeUnit.SECONDS);
+    }
+
     @Test
     void aGroupTwoNodesCreateAtOnceIsOneGroupAnnouncedByOneNode() throws Exception {
         String url = database();
@@ -56,22 +78,8 @@ class PostgresGroupRaceIT {
         try (Connection first = DriverManager.getConnection(url); Connection second = DriverManager.getConnection(url)) {
             first.setAutoCommit(false);
             second.setAutoCommit(false);
-            FlushOutcome a = new BatchWriter(Jackson.newObjectMapper(), 5, 0, Dialect.POSTGRES).write(first, events(3, now), now);
-            // The second node's flush waits for the first's to commit.
-            CompletableFuture<FlushOutcome> b = CompletableFuture.supplyAsync(() -> {
-                try {
-                    FlushOutcome outcome = new BatchWriter(Jackson.newObjectMapper(), 5, 0, Dialect.POSTGRES).write(second,
-                            events(2, now + 1), now + 1);
-                    second.commit();
-                    return outcome;
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            Thread.sleep(500);
-            assertThat(b).as("waits on the first node's flush").isNotDone();
-            first.commit();
-            FlushOutcome later = b.get(10, TimeUnit.SECONDS);
+            FlushOutcome a = flush(first, events(3, now), now);
+            FlushOutcome later = secondFlushAfterFirstCommits(first, second, events(2, now + 1), now + 1);
 
             assertThat(a.changes()).singleElement().satisfies(c -> assertThat(c.created()).isTrue());
             assertThat(later.changes()).singleElement().satisfies(c -> {
@@ -97,28 +105,14 @@ class PostgresGroupRaceIT {
         String url = database();
         long now = System.currentTimeMillis();
         try (Connection first = DriverManager.getConnection(url); Connection second = DriverManager.getConnection(url)) {
-            new BatchWriter(Jackson.newObjectMapper(), 5, 0, Dialect.POSTGRES).write(first, events(1, now), now);
+            flush(first, events(1, now), now);
             try (Statement s = first.createStatement()) {
                 s.execute("UPDATE error_groups SET status = 'resolved'");
             }
             first.setAutoCommit(false);
             second.setAutoCommit(false);
-            FlushOutcome a = new BatchWriter(Jackson.newObjectMapper(), 5, 0, Dialect.POSTGRES)
-                    .write(first, events(2, now + 1), now + 1);
-            CompletableFuture<FlushOutcome> b = CompletableFuture.supplyAsync(() -> {
-                try {
-                    FlushOutcome outcome = new BatchWriter(Jackson.newObjectMapper(), 5, 0, Dialect.POSTGRES)
-                            .write(second, events(2, now + 2), now + 2);
-                    second.commit();
-                    return outcome;
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            Thread.sleep(500);
-            assertThat(b).as("waits on the first node's flush").isNotDone();
-            first.commit();
-            FlushOutcome later = b.get(10, TimeUnit.SECONDS);
+            FlushOutcome a = flush(first, events(2, now + 1), now + 1);
+            FlushOutcome later = secondFlushAfterFirstCommits(first, second, events(2, now + 2), now + 2);
 
             assertThat(a.changes()).singleElement().satisfies(c -> assertThat(c.regressed()).isTrue());
             assertThat(later.changes()).singleElement().satisfies(c -> assertThat(c.regressed())
