@@ -249,16 +249,14 @@ final class ErrorQueries {
             }
             List<ErrorGroupDetail.ReleaseCount> releases = h.createQuery("SELECT release, " + COUNT_COLUMNS
                             + " FROM group_counts" + dialect.indexedBy("group_counts_by_group")
-                            + " "
-                            + "WHERE project_id = :p AND fingerprint = :fp GROUP BY release ORDER BY last_seen DESC, release")
+                            + " WHERE project_id = :p AND fingerprint = :fp GROUP BY release ORDER BY last_seen DESC, release")
                     .bind("p", projectId).bind("fp", fingerprint)
                     .map((rs, ctx) -> new ErrorGroupDetail.ReleaseCount(rs.getString("release"), rs.getLong("count"),
                             rs.getLong("first_seen"), rs.getLong("last_seen")))
                     .list();
             List<ErrorGroupDetail.EnvironmentCount> environments = h.createQuery("SELECT environment, "
                             + COUNT_COLUMNS + " FROM group_counts" + dialect.indexedBy("group_counts_by_group")
-                            + " "
-                            + "WHERE project_id = :p AND fingerprint = :fp GROUP BY environment ORDER BY count DESC, environment")
+                            + " WHERE project_id = :p AND fingerprint = :fp GROUP BY environment ORDER BY count DESC, environment")
                     .bind("p", projectId).bind("fp", fingerprint)
                     .map((rs, ctx) -> new ErrorGroupDetail.EnvironmentCount(rs.getString("environment"),
                             rs.getLong("count"), rs.getLong("first_seen"), rs.getLong("last_seen")))

@@ -27,11 +27,6 @@ public final class SearchQuery {
                 : String.join(" & ", terms.stream().map(t -> t.toLowerCase(Locale.ROOT) + ":*").toList());
     }
 
-    /** The FTS5 MATCH expression, or null when {@code q} has no word at all. */
-    public static String toMatch(String q) {
-        return of(Dialect.SQLITE, q);
-    }
-
     private static List<String> terms(String q) {
         List<String> terms = new ArrayList<>();
         StringBuilder word = new StringBuilder();

@@ -7,9 +7,9 @@ import dev.bloop.api.IngestEvent;
 import dev.bloop.api.IngestPolicy;
 import dev.bloop.service.store.Database;
 import dev.bloop.service.store.Nodes;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,11 +54,10 @@ public final class IngestPolicies {
     private static final String TOPIC = "ingest_policies";
 
     private final Jdbi writer;
-    private final ObjectMapper json = new ObjectMapper();
-    private final Map<String, Active> byProject = new ConcurrentHashMap<>();
-
     private final Jdbi reader;
     private final Nodes nodes;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, Active> byProject = new ConcurrentHashMap<>();
 
     public IngestPolicies(Database db) {
         this.writer = db.writer();

@@ -28,8 +28,7 @@ import org.jdbi.v3.core.config.ConfigRegistry;
  * upgrade), queries through a separate {@code query_only} pool that WAL lets read while the writer
  * commits; every PRAGMA is set per connection, not once on the first one. On PostgreSQL
  * (docs/postgres.md): a write pool and a read-only pool to the server, and the other nodes sharing it
- * ({@link #nodes}); {@link #dialect} tells
- * the stores which SQL to speak where one text cannot serve both.
+ * ({@link #nodes}); {@link #dialect} tells the stores which SQL to speak where one text cannot serve both.
  */
 public final class Database implements Managed {
     private static final int WRITE_POOL_SIZE = 3;
@@ -44,15 +43,18 @@ public final class Database implements Managed {
     private final Jdbi writer;
     private final Jdbi reader;
     private final WriteHealth writeHealth = new WriteHealth();
-    private Nodes nodes = Nodes.ALONE;
+    private final Nodes nodes;
 
-    private Database(Path file, Dialect dialect, ManagedDataSource writeSource, ManagedDataSource readSource) {
+    /** @param config read for the connections of its own a node on PostgreSQL keeps (jobs, cache signals) */
+    private Database(Path file, Dialect dialect, ManagedDataSource writeSource, ManagedDataSource readSource,
+                     DatabaseConfig config) {
         this.file = file;
         this.dialect = dialect;
         this.writeSource = writeSource;
         this.readSource = readSource;
         this.writer = Jdbi.create(writeSource);
         this.reader = Jdbi.create(readSource);
+        this.nodes = dialect == Dialect.POSTGRES ? new PostgresNodes(config, writer) : Nodes.ALONE;
         if (dialect == Dialect.POSTGRES) {
             // The schema keeps SQLite's 0/1 integers for flags (one set of SQL for both), so a Java
             // boolean binds as one.
@@ -90,11 +92,9 @@ public final class Database implements Managed {
             throw new UncheckedIOException("cannot create the directory for database.path " + file, e);
         }
         if (config.isPostgres()) {
-            Database db = new Database(file, Dialect.POSTGRES,
+            return new Database(file, Dialect.POSTGRES,
                     postgres(config, WRITE_POOL_SIZE, false).build(metrics, "postgres-write"),
-                    postgres(config, config.getReadPoolSize(), true).build(metrics, "postgres-read"));
-            db.nodes = new PostgresNodes(config, db.writer);
-            return db;
+                    postgres(config, config.getReadPoolSize(), true).build(metrics, "postgres-read"), config);
         }
         DataSourceFactory write = factory(file, config.getBusyTimeout(), WRITE_POOL_SIZE, WRITE_CACHE_KIB);
         write.getProperties().put("transaction_mode", "IMMEDIATE");
@@ -107,7 +107,8 @@ public final class Database implements Managed {
         // past the page cache into a temporary file, which the OS caches, instead of process memory:
         // with temp_store MEMORY those queries were the query phase's RSS growth (bench/llm.sh).
         read.getProperties().put("temp_store", "FILE");
-        return new Database(file, Dialect.SQLITE, write.build(metrics, "sqlite-write"), read.build(metrics, "sqlite-read"));
+        return new Database(file, Dialect.SQLITE, write.build(metrics, "sqlite-write"), read.build(metrics, "sqlite-read"),
+                config);
     }
 
     private static DataSourceFactory postgres(DatabaseConfig config, int size, boolean readOnly) {
