@@ -21,12 +21,17 @@ import org.jdbi.v3.core.statement.Query;
  * memory with the rows of the hours that still can. An hour is settled {@link #SETTLE_MS} after it
  * ends (a span is bucketed by the hour it was received, and the writer flushes within seconds);
  * should the writer still change a settled hour (a trace replaced, the spill journal replayed at
- * start), it says so through {@link #written} and the project's kept hours are read again.
+ * start), it says so through {@link #written} and the project's kept hours are read again. The
+ * hours that can still change are read from {@link LiveHours} when this node alone writes them.
  */
 final class LatencyHistograms {
     static final long SETTLE_MS = 2 * 60_000L;
     /** At most this much kept, in bytes of the arrays (16 per distinct value). */
     private static final long MAX_BYTES = 16L * 1024 * 1024;
+
+    /** A commit added {@code count} (less than 0: took out) at {@code value} of the hour's row. */
+    record Change(String projectId, String kind, long hour, String model, long value, long count) {
+    }
 
     /** Ascending values with their counts. */
     record Hist(long[] values, long[] counts) {
@@ -47,9 +52,34 @@ final class LatencyHistograms {
     /** Per project, bumped when the writer changes a settled hour: a read begun before it is not kept. */
     private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
     private final LongSupplier clock;
+    private final LiveHours live;
 
     LatencyHistograms(LongSupplier clock) {
+        this(clock, LiveHours.MAX_VALUES);
+    }
+
+    LatencyHistograms(LongSupplier clock, long maxLiveValues) {
         this.clock = clock;
+        this.live = new LiveHours(maxLiveValues);
+    }
+
+    /**
+     * From now on the live hours are kept in memory: only where this node is the database's one
+     * writer, and before its LLM writer starts (every change after this is told to {@link #written}).
+     */
+    void keepLiveHours(Handle h) {
+        try {
+            live.prime(h.getConnection(), settledBefore(clock.getAsLong()));
+        } catch (java.sql.SQLException e) {
+            throw new org.jdbi.v3.core.ConnectionException(e);
+        }
+    }
+
+    /** The project's rows were deleted: nothing kept of them is read again. */
+    void forget(String projectId) {
+        live.drop(projectId);
+        generations.computeIfAbsent(projectId, p -> new AtomicLong()).incrementAndGet();
+        settledHours.asMap().keySet().removeIf(k -> k.projectId().equals(projectId));
     }
 
     /** The hour buckets before this one are settled at {@code now}. */
@@ -58,11 +88,16 @@ final class LatencyHistograms {
     }
 
     /**
-     * The writer committed latency rows; {@code oldestHour}: per project, the oldest hour bucket it
-     * changed. Only a change to a settled hour drops what is kept.
+     * The writer committed these changes to latency rows (on its thread, after the commit). Only a
+     * change to a settled hour drops what is kept of the settled hours.
      */
-    void written(Map<String, Long> oldestHour) {
+    void written(List<Change> changes) {
         long settled = settledBefore(clock.getAsLong());
+        Map<String, Long> oldestHour = new HashMap<>();
+        for (Change c : changes) {
+            oldestHour.merge(c.projectId(), c.hour(), Math::min);
+        }
+        live.apply(changes, settled);
         oldestHour.forEach((projectId, hour) -> {
             if (hour < settled) {
                 generations.computeIfAbsent(projectId, p -> new AtomicLong()).incrementAndGet();
@@ -87,7 +122,10 @@ final class LatencyHistograms {
                 }
             }
         }
-        Map<String, Hist> recent = readRecent(h, projectId, kind, Math.max(since, settled), model);
+        Map<String, Hist> recent = live.read(projectId, kind, Math.max(since, settled), model);
+        if (recent == null) {
+            recent = readRecent(h, projectId, kind, Math.max(since, settled), model);
+        }
         Map<String, Hist> out = new LinkedHashMap<>(old);
         recent.forEach((m, hist) -> out.merge(m, hist, LatencyHistograms::merge));
         return out;

@@ -87,11 +87,17 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
         alerts.register();
         traces.addListener(alerts::flushed);
 
+        LatencyHistograms histograms = new LatencyHistograms(System::currentTimeMillis);
+        traces.onLatencyWritten(histograms::written);
         // The writer is registered after the event writer, so it stops (and drains) before the database.
         env.lifecycle().manage(new Managed() {
             @Override
             public void start() {
                 recomputeIfPricesChanged(db.writer(), policies, traces);
+                if (!db.nodes().shared()) {
+                    // Before the writer starts (its spill journal is replayed then): every change after is told.
+                    db.reader().useHandle(histograms::keepLiveHours);
+                }
                 writer.start();
             }
 
@@ -119,14 +125,13 @@ public final class LlmTracingBundle implements ConfiguredBundle<BloopConfigurati
         LlmProxy.wire(core, env, config.getProxy(), new TraceSink(validator, queue,
                 pending, policies, known, db.writeHealth()), config.getMaxContentBytes());
 
-        LatencyHistograms histograms = new LatencyHistograms(System::currentTimeMillis);
-        traces.onLatencyWritten(histograms::written);
         env.jersey().register(new LlmResource(new LlmQueries(db.reader(), db.dialect(), json, policies, histograms)));
         env.jersey().register(new LlmSettingsResource(policies, traces, decoder.mapper()));
         dev.bloop.service.llm.exchange.Exchange.wire(core, env,
                 new TraceIntake(validator, queue, pending, policies, known, config));
 
         core.onProjectDeletion(writer::dropProject, id -> {
+            histograms.forget(id);
             deleteProject(db.writer(), db.dialect().rowId(), id);
             policies.forget(id);
         });

@@ -52,7 +52,7 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
     private final PendingTraces pending;
     private final int maxSpans;
     private final List<Consumer<List<SpanFact>>> listeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<Map<String, Long>>> latencyListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<List<LatencyHistograms.Change>>> latencyListeners = new CopyOnWriteArrayList<>();
     /** Recomputes waiting or under way, in order; a project's newer request replaces its older one. */
     private final List<Recompute> recomputes = new CopyOnWriteArrayList<>();
 
@@ -79,8 +79,8 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
         listeners.add(listener);
     }
 
-    /** Told after each commit, per project, the oldest hour whose latency rows the commit changed. */
-    void onLatencyWritten(Consumer<Map<String, Long>> listener) {
+    /** Told after each commit what it changed in the latency rows. */
+    void onLatencyWritten(Consumer<List<LatencyHistograms.Change>> listener) {
         latencyListeners.add(listener);
     }
 
@@ -138,11 +138,11 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
             creates(st, run, book, rollups, facts, now);
         }
         rollups.write(c);
-        Map<String, Long> latencyHours = rollups.oldestLatencyHours();
+        List<LatencyHistograms.Change> latencyChanges = rollups.latencyChanges();
         return () -> {
             pending.release(part);
-            if (!latencyHours.isEmpty()) {
-                latencyListeners.forEach(l -> l.accept(latencyHours));
+            if (!latencyChanges.isEmpty()) {
+                latencyListeners.forEach(l -> l.accept(latencyChanges));
             }
             if (!facts.isEmpty()) {
                 for (Consumer<List<SpanFact>> l : listeners) {
@@ -505,12 +505,12 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
             }
         }
 
-        /** Per project, the oldest hour bucket of the latency rows this flush changes. */
-        Map<String, Long> oldestLatencyHours() {
-            Map<String, Long> out = new HashMap<>();
+        /** What this flush changes in the latency rows. */
+        List<LatencyHistograms.Change> latencyChanges() {
+            List<LatencyHistograms.Change> out = new ArrayList<>();
             latency.forEach((k, v) -> {
                 if (v[0] != 0) {
-                    out.merge(k.projectId(), k.hour(), Math::min);
+                    out.add(new LatencyHistograms.Change(k.projectId(), k.kind(), k.hour(), k.model(), k.value(), v[0]));
                 }
             });
             return out;

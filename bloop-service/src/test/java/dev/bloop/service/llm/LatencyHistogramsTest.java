@@ -3,6 +3,7 @@ package dev.bloop.service.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bloop.service.store.TestDatabase;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,10 @@ class LatencyHistogramsTest {
         test.write(h -> h.execute("INSERT INTO llm_latency_hourly (project_id, kind, hour_bucket, model, value_ms, count) "
                 + "VALUES ('default', 'l', ?, ?, ?, ?) ON CONFLICT (project_id, kind, hour_bucket, model, value_ms) "
                 + "DO UPDATE SET count = count + excluded.count", hour, model, valueMs, count));
+    }
+
+    private static LatencyHistograms.Change change(long hour, String model, long valueMs, long count) {
+        return new LatencyHistograms.Change("default", "l", hour, model, valueMs, count);
     }
 
     private Map<String, LatencyHistograms.Hist> read(long since) {
@@ -65,11 +70,11 @@ class LatencyHistogramsTest {
         row(CURRENT - HOUR, "gpt", 100, 5);
         assertThat(read(CURRENT - HOUR).get("gpt").counts()).containsExactly(1, 2);
         // ...and a change the writer reports is.
-        histograms.written(Map.of("default", CURRENT - HOUR));
+        histograms.written(List.of(change(CURRENT - HOUR, "gpt", 100, 5)));
         assertThat(read(CURRENT - HOUR).get("gpt").counts()).containsExactly(6, 2);
         // A report of the live hour keeps what is settled.
         row(CURRENT - HOUR, "gpt", 100, 1);
-        histograms.written(Map.of("default", CURRENT));
+        histograms.written(List.of(change(CURRENT, "gpt", 100, 1)));
         assertThat(read(CURRENT - HOUR).get("gpt").counts()).containsExactly(6, 2);
     }
 
@@ -96,6 +101,86 @@ class LatencyHistogramsTest {
         assertThat(all.get("gpt").values()).containsExactly(50, 100);
         assertThat(all.get("gpt").counts()).containsExactly(1, 7);
         assertThat(all.get("claude").counts()).containsExactly(1);
+    }
+
+    /** As the LLM writer does: the row in the database, then the change told after the commit. */
+    private void committed(LatencyHistograms target, long hour, String model, long valueMs, long count) {
+        row(hour, model, valueMs, count);
+        target.written(List.of(change(hour, model, valueMs, count)));
+    }
+
+    @Test
+    void liveHoursAreKeptInMemoryFromTheStartAndAddedToByEachCommit() {
+        row(CURRENT - 2 * HOUR, "gpt", 100, 2);
+        row(CURRENT, "gpt", 300, 1);
+        row(CURRENT, "claude", 50, 3);
+        test.read(h -> {
+            histograms.keepLiveHours(h);
+            return null;
+        });
+        committed(histograms, CURRENT, "gpt", 300, 2);
+        committed(histograms, CURRENT, "gpt", 200, 1);
+        // A replaced trace takes its span out again: a count can fall to 0 and is then not counted.
+        committed(histograms, CURRENT, "claude", 50, -3);
+
+        Map<String, LatencyHistograms.Hist> all = read(CURRENT - 2 * HOUR);
+        assertThat(all.get("gpt").values()).containsExactly(100, 200, 300);
+        assertThat(all.get("gpt").counts()).containsExactly(2, 1, 3);
+        assertThat(all.get("claude").percentiles().count()).isZero();
+        assertThat(test.read(h -> histograms.byModel(h, "default", "l", CURRENT, "gpt")).get("gpt").counts())
+                .containsExactly(1, 3);
+
+        // The live hour is no longer read from the database (that is the saving): a row written behind
+        // the writer's back is not seen.
+        row(CURRENT, "gpt", 999, 1);
+        assertThat(read(CURRENT).get("gpt").values()).containsExactly(200, 300);
+    }
+
+    @Test
+    void anHourLetGoWhenItSettlesIsReadFromTheDatabase() {
+        test.read(h -> {
+            histograms.keepLiveHours(h);
+            return null;
+        });
+        committed(histograms, CURRENT, "gpt", 100, 1);
+        // Two hours later, 10:00 is settled and let go at the next commit; its rows come from the database.
+        clock.set(NOW + 2 * HOUR);
+        committed(histograms, CURRENT + 2 * HOUR, "gpt", 200, 1);
+        row(CURRENT, "gpt", 150, 4);
+        Map<String, LatencyHistograms.Hist> all = read(CURRENT);
+        assertThat(all.get("gpt").values()).containsExactly(100, 150, 200);
+        assertThat(all.get("gpt").counts()).containsExactly(1, 4, 1);
+    }
+
+    @Test
+    void aDeletedProjectAndTooManyValuesAreReadFromTheDatabase() {
+        test.read(h -> {
+            histograms.keepLiveHours(h);
+            return null;
+        });
+        committed(histograms, CURRENT, "gpt", 100, 1);
+        row(CURRENT, "gpt", 100, 1);
+        assertThat(read(CURRENT).get("gpt").counts()).containsExactly(1);
+        histograms.forget("default");
+        assertThat(read(CURRENT).get("gpt").counts()).containsExactly(2);
+
+        // Four values at most: gpt's one from the start and three of claude.
+        LatencyHistograms bounded = new LatencyHistograms(clock::get, 4);
+        test.read(h -> {
+            bounded.keepLiveHours(h);
+            return null;
+        });
+        for (long v = 1; v <= 3; v++) {
+            committed(bounded, CURRENT, "claude", v, 1);
+            row(CURRENT, "claude", 1, 10);
+        }
+        // Within the bound the kept values are read (the rows added behind its back are not)...
+        assertThat(test.read(h -> bounded.byModel(h, "default", "l", CURRENT, "claude")).get("claude").counts())
+                .containsExactly(1, 1, 1);
+        // ...past it everything is read from the database.
+        committed(bounded, CURRENT, "claude", 4, 1);
+        assertThat(test.read(h -> bounded.byModel(h, "default", "l", CURRENT, "claude")).get("claude").counts())
+                .containsExactly(31, 1, 1, 1);
     }
 
     @Test

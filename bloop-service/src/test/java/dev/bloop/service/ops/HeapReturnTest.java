@@ -42,7 +42,7 @@ class HeapReturnTest {
         traces.set(30);
         checks(1);
         traces.set(0);
-        events.set(100);
+        events.set(150);
         checks(20);
         assertThat(collections).as("events still queued").hasValue(0);
         events.set(50);
