@@ -5,7 +5,7 @@
 # accepted and committed, p50/p99, 429s, queue depth and RSS over the run. Run by hand; needs wrk and
 # python3. The figures are in docs/performance.md.
 #
-#   bench/sentry.sh                      # SECS=30 CONNS=32 WARM_SECS=30 by default
+#   bench/sentry.sh                      # SECS=30 CONNS=32 WARM_SECS=30 WARM_CONNS=8 by default
 #   JFR=/tmp/s.jfr bench/sentry.sh       # also records a CPU profile of the measured run (bench/jfr_top.py reads it)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -37,7 +37,7 @@ echo "idle_rss_mb=$(rss)"
 
 # Warm the JIT, as a long-running server is: with 10 s the compiler threads still took a tenth of the
 # server's CPU during the measured run.
-wrk -t1 -c8 -d"${WARM_SECS:-30}s" -s "$root/bench/envelope.lua" "$url" >/dev/null 2>&1
+wrk -t1 -c"${WARM_CONNS:-8}" -d"${WARM_SECS:-30}s" -s "$root/bench/envelope.lua" "$url" >/dev/null 2>&1
 drained
 
 before=$(committed)
