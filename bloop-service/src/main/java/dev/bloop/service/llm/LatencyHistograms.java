@@ -2,6 +2,7 @@ package dev.bloop.service.llm;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
@@ -70,8 +72,8 @@ final class LatencyHistograms {
     void keepLiveHours(Handle h) {
         try {
             live.prime(h.getConnection(), settledBefore(clock.getAsLong()));
-        } catch (java.sql.SQLException e) {
-            throw new org.jdbi.v3.core.ConnectionException(e);
+        } catch (SQLException e) {
+            throw new ConnectionException(e);
         }
     }
 

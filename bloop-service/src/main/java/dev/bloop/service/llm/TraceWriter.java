@@ -142,7 +142,13 @@ final class TraceWriter implements SingleWriter.Target<QueuedTrace> {
         return () -> {
             pending.release(part);
             if (!latencyChanges.isEmpty()) {
-                latencyListeners.forEach(l -> l.accept(latencyChanges));
+                for (Consumer<List<LatencyHistograms.Change>> l : latencyListeners) {
+                    try {
+                        l.accept(latencyChanges);
+                    } catch (RuntimeException e) {
+                        LOG.error("LLM latency listener failed", e);
+                    }
+                }
             }
             if (!facts.isEmpty()) {
                 for (Consumer<List<SpanFact>> l : listeners) {
