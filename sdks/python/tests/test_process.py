@@ -204,6 +204,31 @@ class SigtermTest(unittest.TestCase):
         [event] = self.collector.accepted_events()
         self.assertEqual(event["message"], "queued before SIGTERM")
 
+    @unittest.skipUnless(os.path.exists("/proc/self/task"), "Linux /proc")
+    def test_the_sender_thread_leaves_sigterm_and_sigint_to_the_apps_threads(self):
+        # A signal to the process may be delivered to any thread that does not block it; CPython only
+        # runs handlers on the main thread, which stays asleep when the kernel picks another one.
+        code = textwrap.dedent('''
+            import os, signal, threading, time
+            import bloop
+            bloop.init(os.environ["BLOOP_TEST_URL"], os.environ["BLOOP_TEST_SECRET"], flush_interval=60)
+            bloop.capture_message("x")
+            [sender] = [t for t in threading.enumerate() if t.name == "bloop-sender"]
+            for _ in range(100):
+                with open("/proc/self/task/%d/status" % sender.native_id) as f:
+                    blocked = int([l for l in f if l.startswith("SigBlk:")][0].split()[1], 16)
+                if blocked:
+                    break
+                time.sleep(0.01)
+            print(bool(blocked >> (signal.SIGTERM - 1) & 1), bool(blocked >> (signal.SIGINT - 1) & 1))
+            with open("/proc/self/status") as f:
+                main = int([l for l in f if l.startswith("SigBlk:")][0].split()[1], 16)
+            print(bool(main >> (signal.SIGTERM - 1) & 1))
+        ''')
+        result = run_child(code, env_for(self.collector))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, b"True True\nFalse\n")
+
     def test_sigterm_flushes_then_calls_the_apps_handler(self):
         code, out, err = self.run_and_terminate(WITH_SDK="1", APP_HANDLER="1")
         self.assertEqual(code, 3, err)
