@@ -646,8 +646,8 @@ def _keep_process_signals_off_this_thread() -> None:
     """A signal sent to the process goes to any one of its threads that does not block it, and CPython
     runs Python handlers on the main thread only: when the kernel picks this thread, a main thread asleep
     (``time.sleep``, a blocking read) is not woken and the app's SIGTERM or Ctrl-C waits until it wakes
-    (a likely cause of the SIGTERM test's child, asleep, once outliving its 20 s timeout in CI). Blocked here, they go to the app's
-    threads, as they would without the SDK."""
+    (a likely cause of the SIGTERM test's child, asleep, once outliving its 20 s timeout in CI).
+    Blocked here, they go to the app's threads, as they would without the SDK."""
     if hasattr(signal, "pthread_sigmask"):
         try:
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
