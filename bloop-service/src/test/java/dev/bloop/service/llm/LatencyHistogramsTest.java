@@ -103,6 +103,13 @@ class LatencyHistogramsTest {
         assertThat(all.get("claude").counts()).containsExactly(1);
     }
 
+    private void keepLive(LatencyHistograms target) {
+        test.read(h -> {
+            target.keepLiveHours(h);
+            return null;
+        });
+    }
+
     /** As the LLM writer does: the row in the database, then the change told after the commit. */
     private void committed(LatencyHistograms target, long hour, String model, long valueMs, long count) {
         row(hour, model, valueMs, count);
@@ -114,10 +121,7 @@ class LatencyHistogramsTest {
         row(CURRENT - 2 * HOUR, "gpt", 100, 2);
         row(CURRENT, "gpt", 300, 1);
         row(CURRENT, "claude", 50, 3);
-        test.read(h -> {
-            histograms.keepLiveHours(h);
-            return null;
-        });
+        keepLive(histograms);
         committed(histograms, CURRENT, "gpt", 300, 2);
         committed(histograms, CURRENT, "gpt", 200, 1);
         // A replaced trace takes its span out again: a count can fall to 0 and is then not counted.
@@ -138,10 +142,7 @@ class LatencyHistogramsTest {
 
     @Test
     void anHourLetGoWhenItSettlesIsReadFromTheDatabase() {
-        test.read(h -> {
-            histograms.keepLiveHours(h);
-            return null;
-        });
+        keepLive(histograms);
         committed(histograms, CURRENT, "gpt", 100, 1);
         // Two hours later, 10:00 is settled and let go at the next commit; its rows come from the database.
         clock.set(NOW + 2 * HOUR);
@@ -154,10 +155,7 @@ class LatencyHistogramsTest {
 
     @Test
     void aDeletedProjectAndTooManyValuesAreReadFromTheDatabase() {
-        test.read(h -> {
-            histograms.keepLiveHours(h);
-            return null;
-        });
+        keepLive(histograms);
         committed(histograms, CURRENT, "gpt", 100, 1);
         row(CURRENT, "gpt", 100, 1);
         assertThat(read(CURRENT).get("gpt").counts()).containsExactly(1);
@@ -166,10 +164,7 @@ class LatencyHistogramsTest {
 
         // Four values at most: gpt's one from the start and three of claude.
         LatencyHistograms bounded = new LatencyHistograms(clock::get, 4);
-        test.read(h -> {
-            bounded.keepLiveHours(h);
-            return null;
-        });
+        keepLive(bounded);
         for (long v = 1; v <= 3; v++) {
             committed(bounded, CURRENT, "claude", v, 1);
             row(CURRENT, "claude", 1, 10);
