@@ -180,10 +180,6 @@ final class LiveHours {
         return new LinkedHashMap<>(out);
     }
 
-    boolean kept() {
-        return kept;
-    }
-
     private Counts counts(Key key, long hour, String model) {
         return hours.computeIfAbsent(key, k -> new ConcurrentSkipListMap<>())
                 .computeIfAbsent(hour, h -> new ConcurrentHashMap<>())

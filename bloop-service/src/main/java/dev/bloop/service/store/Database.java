@@ -45,7 +45,7 @@ public final class Database implements Managed {
     private final WriteHealth writeHealth = new WriteHealth();
     private final Nodes nodes;
 
-    /** @param config read for the connections of its own a node on PostgreSQL keeps (jobs, cache signals) */
+    /** @param config on PostgreSQL, also for the node's own connections (scheduled jobs, cache signals) */
     private Database(Path file, Dialect dialect, ManagedDataSource writeSource, ManagedDataSource readSource,
                      DatabaseConfig config) {
         this.file = file;

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -30,7 +31,7 @@ public final class PostgresLeadership implements AutoCloseable {
     private final Callable<Connection> connect;
     private final Set<String> held = new HashSet<>();
     /** What {@link #held()} answers without waiting for the lock a slow reconnect may hold (/health reads it). */
-    private volatile java.util.List<String> heldNow = java.util.List.of();
+    private volatile List<String> heldNow = List.of();
     private Connection connection;
 
     /** @param connect opens a connection of its own, used for nothing else */
@@ -69,7 +70,7 @@ public final class PostgresLeadership implements AutoCloseable {
     }
 
     /** The jobs this node took and still holds, sorted. */
-    public java.util.List<String> held() {
+    public List<String> held() {
         return heldNow;
     }
 
@@ -93,7 +94,7 @@ public final class PostgresLeadership implements AutoCloseable {
             LOG.warn("Gave up the scheduled jobs {} with the database connection", held);
         }
         held.clear();
-        heldNow = java.util.List.of();
+        heldNow = List.of();
         if (connection != null) {
             try {
                 connection.close();

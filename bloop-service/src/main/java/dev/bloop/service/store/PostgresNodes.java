@@ -2,8 +2,11 @@ package dev.bloop.service.store;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jdbi.v3.core.Jdbi;
@@ -26,7 +29,7 @@ final class PostgresNodes implements Nodes {
     private final PostgresSignals signals;
     private final Map<String, List<Runnable>> subscribers = new ConcurrentHashMap<>();
     /** This node's name in its announcements, new at each start. */
-    private final String node = java.util.UUID.randomUUID().toString();
+    private final String node = UUID.randomUUID().toString();
 
     PostgresNodes(DatabaseConfig config, Jdbi writer) {
         this.writer = writer;
@@ -39,8 +42,8 @@ final class PostgresNodes implements Nodes {
      * its run (and the listener reconnect) instead of hanging its thread; keep-alive lets a dead peer
      * be noticed on an idle connection.
      */
-    private static Connection connect(DatabaseConfig config) throws java.sql.SQLException {
-        java.util.Properties props = new java.util.Properties();
+    private static Connection connect(DatabaseConfig config) throws SQLException {
+        Properties props = new Properties();
         if (config.getUser() != null) {
             props.setProperty("user", config.getUser());
         }
@@ -83,7 +86,7 @@ final class PostgresNodes implements Nodes {
             writer.useHandle(h -> {
                 try {
                     PostgresSignals.send(h.getConnection(), topic + " " + node);
-                } catch (java.sql.SQLException e) {
+                } catch (SQLException e) {
                     throw new IllegalStateException(e.getMessage(), e);
                 }
             });
