@@ -99,6 +99,14 @@ public final class ProjectKeys {
         return r.isPresent() && !refused.isEmpty() && refused.contains(r.get().projectId()) ? Optional.empty() : r;
     }
 
+    /**
+     * Whether {@link #resolveDsnKey} would answer from memory (a key known or refused lately), without a
+     * database read: the thread that reads connections must not wait for one.
+     */
+    public boolean dsnKeyInMemory(String sentryKey) {
+        return dsnKeys.getIfPresent(sentryKey) != null;
+    }
+
     /** The project's keys stop working at once, before its deletion begins. */
     public void refuse(String projectId) {
         refused.add(projectId);

@@ -14,6 +14,8 @@ import org.eclipse.jetty.util.component.LifeCycle;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /**
  * The optional Sentry-compatible ingest ({@code sentry.enabled}): any Sentry SDK sends to bloop by
@@ -24,6 +26,9 @@ import java.nio.charset.StandardCharsets;
 public final class SentryBundle implements ConfiguredBundle<BloopConfiguration>, Core.Module {
     static final String OFF = "Sentry-compatible ingest is switched off: set sentry.enabled: true in config.yml "
             + "(or BLOOP__SENTRY__ENABLED=true) and restart bloop";
+
+    /** Dropwizard's name for the connectors of the application's port (the admin port's are "admin"). */
+    private static final String APPLICATION_CONNECTOR = "application";
 
     private SentryConfig config;
 
@@ -53,6 +58,9 @@ public final class SentryBundle implements ConfiguredBundle<BloopConfiguration>,
             public void lifeCycleStarting(LifeCycle event) {
                 if (event instanceof Server server) {
                     server.getDescendants(GzipHandler.class).forEach(g -> g.addExcludedInflationPaths("/api/*"));
+                    // Before the server starts: Jetty reads the handler tree's invocation type once, then.
+                    server.setHandler(new SelectorLane(server.getHandler(), Arrays.stream(server.getConnectors())
+                            .filter(c -> APPLICATION_CONNECTOR.equals(c.getName())).collect(Collectors.toSet())));
                 }
             }
         });
