@@ -496,8 +496,12 @@ function Assignee({ detail, project, user, assign }) {
   const names = new Set((members || []).map((m) => m.username));
   names.add(user.username);
   if (detail.assignee) names.add(detail.assignee);
-  return html`<label class="assignee">Assignee <select id="assignee" value=${detail.assignee || ''}
-    onChange=${(e) => assign(e.target.value || null)}>
+  // The choice shows at once and stays: the history can come back before the issue is read again, and a
+  // render with the issue as it was would put the old assignee back in the box. Each read resets it.
+  const [chosen, setChosen] = useState(detail.assignee || '');
+  useEffect(() => setChosen(detail.assignee || ''), [detail]);
+  return html`<label class="assignee">Assignee <select id="assignee" value=${chosen}
+    onChange=${(e) => { setChosen(e.target.value); assign(e.target.value || null); }}>
     <option value="">nobody</option>${[...names].sort().map((n) => html`<option value=${n}>${n}${n === user.username ? ' (me)' : ''}</option>`)}
   </select></label>`;
 }
@@ -653,6 +657,7 @@ export function IssuePage({ fingerprint, navigate, project, user }) {
       reloadHistory();
     } catch (e) {
       setActionError(e);
+      reload(); // the box shows the assignee kept, not the one refused
     }
   };
   const back = html`<p class="crumb"><${Link} to=${streamLink(project)} navigate=${navigate} id="back-to-issues">← Issues</${Link}></p>`;
