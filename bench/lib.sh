@@ -9,7 +9,7 @@ require_wrk() {
 start_bloop() {
   export BLOOP__SERVER__HOST=127.0.0.1 BLOOP__SERVER__PORT=$PORT BLOOP__SERVER__ADMIN_PORT=$ADMIN_PORT \
     BLOOP__DATABASE__PATH="$work/bench.db" BLOOP__AUTH__HMAC_SECRET="$SECRET"
-  "$root/bin/bloop" server "$root/config.yml" >"$work/server.log" 2>&1 &
+  ${BLOOP_CPUS:+taskset -c "$BLOOP_CPUS"} "$root/bin/bloop" server "$root/config.yml" >"$work/server.log" 2>&1 &
   pid=$!
   trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
   until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null; do

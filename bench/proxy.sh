@@ -15,6 +15,7 @@
 # Run by hand; needs python3 and a JDK (java).
 #
 #   bench/proxy.sh                          # CONC=50 REQUESTS=5000 STREAMS=1000 CHUNKS=500 OPEN=200
+#   BLOOP_CPUS=1 LOAD_CPUS=0 bench/proxy.sh # bloop on one core of its own, the generator and stand-in on the other
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CONC=${CONC:-50}
@@ -36,7 +37,8 @@ source "$root/bench/lib.sh"
 
 work="$(mktemp -d /tmp/bloop-proxybench.XXXXXX)"
 echo "# scratch: $work"
-java -Dsun.net.httpserver.nodelay=true "$root/bloop-service/src/test/java/dev/bloop/service/llm/proxy/StandInProvider.java" "$PROVIDER_PORT" \
+pin_load=${LOAD_CPUS:+taskset -c $LOAD_CPUS}
+$pin_load java -Dsun.net.httpserver.nodelay=true "$root/bloop-service/src/test/java/dev/bloop/service/llm/proxy/StandInProvider.java" "$PROVIDER_PORT" \
   "$root/bloop-service/src/test/resources/llm-proxy" >"$work/provider.log" 2>&1 &
 provider=$!
 until grep -q "stand-in provider on" "$work/provider.log" 2>/dev/null; do
@@ -48,7 +50,7 @@ export BLOOP__LLM_TRACING__PROXY__OPENAI_BASE_URL="http://127.0.0.1:$PROVIDER_PO
 start_bloop
 trap 'kill -TERM $pid $provider 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
 TOKEN=$("$root/bin/bloop" create-token "$root/config.yml" --name bench --scopes llm:write 2>/dev/null)
-load() { python3 "$root/bench/proxy_load.py" 127.0.0.1 "$@"; }
+load() { $pin_load python3 "$root/bench/proxy_load.py" 127.0.0.1 "$@"; }
 rss() { awk '/VmRSS/{printf "%d", $2/1024}' "/proc/$pid/status"; }
 # The server's CPU time (utime + stime) in clock ticks: on a shared box this, not the wall clock, is bloop's cost.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
