@@ -14,9 +14,10 @@ import org.eclipse.jetty.util.Callback;
  * <p>Jetty runs a request on the thread that read it only when the whole handler tree says it never
  * blocks; servlets do, so each envelope cost a thread wake-up (the reading thread handing its selector to
  * a reserved thread) before any of bloop's work: ~40 % of the request threads' CPU per envelope in an
- * async-profiler profile of bench/sentry.sh. SentryHandler never blocks (bodies are read on demand,
- * the work runs on the ingest workers), so this lane claims non-blocking for the tree and keeps that
- * promise by taking the servlets off the selector.
+ * async-profiler profile of bench/sentry.sh. SentryHandler never blocks (bodies are read on demand; a
+ * small envelope's work is bounded and waits for nothing, anything that might wait goes to a pool thread
+ * or an ingest worker), so this lane claims non-blocking for the tree and keeps that promise by taking
+ * the servlets off the selector.
  */
 final class SelectorLane extends Handler.Wrapper {
     private final Set<Connector> envelopeConnectors;
