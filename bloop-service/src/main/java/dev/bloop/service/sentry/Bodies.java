@@ -47,6 +47,19 @@ final class Bodies {
         };
     }
 
+    /**
+     * Whether the body says it decompresses to at most {@code maxBytes}: a plain body does; gzip by the size
+     * in its trailer (a false one still stops at the decompressed cap, and fails the size check); deflate
+     * states no size, so it never does.
+     */
+    static boolean statesAtMost(byte[] body, int length, Encoding encoding, long maxBytes) {
+        return switch (encoding) {
+            case IDENTITY -> length <= maxBytes;
+            case GZIP -> length >= 18 && Inflating.le32(body, length - 4) <= maxBytes;
+            case DEFLATE -> false;
+        };
+    }
+
     /** Inflaters of the ingest workers, reused: one per thread and kind, reset before each body. */
     private static final ThreadLocal<Inflater> RAW = ThreadLocal.withInitial(() -> new Inflater(true));
     private static final ThreadLocal<Inflater> ZLIB = ThreadLocal.withInitial(() -> new Inflater(false));
@@ -198,7 +211,7 @@ final class Bodies {
             return -1;
         }
 
-        private static long le32(byte[] b, int i) {
+        static long le32(byte[] b, int i) {
             return (b[i] & 0xFFL) | ((b[i + 1] & 0xFFL) << 8) | ((b[i + 2] & 0xFFL) << 16) | ((b[i + 3] & 0xFFL) << 24);
         }
     }

@@ -42,13 +42,14 @@ import org.slf4j.LoggerFactory;
  * size over the cap (413). Bodies are read as they arrive without holding a thread (a slow client
  * holds a buffer), each within {@code sentry.max_envelope_size} and all of them together within
  * {@code sentry.max_in_flight} (past it 429, so that no mix of large bodies can exhaust the heap), and
- * within {@code ingest.body_timeout} (408). A small body (at most {@value #INLINE_MAX_BYTES} bytes as sent)
- * whose key is in memory is then handled on the thread that read it, a selector thread under
+ * within {@code ingest.body_timeout} (408). A small body (at most {@value #INLINE_MAX_BYTES} bytes as sent
+ * and {@value #INLINE_MAX_DECOMPRESSED} decompressed, by what it states) whose key is in memory is then
+ * handled on the thread that read it, a selector thread under
  * {@link SelectorLane}: no thread hand-off between the socket and the answer, which took the server's CPU
  * per envelope from ~190 to 120-140 µs (bench/sentry.sh, docs/performance.md). Its work is bounded (caps on
  * size, decompressed size and fields) and never waits: a key not in memory is looked up on a pool
- * thread, an envelope that names its key only in its {@code dsn} header and a larger body go to the
- * ingest workers. Every answer carries CORS headers for browser SDKs.
+ * thread; an envelope that names its key only in its {@code dsn} header, a larger body and a deflate one
+ * (which states no size) go to the ingest workers. Every answer carries CORS headers for browser SDKs.
  */
 final class SentryHandler extends Handler.Wrapper {
     private static final Pattern PATH = Pattern.compile("^/api/([A-Za-z0-9_-]{1,64})/(envelope|store)/?$");
@@ -67,10 +68,12 @@ final class SentryHandler extends Handler.Wrapper {
     /** A sensible first buffer when the body's length is not declared (chunked). */
     private static final int CHUNK = 16 * 1024;
     /**
-     * Bodies up to this size (as sent) are handled where they were read. A small gzip envelope is ~1 KB; the
-     * decompressed cap bounds the work of a bomb of this size like any other body's.
+     * Bodies up to this size as sent, stating at most {@link #INLINE_MAX_DECOMPRESSED} decompressed, are handled
+     * where they were read (a small gzip envelope is ~1 KB, ~2 KB decompressed). A bomb that says what it is
+     * goes to the workers; one whose gzip trailer lies stops at {@code sentry.max_decompressed_size}.
      */
     static final int INLINE_MAX_BYTES = 16 * 1024;
+    static final int INLINE_MAX_DECOMPRESSED = 256 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(SentryHandler.class);
     /** How much longer than the body an answer may take in committed mode (the writer's commit). */
     private static final long COMMIT_WAIT_MS = 30_000;
@@ -299,7 +302,8 @@ final class SentryHandler extends Handler.Wrapper {
             if (gate.ackCommitted()) {
                 armTimeout();
             }
-            if (key != null && length <= INLINE_MAX_BYTES) {
+            if (key != null && length <= INLINE_MAX_BYTES
+                    && Bodies.statesAtMost(buf, length, encoding, INLINE_MAX_DECOMPRESSED)) {
                 try {
                     work();
                 } catch (RuntimeException e) {

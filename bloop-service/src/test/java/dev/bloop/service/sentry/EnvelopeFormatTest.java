@@ -61,6 +61,22 @@ class EnvelopeFormatTest {
     }
 
     @Test
+    void aBodySaysHowLargeItDecompressesOnlyWhenPlainOrGzip() throws Exception {
+        byte[] small = SentryWire.gzip(utf8("x".repeat(2_000)));
+        assertThat(Bodies.statesAtMost(small, small.length, Bodies.Encoding.GZIP, 2_000)).isTrue();
+        assertThat(Bodies.statesAtMost(small, small.length, Bodies.Encoding.GZIP, 1_999)).isFalse();
+        // A bomb: a few kilobytes that say they are 8 MiB.
+        byte[] bomb = SentryWire.gzip(new byte[8 << 20]);
+        assertThat(bomb.length).isLessThan(16 * 1024);
+        assertThat(Bodies.statesAtMost(bomb, bomb.length, Bodies.Encoding.GZIP, 256 * 1024)).isFalse();
+        assertThat(Bodies.statesAtMost(new byte[5], 5, Bodies.Encoding.GZIP, 256 * 1024)).as("no trailer").isFalse();
+        byte[] plain = utf8("{}");
+        assertThat(Bodies.statesAtMost(plain, plain.length, Bodies.Encoding.IDENTITY, 256 * 1024)).isTrue();
+        byte[] deflated = SentryWire.deflate(plain, false);
+        assertThat(Bodies.statesAtMost(deflated, deflated.length, Bodies.Encoding.DEFLATE, 256 * 1024)).isFalse();
+    }
+
+    @Test
     void contentEncodingsSdksSendAreKnownAndOthersAreNot() {
         assertThat(Bodies.encoding(null)).isEqualTo(Bodies.Encoding.IDENTITY);
         assertThat(Bodies.encoding("")).isEqualTo(Bodies.Encoding.IDENTITY);
