@@ -865,7 +865,10 @@ class DashboardBrowserIT {
             tab.viewport(width, width == 390 ? 844 : 900, width == 390);
             try {
                 for (Map.Entry<String, String[]> p : pages.entrySet()) {
-                    visit(p.getValue()[0]);
+                    // Each page loaded afresh: this test is about every page's layout, and in-app navigation in
+                    // quick succession here has, a few times in many runs, left the issue list on screen after
+                    // pushState to an issue (a race not yet found; the other tests navigate in-app).
+                    tab.open(home() + p.getValue()[0]);
                     tab.waitFor("document.querySelector(" + Tab.quote(p.getValue()[1]) + ") && !document.querySelector('main')"
                             + ".textContent.includes('Loading…')");
                     if (p.getKey().equals("alerts")) {
