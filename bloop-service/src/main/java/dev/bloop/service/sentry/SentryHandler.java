@@ -304,11 +304,7 @@ final class SentryHandler extends Handler.Wrapper {
             }
             if (key != null && length <= INLINE_MAX_BYTES
                     && Bodies.statesAtMost(buf, length, encoding, INLINE_MAX_DECOMPRESSED)) {
-                try {
-                    work();
-                } catch (RuntimeException e) {
-                    LOG.error("Sentry request failed", e);
-                }
+                work();
                 return;
             }
             if (!gate.submit(this::work)) {
@@ -323,9 +319,10 @@ final class SentryHandler extends Handler.Wrapper {
             try {
                 ingest.handle(this);
             } catch (RuntimeException e) {
-                // Never a 500 for what a client sent: a failure here is ours, and says so.
+                // Never a 500 for what a client sent: a failure here is ours, and says so. Logged here rather
+                // than thrown: on a selector there is no one to throw to, and on a worker it would end the thread.
+                LOG.error("Sentry request failed", e);
                 answer(SentryIngest.Answer.error(503, "the request could not be handled; retry later"));
-                throw e;
             }
         }
 
